@@ -1,0 +1,28 @@
+// A healthy upstream: the reference every fault is compared with.
+#include "fakes/behaviours/ok.hpp"
+
+#include "fakes/behaviours/common.hpp"
+
+namespace badgateway::fakes {
+namespace {
+
+class Ok final : public Behaviour {
+ public:
+  explicit Ok(Params& p)
+      : status_(static_cast<int>(p.integer("status", 200, 100, 599))),
+        body_(p.has("body") ? p.text("body", "") : make_body(p.size("body_size", 64))),
+        latency_(p.duration("latency", Millis(0))) {}
+
+  Task<void> serve(Connection& c) override { co_await serve_ok_responses(c, status_, body_, latency_); }
+
+ private:
+  int status_;
+  std::string body_;
+  Millis latency_;
+};
+
+}  // namespace
+
+BehaviourPtr make_ok(Params& params) { return std::make_unique<Ok>(params); }
+
+}  // namespace badgateway::fakes

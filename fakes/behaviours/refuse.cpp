@@ -1,0 +1,18 @@
+// Nothing listening: the port is bound but never listen()ed, so connect() gets ECONNREFUSED and
+// no other process can take the port while the scenario runs.
+#include "fakes/behaviours/refuse.hpp"
+
+namespace badgateway::fakes {
+namespace {
+
+class Refuse final : public Behaviour {
+ public:
+  Listening listening() const override { return Listening::bound_only; }
+  Task<void> serve(Connection&) override { co_return; }
+};
+
+}  // namespace
+
+BehaviourPtr make_refuse(Params&) { return std::make_unique<Refuse>(); }
+
+}  // namespace badgateway::fakes

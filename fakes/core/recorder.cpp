@@ -1,0 +1,85 @@
+#include "fakes/core/recorder.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace badgateway::fakes {
+
+std::string SeenRequest::header(std::string_view name) const {
+  auto same = [](std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  };
+  for (const auto& [k, v] : headers) {
+    if (same(k, name)) return v;
+  }
+  return {};
+}
+
+void Recorder::on_connection() {
+  Listener l;
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.connections;
+    l = listener_;
+  }
+  if (l) l("connection accepted");
+}
+
+void Recorder::on_request(SeenRequest request) {
+  Listener l;
+  std::string line = fmt::format("request {} {} ({} body bytes)", request.method, request.target,
+                                 request.body_bytes);
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.requests;
+    stats_.seen.push_back(std::move(request));
+    l = listener_;
+  }
+  if (l) l(line);
+}
+
+void Recorder::on_bytes_in(std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  stats_.bytes_in += n;
+}
+
+void Recorder::on_bytes_out(std::uint64_t n) {
+  std::lock_guard lock(mutex_);
+  stats_.bytes_out += n;
+}
+
+void Recorder::on_reset() {
+  Listener l;
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.resets_sent;
+    l = listener_;
+  }
+  if (l) l("connection reset (RST sent)");
+}
+
+void Recorder::note(const std::string& line) {
+  Listener l;
+  {
+    std::lock_guard lock(mutex_);
+    l = listener_;
+  }
+  if (l) l(line);
+}
+
+EndpointStats Recorder::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void Recorder::set_listener(Listener listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
+}  // namespace badgateway::fakes

@@ -1,0 +1,263 @@
+#include "fakes/core/server.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+#include <stdexcept>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/basic_socket_acceptor.hpp>
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
+namespace badgateway::fakes {
+
+using GenericEndpoint = asio::generic::stream_protocol::endpoint;
+using Acceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
+
+namespace {
+
+GenericEndpoint to_generic(const Address& a) {
+  if (a.kind == Address::Kind::unix_socket) {
+    return GenericEndpoint(asio::local::stream_protocol::endpoint(a.path));
+  }
+  return GenericEndpoint(asio::ip::tcp::endpoint(asio::ip::make_address(a.host), a.port));
+}
+
+std::uint16_t port_of(const GenericEndpoint& ep) {
+  // sin_port and sin6_port sit at the same offset.
+  const auto* in = reinterpret_cast<const sockaddr_in*>(ep.data());
+  return ntohs(in->sin_port);
+}
+
+// Connects to our own listen(0) socket until the kernel's accept queue is full, so that later
+// SYNs are dropped. A connect that does not finish within 100 ms means the queue is full.
+std::vector<int> fill_backlog(const GenericEndpoint& target) {
+  std::vector<int> fillers;
+  for (int i = 0; i < 8; ++i) {
+    int fd = ::socket(target.data()->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) break;
+    int rc = ::connect(fd, target.data(), static_cast<socklen_t>(target.size()));
+    bool done = rc == 0;
+    if (rc < 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      if (::poll(&p, 1, 100) == 1) {
+        int err = 0;
+        socklen_t len = sizeof err;
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+        done = err == 0;
+      }
+    }
+    if (!done) {
+      ::close(fd);
+      return fillers;
+    }
+    fillers.push_back(fd);
+  }
+  for (int fd : fillers) ::close(fd);
+  throw std::runtime_error("could not fill the listen backlog: connections keep completing");
+}
+
+}  // namespace
+
+class FakeServer::Endpoint final : public ListenerControl {
+ public:
+  Endpoint(asio::io_context& io, std::string name, const Address& where, BehaviourPtr behaviour,
+           EndpointOptions options)
+      : name_(std::move(name)),
+        requested_(where),
+        behaviour_(std::move(behaviour)),
+        options_(options),
+        acceptor_(std::in_place, io),
+        resume_(std::in_place, io) {
+    if (where.kind == Address::Kind::unix_socket && std::filesystem::exists(where.path)) {
+      throw std::runtime_error(fmt::format("{} already exists; refusing to replace it", where.path));
+    }
+    bind_and_listen(to_generic(where));
+    if (where.kind == Address::Kind::unix_socket) {
+      bound_ = where;
+    } else {
+      bound_ = Address::tcp(where.host, port_of(acceptor_->local_endpoint()));
+    }
+  }
+
+  const std::string& name() const { return name_; }
+  const Address& bound() const { return bound_; }
+  Recorder& recorder() { return recorder_; }
+
+  void start(asio::io_context& io) {
+    if (behaviour_->listening() == Listening::accept) {
+      asio::co_spawn(io, accept_loop(), asio::detached);
+    }
+  }
+
+  // Runs on the I/O thread.
+  void shutdown() {
+    stopping_ = true;
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    resume_->cancel();
+    for (Connection* c : live_) c->abort();
+  }
+
+  // After the I/O thread ended: every I/O object goes while the io_context still exists; the
+  // recorder stays readable.
+  void release() {
+    acceptor_.reset();
+    resume_.reset();
+    for (int fd : fillers_) ::close(fd);
+    fillers_.clear();
+    if (bound_.kind == Address::Kind::unix_socket) {
+      std::error_code ignored;
+      std::filesystem::remove(bound_.path, ignored);
+    }
+  }
+
+  void stop_listening() override {
+    if (!listening_) return;
+    listening_ = false;
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    if (bound_.kind == Address::Kind::unix_socket) {
+      std::error_code ec;
+      std::filesystem::remove(bound_.path, ec);
+    }
+  }
+
+  void resume_listening() override {
+    if (listening_ || stopping_) return;
+    try {
+      bind_and_listen(to_generic(bound_));
+      listening_ = true;
+      resume_->cancel();
+    } catch (const std::exception& e) {
+      recorder_.note(fmt::format("could not listen again: {}", e.what()));
+    }
+  }
+
+ private:
+  void bind_and_listen(const GenericEndpoint& ep) {
+    acceptor_->open(ep.protocol());
+    if (requested_.kind == Address::Kind::tcp) acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(ep);
+    switch (behaviour_->listening()) {
+      case Listening::accept:
+        acceptor_->listen(asio::socket_base::max_listen_connections);
+        break;
+      case Listening::bound_only:
+        break;
+      case Listening::full_backlog:
+        acceptor_->listen(0);
+        if (fillers_.empty()) fillers_ = fill_backlog(acceptor_->local_endpoint());
+        break;
+    }
+  }
+
+  Task<void> accept_loop() {
+    while (!stopping_) {
+      if (!listening_) {
+        resume_->expires_at(asio::steady_timer::time_point::max());
+        co_await resume_->async_wait(use_tuple);
+        continue;
+      }
+      auto [ec, socket] = co_await acceptor_->async_accept(use_tuple);
+      if (ec) {
+        if (stopping_ || !listening_) continue;
+        // EMFILE and friends: back off briefly instead of spinning.
+        resume_->expires_after(Millis(10));
+        co_await resume_->async_wait(use_tuple);
+        continue;
+      }
+      asio::co_spawn(acceptor_->get_executor(), session(std::move(socket)), asio::detached);
+    }
+  }
+
+  Task<void> session(asio::generic::stream_protocol::socket socket) {
+    recorder_.on_connection();
+    Connection connection(Stream(std::move(socket)), name_, recorder_, *this, options_.io_timeout);
+    live_.insert(&connection);
+    try {
+      co_await behaviour_->serve(connection);
+    } catch (const std::exception& e) {
+      recorder_.note(fmt::format("behaviour failed: {}", e.what()));
+    }
+    live_.erase(&connection);
+  }
+
+  std::string name_;
+  Address requested_;
+  Address bound_;
+  BehaviourPtr behaviour_;
+  EndpointOptions options_;
+  Recorder recorder_;
+  std::optional<Acceptor> acceptor_;
+  std::optional<asio::steady_timer> resume_;
+  std::vector<int> fillers_;
+  std::set<Connection*> live_;
+  bool listening_ = true;
+  bool stopping_ = false;
+};
+
+FakeServer::FakeServer() : io_(std::make_unique<asio::io_context>(1)) {}
+
+FakeServer::~FakeServer() { stop(); }
+
+Address FakeServer::add_endpoint(const std::string& name, const Address& where,
+                                 BehaviourPtr behaviour, EndpointOptions options) {
+  if (started_) throw std::logic_error("add_endpoint after start");
+  try {
+    endpoints_.push_back(std::make_unique<Endpoint>(*io_, name, where, std::move(behaviour), options));
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error(
+        fmt::format("fake \"{}\" cannot listen on {}: {}", name, where.to_string(), e.code().message()));
+  }
+  return endpoints_.back()->bound();
+}
+
+void FakeServer::start() {
+  if (started_) return;
+  started_ = true;
+  work_.emplace(io_->get_executor());
+  for (auto& e : endpoints_) e->start(*io_);
+  std::promise<void> done;
+  finished_ = done.get_future();
+  thread_ = std::thread([this, done = std::move(done)]() mutable {
+    io_->run();
+    done.set_value();
+  });
+}
+
+void FakeServer::stop(Millis grace) {
+  if (!io_) return;  // already stopped
+  if (started_) {
+    asio::post(*io_, [this] {
+      for (auto& e : endpoints_) e->shutdown();
+    });
+    work_.reset();
+    if (finished_.wait_for(grace) != std::future_status::ready) io_->stop();
+    thread_.join();
+  }
+  for (auto& e : endpoints_) e->release();
+  io_.reset();  // destroys any coroutine a hard stop left behind, while behaviours still exist
+}
+
+FakeServer::Endpoint& FakeServer::find(const std::string& name) const {
+  for (const auto& e : endpoints_) {
+    if (e->name() == name) return *e;
+  }
+  throw std::out_of_range(fmt::format("no fake named \"{}\"", name));
+}
+
+EndpointStats FakeServer::stats(const std::string& name) const { return find(name).recorder().snapshot(); }
+
+Recorder& FakeServer::recorder(const std::string& name) { return find(name).recorder(); }
+
+}  // namespace badgateway::fakes

@@ -1,0 +1,49 @@
+#pragma once
+#include <future>
+#include <list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "fakes/core/address.hpp"
+#include "fakes/core/behaviour.hpp"
+#include "fakes/core/recorder.hpp"
+
+namespace badgateway::fakes {
+
+struct EndpointOptions {
+  Millis io_timeout{30'000};  // bounds every read and write a behaviour makes
+};
+
+// Hosts any number of fake endpoints on one I/O thread. Endpoints are added (and bound, so the
+// chosen port is known) before start(); stop() is bounded and leaves no socket or file behind.
+class FakeServer {
+ public:
+  FakeServer();
+  ~FakeServer();
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  // Returns the bound address (the kernel's port for port 0). Throws std::runtime_error.
+  Address add_endpoint(const std::string& name, const Address& where, BehaviourPtr behaviour,
+                       EndpointOptions options = {});
+  void start();
+  void stop(Millis grace = Millis(1000));
+
+  EndpointStats stats(const std::string& name) const;
+  Recorder& recorder(const std::string& name);
+
+ private:
+  class Endpoint;
+  Endpoint& find(const std::string& name) const;
+
+  std::unique_ptr<asio::io_context> io_;
+  std::list<std::unique_ptr<Endpoint>> endpoints_;  // destroyed before io_
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::thread thread_;
+  std::future<void> finished_;
+  bool started_ = false;
+};
+
+}  // namespace badgateway::fakes

@@ -1,0 +1,45 @@
+#include "harness/cli/catalog.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "harness/scenario/loader.hpp"
+
+namespace badgateway {
+
+std::filesystem::path catalog_dir() {
+  if (const char* env = std::getenv("BADGATEWAY_SCENARIOS"); env && *env) return env;
+  return BADGATEWAY_SCENARIO_DIR;
+}
+
+std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      for (const auto& entry : std::filesystem::recursive_directory_iterator(p)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+      }
+    } else if (std::filesystem::exists(p, ec)) {
+      files.emplace_back(p);
+    } else {
+      throw ScenarioError(fmt::format("{}: no such file or directory", p));
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<Scenario> out;
+  std::map<std::string, std::string> seen;
+  for (const auto& f : files) {
+    Scenario s = load_scenario_file(f);
+    if (auto [it, fresh] = seen.emplace(s.name, f.string()); !fresh) {
+      throw ScenarioError(fmt::format("{}: name: \"{}\" is already used by {}", f.string(), s.name, it->second));
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+}  // namespace badgateway

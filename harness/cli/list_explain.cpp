@@ -1,0 +1,98 @@
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "fakes/behaviours/registry.hpp"
+#include "harness/cli/catalog.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/cli/options.hpp"
+#include "harness/scenario/loader.hpp"
+
+namespace badgateway {
+namespace {
+
+std::vector<Scenario> load_or_report(std::vector<std::string> paths, int& exit_code) {
+  if (paths.empty()) paths.push_back(catalog_dir().string());
+  try {
+    return load_scenarios(paths);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    exit_code = kExitUsage;
+    return {};
+  }
+}
+
+std::string describe_fake(const FakeSpec& f) {
+  const auto* info = fakes::find_behaviour(f.behaviour, f.protocol);
+  std::string params;
+  for (const auto& [k, v] : f.params) {
+    params += fmt::format("{}{}={}", params.empty() ? "" : ", ", k,
+                          std::visit([](const auto& x) { return fmt::format("{}", x); }, v));
+  }
+  return fmt::format("{} ({}{}): {}", f.behaviour, f.unix_socket ? "unix socket" : "tcp",
+                     params.empty() ? "" : "; " + params, info ? info->summary : "?");
+}
+
+}  // namespace
+
+int command_list(const std::vector<std::string>& args) {
+  Options o(args);
+  std::vector<std::string> paths;
+  while (o.next()) {
+    if (o.is("--help") || o.is("-h")) {
+      std::fputs("usage: badgateway list [PATH...]\n\nLists scenarios: name, cause, description.\n", stdout);
+      return kExitOk;
+    }
+    if (!o.positional()) o.unknown();
+    paths.push_back(o.current());
+  }
+  int code = kExitOk;
+  auto scenarios = load_or_report(paths, code);
+  if (code) return code;
+  std::size_t w = 0, cw = 0;
+  for (const auto& s : scenarios) {
+    w = std::max(w, s.name.size());
+    cw = std::max(cw, s.cause.size());
+  }
+  for (const auto& s : scenarios) fmt::print("{:<{}}  {:<{}}  {}\n", s.name, w, s.cause, cw, s.description);
+  return kExitOk;
+}
+
+int command_explain(const std::vector<std::string>& args) {
+  Options o(args);
+  std::vector<std::string> paths;
+  std::string name;
+  while (o.next()) {
+    if (o.is("--help") || o.is("-h")) {
+      std::fputs("usage: badgateway explain NAME [PATH...]\n\nExplains one scenario: the cause, what the fake "
+                 "does, the nginx log line to look for, the directive that matters, and the fix.\n",
+                 stdout);
+      return kExitOk;
+    }
+    if (!o.positional()) o.unknown();
+    if (name.empty()) name = o.current();
+    else paths.push_back(o.current());
+  }
+  if (name.empty()) throw UsageError("explain needs a scenario name (see badgateway list)");
+  int code = kExitOk;
+  auto scenarios = load_or_report(paths, code);
+  if (code) return code;
+  for (const auto& s : scenarios) {
+    if (s.name != name) continue;
+    fmt::print("{}\n  {}\n\n", s.name, s.description);
+    fmt::print("Cause:        {}\n", s.cause);
+    for (const auto& [fname, f] : s.fakes) fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
+    fmt::print("Look for:     {}\n", s.teaches);
+    if (!s.directive.empty()) fmt::print("Directive:    {}\n", s.directive);
+    if (s.fix) {
+      fmt::print("Fix:          {}\n", s.fix->description);
+      for (const auto& [fname, f] : s.fix->fakes) fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(f));
+    }
+    fmt::print("File:         {}\n", s.origin.file);
+    return kExitOk;
+  }
+  fmt::print(stderr, "badgateway: no scenario named \"{}\" (see badgateway list)\n", name);
+  return kExitUsage;
+}
+
+}  // namespace badgateway

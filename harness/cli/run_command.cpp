@@ -1,0 +1,129 @@
+#include <fnmatch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "harness/cli/catalog.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/cli/options.hpp"
+#include "harness/nginx/local_launcher.hpp"
+#include "harness/report/json_report.hpp"
+#include "harness/report/junit_report.hpp"
+#include "harness/report/terminal_report.hpp"
+#include "harness/run/runner.hpp"
+#include "harness/scenario/loader.hpp"
+
+namespace badgateway {
+namespace {
+
+constexpr const char* kRunHelp = R"(usage: badgateway run [PATH...] [options]
+
+Runs each scenario twice against a real nginx: the broken config (the fault must show) and the
+fix (it must recover). PATH is a scenario file or a directory; default: the built-in catalog.
+
+  --jobs N          run N scenarios in parallel (each with its own ports, run dir and nginx)
+  --filter GLOB     only scenarios whose name matches GLOB (repeatable)
+  --nginx PATH      nginx binary to test (default: nginx from PATH); repeatable for a matrix
+  --junit FILE      write JUnit XML
+  --json FILE       write a JSON report
+  --keep            keep run directories (config, logs) for inspection
+  --help
+
+NO_COLOR disables colour; no colour is used when stdout is not a terminal.
+)";
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  if (!out) throw UsageError(fmt::format("cannot write {}", path));
+  out << text;
+}
+
+}  // namespace
+
+int command_run(const std::vector<std::string>& args) {
+  Options o(args);
+  std::vector<std::string> paths, filters, nginx_specs;
+  std::string junit, json;
+  RunOptions options;
+  while (o.next()) {
+    if (o.is("--help") || o.is("-h")) {
+      std::fputs(kRunHelp, stdout);
+      return kExitOk;
+    } else if (o.is("--jobs") || o.is("-j")) {
+      options.jobs = o.integer(1, 64);
+    } else if (o.is("--filter")) {
+      filters.push_back(o.value());
+    } else if (o.is("--nginx")) {
+      nginx_specs.push_back(o.value());
+    } else if (o.is("--junit")) {
+      junit = o.value();
+    } else if (o.is("--json")) {
+      json = o.value();
+    } else if (o.is("--keep")) {
+      options.keep = true;
+    } else if (o.positional()) {
+      paths.push_back(o.current());
+    } else {
+      o.unknown();
+    }
+  }
+  if (paths.empty()) paths.push_back(catalog_dir().string());
+  if (nginx_specs.empty()) nginx_specs.push_back("nginx");
+
+  std::vector<Scenario> scenarios;
+  std::vector<std::unique_ptr<Launcher>> launchers;
+  try {
+    for (auto& s : load_scenarios(paths)) {
+      bool keep = filters.empty();
+      for (const auto& f : filters) keep = keep || ::fnmatch(f.c_str(), s.name.c_str(), 0) == 0;
+      if (keep) scenarios.push_back(std::move(s));
+    }
+    for (const auto& spec : nginx_specs) launchers.push_back(std::make_unique<LocalLauncher>(spec));
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  } catch (const HarnessError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
+  if (scenarios.empty()) {
+    fmt::print(stderr, "badgateway: no scenario matches\n");
+    return kExitUsage;
+  }
+  std::vector<Launcher*> targets;
+  for (auto& l : launchers) targets.push_back(l.get());
+
+  TerminalStyle style = TerminalStyle::detect(stdout);
+  std::mutex print_mutex;
+  std::size_t done = 0, total = scenarios.size() * targets.size();
+  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION, scenarios.size(),
+             targets.size(), targets.front()->label(), options.jobs);
+  std::fflush(stdout);
+  options.on_finished = [&](const ScenarioResult& r) {
+    std::lock_guard lock(print_mutex);
+    std::fputs(progress_line(r, ++done, total, style).c_str(), stdout);
+    std::fflush(stdout);
+  };
+  auto start = std::chrono::steady_clock::now();
+  auto results = run_all(scenarios, targets, options);
+  auto wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+
+  std::fputs(summary_table(results, wall, style).c_str(), stdout);
+  if (!json.empty()) write_file(json, json_report(results, wall));
+  if (!junit.empty()) write_file(junit, junit_report(results));
+
+  bool any_error = false, any_fail = false;
+  for (const auto& r : results) {
+    any_error = any_error || r.verdict() == Verdict::error;
+    any_fail = any_fail || r.verdict() == Verdict::fail;
+  }
+  if (any_error) return kExitUsage;
+  return any_fail ? kExitFailed : kExitOk;
+}
+
+}  // namespace badgateway

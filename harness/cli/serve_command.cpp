@@ -1,0 +1,102 @@
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "fakes/behaviours/registry.hpp"
+#include "fakes/core/server.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/cli/options.hpp"
+
+namespace badgateway {
+namespace {
+
+constexpr const char* kServeHelp = R"(usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]
+
+Runs one fake endpoint until interrupted, printing what it receives, so you can put your own
+nginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.
+
+  --listen ADDR        where to listen (default 127.0.0.1:0: the kernel picks a port)
+  --behaviour NAME     one of the behaviours below
+  --protocol P         http (default) or fastcgi
+  --set KEY=VALUE      a behaviour parameter, e.g. --set latency=500ms
+  --help
+
+behaviours:
+)";
+
+}  // namespace
+
+int command_serve(const std::vector<std::string>& args) {
+  Options o(args);
+  std::string listen = "127.0.0.1:0", behaviour, protocol = "http";
+  fakes::Params params;
+  while (o.next()) {
+    if (o.is("--help") || o.is("-h")) {
+      std::fputs(kServeHelp, stdout);
+      for (const auto& b : fakes::behaviour_table()) {
+        fmt::print("  {:<20} {:<8} {}\n  {:<29} {}\n", b.name, b.protocol == fakes::Protocol::http ? "http" : "fastcgi",
+                   b.summary, "", b.parameters.empty() ? "(no parameters)" : b.parameters);
+      }
+      return kExitOk;
+    } else if (o.is("--listen")) {
+      listen = o.value();
+    } else if (o.is("--behaviour") || o.is("--behavior")) {
+      behaviour = o.value();
+    } else if (o.is("--protocol")) {
+      protocol = o.value();
+    } else if (o.is("--set")) {
+      std::string kv = o.value();
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--set expects KEY=VALUE, got \"{}\"", kv));
+      params.set(kv.substr(0, eq), kv.substr(eq + 1));
+    } else {
+      o.unknown();
+    }
+  }
+  if (behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
+  if (protocol != "http" && protocol != "fastcgi") throw UsageError("--protocol must be http or fastcgi");
+  auto proto = protocol == "http" ? fakes::Protocol::http : fakes::Protocol::fastcgi;
+  const auto* info = fakes::find_behaviour(behaviour, proto);
+  if (!info) throw UsageError(fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));
+  std::string error;
+  auto address = fakes::Address::parse(listen, &error);
+  if (!address) throw UsageError(fmt::format("--listen {}: {}", listen, error));
+
+  fakes::BehaviourPtr made;
+  try {
+    made = fakes::make_behaviour(*info, params);
+  } catch (const fakes::ParamError& e) {
+    throw UsageError(fmt::format("--set {}: {}", e.key(), e.what()));
+  }
+  fakes::FakeServer server;
+  fakes::Address bound;
+  try {
+    bound = server.add_endpoint(behaviour, *address, std::move(made));
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
+  std::mutex print;
+  server.recorder(behaviour).set_listener([&](const std::string& line) {
+    std::lock_guard lock(print);
+    fmt::print("{} {}\n", behaviour, line);
+    std::fflush(stdout);
+  });
+  server.start();
+  fmt::print("serving {} ({}) on {}; Ctrl-C to stop\n", behaviour, protocol, bound.to_string());
+  std::fflush(stdout);
+  // The interrupt thread ends the process; a unix socket file must not outlive it.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signo = 0;
+  sigwait(&set, &signo);
+  server.stop();
+  fmt::print("stopped\n");
+  return kExitOk;
+}
+
+}  // namespace badgateway

@@ -1,0 +1,140 @@
+#include "harness/client/driver.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <fmt/format.h>
+
+#include "fakes/core/asio.hpp"
+#include "fakes/core/connection.hpp"
+
+namespace badgateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using fakes::Task;
+using fakes::use_tuple;
+using Clock = std::chrono::steady_clock;
+
+std::string build_request(const RequestSpec& spec, const std::string& id) {
+  std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: badgateway\r\n{}: {}\r\nConnection: close\r\n",
+                                spec.method, spec.path, kRequestIdHeader, id);
+  bool has_length = false;
+  for (const auto& [k, v] : spec.headers) {
+    out += fmt::format("{}: {}\r\n", k, v);
+    if (beast::iequals(k, "content-length")) has_length = true;
+  }
+  if (!has_length && (!spec.body.empty() || spec.method == "POST" || spec.method == "PUT")) {
+    out += fmt::format("Content-Length: {}\r\n", spec.body.size());
+  }
+  out += "\r\n";
+  out += spec.body;
+  return out;
+}
+
+bool is_parse_error(const boost::system::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_version).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more;
+}
+
+Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
+  auto exec = co_await asio::this_coro::executor;
+  beast::tcp_stream stream(exec);
+  auto start = Clock::now();
+  auto finish = [&] { out.elapsed = std::chrono::duration_cast<Millis>(Clock::now() - start); };
+  stream.expires_after(spec.timeout);
+  asio::ip::tcp::endpoint ep(asio::ip::make_address(nginx.host), nginx.port);
+  auto [cec] = co_await stream.async_connect(ep, use_tuple);
+  if (cec) {
+    out.outcome = cec == beast::error::timeout ? "timeout" : "connect_failed";
+    out.error = cec.message();
+    finish();
+    co_return;
+  }
+  std::string request = build_request(spec, out.request_id);
+  auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(request), use_tuple);
+  (void)wn;
+  // A write error is not final: nginx may have answered before reading the whole body.
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.header_limit(1024 * 1024);
+  parser.body_limit(256ull * 1024 * 1024);
+  auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+  finish();
+  if (parser.is_header_done()) {
+    const auto& msg = parser.get();
+    out.status = static_cast<int>(msg.result_int());
+    if (auto it = msg.find(fakes::kFakeHeader); it != msg.end()) out.fake = std::string(it->value());
+    if (auto cl = parser.content_length()) out.content_length = *cl;
+    out.body_bytes = msg.body().size();
+    out.outcome = ec ? "truncated" : "complete";
+  } else if (n == 0 && buffer.size() == 0) {
+    out.outcome = ec == beast::error::timeout ? "timeout" : "empty_reply";
+  } else {
+    std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
+    out.outcome = (is_parse_error(ec) || !seen.starts_with("HTTP/")) ? "not_http" : "truncated";
+    out.body_bytes = buffer.size();
+  }
+  if (ec) out.error = ec.message();
+  if (wec && out.outcome != "complete") out.error += fmt::format(" (write: {})", wec.message());
+  boost::system::error_code ignored;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+}
+
+Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec, std::vector<Response>& responses,
+                  std::size_t& next, std::size_t end) {
+  while (next < end) {
+    Response& r = responses[next++];
+    co_await exchange(nginx, spec, r);
+  }
+}
+
+}  // namespace
+
+std::vector<Response> send_requests(const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
+                                    const std::string& id_prefix) {
+  std::vector<Response> responses;
+  for (const auto& spec : requests) {
+    for (int i = 0; i < spec.count; ++i) {
+      Response r;
+      r.index = responses.size();
+      r.request_id = fmt::format("{}-{}", id_prefix, r.index);
+      r.method = spec.method;
+      r.path = spec.path;
+      responses.push_back(std::move(r));
+    }
+  }
+  std::size_t next = 0;
+  for (const auto& spec : requests) {
+    asio::io_context io;
+    std::size_t end = next + static_cast<std::size_t>(spec.count);
+    asio::co_spawn(
+        io,
+        [&]() -> Task<void> {
+          if (spec.delay.count() > 0) {
+            asio::steady_timer gap(co_await asio::this_coro::executor, spec.delay);
+            co_await gap.async_wait(use_tuple);
+          }
+          auto exec = co_await asio::this_coro::executor;
+          for (int w = 0; w < std::min(spec.concurrency, spec.count); ++w) {
+            asio::co_spawn(exec, worker(nginx, spec, responses, next, end), asio::detached);
+          }
+        },
+        asio::detached);
+    io.run();
+    next = end;
+  }
+  return responses;
+}
+
+}  // namespace badgateway

@@ -1,0 +1,34 @@
+#pragma once
+// Sends a scenario's requests to nginx and records exactly what came back.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/core/address.hpp"
+#include "fakes/core/units.hpp"
+#include "harness/scenario/model.hpp"
+
+namespace badgateway {
+
+struct Response {
+  std::size_t index = 0;
+  std::string request_id;  // X-Badgateway-Request, matched against nginx's access log
+  std::string method;
+  std::string path;
+  int status = 0;  // 0 when no status line arrived
+  // complete | truncated | empty_reply | not_http | connect_failed | timeout
+  std::string outcome;
+  std::string fake;  // the fake that produced the response (its signature header), empty for nginx
+  std::uint64_t body_bytes = 0;
+  std::optional<std::uint64_t> content_length;
+  Millis elapsed{0};
+  std::string error;  // low-level detail for reports
+};
+
+inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";
+
+std::vector<Response> send_requests(const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
+                                    const std::string& id_prefix);
+
+}  // namespace badgateway

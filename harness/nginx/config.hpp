@@ -1,0 +1,31 @@
+#pragma once
+// Renders the nginx.conf a run uses: the scenario's snippets inside a frame that keeps every
+// path (pid, logs, temp files) inside the run directory and logs what verdicts need.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "fakes/core/address.hpp"
+#include "harness/scenario/model.hpp"
+
+namespace badgateway {
+
+using PlaceholderLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+struct RenderInput {
+  const NginxSpec* spec = nullptr;
+  std::filesystem::path run_dir;
+  fakes::Address listen;
+  PlaceholderLookup lookup;
+  std::string title;  // "upstream-refused (broken)"
+};
+
+// Access-log fields, '|'-separated; the request id ties a line to the client's request.
+inline constexpr const char* kAccessLogFormat =
+    "$http_x_badgateway_request|$status|$upstream_status|$upstream_addr|$request_time|$body_bytes_sent";
+
+// Throws std::invalid_argument on an unknown placeholder.
+std::string render_nginx_config(const RenderInput& in);
+
+}  // namespace badgateway

@@ -1,0 +1,162 @@
+#include "harness/nginx/local_launcher.hpp"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/ip/address.hpp>
+#include <fmt/format.h>
+
+#include "harness/observe/log_file.hpp"
+#include "harness/process/child.hpp"
+
+namespace badgateway {
+namespace {
+
+// The most telling line of nginx's output: an [emerg] if any, else the last non-empty line.
+std::string key_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find("[emerg]") != std::string::npos) return line;
+    if (!line.empty() && line.find("test failed") == std::string::npos) last = line;
+  }
+  return last.empty() ? "no output" : last;
+}
+
+class LocalInstance final : public NginxInstance {
+ public:
+  LocalInstance(Child child, LaunchPaths paths) : child_(std::move(child)), paths_(std::move(paths)) {}
+  ~LocalInstance() override { stop(); }
+
+  void reload(Millis limit) override {
+    LogFile log(paths_.error_log);
+    log.skip_to_end();
+    child_.signal(SIGHUP);
+    // The master logs one "start worker process" per new worker once the config is applied.
+    if (!log.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
+      throw HarnessError(fmt::format("nginx did not reload within {}", format_duration(limit)));
+    }
+    if (auto emerg = log.find_regex(R"(.*\[emerg\].*)")) {
+      throw ConfigRejected(fmt::format("nginx rejected the new config: {}", *emerg));
+    }
+  }
+
+  void stop() override {
+    if (!child_.running()) return;
+    child_.signal(SIGQUIT);  // graceful: finish in-flight requests
+    if (child_.wait_for(Millis(1500))) return;
+    child_.stop(SIGTERM, Millis(1000));  // fast shutdown, then KILL of the whole group
+  }
+
+  std::optional<std::string> exited() override {
+    if (child_.running()) return std::nullopt;
+    return describe_wait_status(child_.exit_status().value_or(-1));
+  }
+
+ private:
+  Child child_;
+  LaunchPaths paths_;
+};
+
+}  // namespace
+
+std::string find_in_path(const std::string& name) {
+  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
+  const char* path = std::getenv("PATH");
+  std::string dirs = path ? path : "";
+  dirs += ":/usr/sbin:/usr/local/sbin:/sbin";
+  std::istringstream in(dirs);
+  std::string dir;
+  while (std::getline(in, dir, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+bool wait_until_listening(const fakes::Address& a, Millis limit, const std::function<bool()>& alive) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  auto ip = boost::asio::ip::make_address(a.host);
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  if (ip.is_v4()) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(a.port);
+    auto bytes = ip.to_v4().to_bytes();
+    std::memcpy(&sin->sin_addr, bytes.data(), bytes.size());
+    len = sizeof(sockaddr_in);
+  } else {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(a.port);
+    auto bytes = ip.to_v6().to_bytes();
+    std::memcpy(&sin6->sin6_addr, bytes.data(), bytes.size());
+    len = sizeof(sockaddr_in6);
+  }
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
+    if (fd >= 0) ::close(fd);
+    if (ok) return true;
+    if (!alive()) return false;
+    std::this_thread::sleep_for(Millis(5));  // retry interval of a bounded readiness probe
+  }
+  return false;
+}
+
+LocalLauncher::LocalLauncher(const std::string& binary) {
+  binary_ = find_in_path(binary);
+  if (binary_.empty()) {
+    throw HarnessError(fmt::format("nginx not found: \"{}\" is not an executable (install nginx or pass "
+                                   "--nginx PATH)", binary));
+  }
+  CommandResult r = run_command({binary_, "-v"}, Millis(5000));
+  auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
+  if (!v) throw HarnessError(fmt::format("{} -v did not print a version: {}", binary_, key_line(r.output)));
+  version_ = *v;
+}
+
+std::string LocalLauncher::label() const { return fmt::format("nginx {} (local)", version_.str()); }
+
+void LocalLauncher::test_config(const LaunchPaths& paths) {
+  CommandResult r = run_command({binary_, "-t", "-q", "-p", paths.run_dir.string() + "/", "-c",
+                                 paths.config.string(), "-e", (paths.run_dir / "logs/nginx-t.log").string()},
+                                Millis(10'000));
+  if (!r.ok()) throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", key_line(r.output)));
+}
+
+std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths, const fakes::Address& listen,
+                                                    Millis limit) {
+  std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
+  Child child = Child::spawn({binary_, "-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
+                              paths.error_log.string()},
+                             {stderr_file, {}});
+  bool up = wait_until_listening(listen, limit, [&] { return child.running(); });
+  if (!up) {
+    std::string why = child.running() ? fmt::format("did not listen on {} within {}", listen.to_string(),
+                                                    format_duration(limit))
+                                      : describe_wait_status(child.exit_status().value_or(-1));
+    child.stop(SIGKILL, Millis(1000));
+    std::ifstream err(stderr_file);
+    std::stringstream ss;
+    ss << err.rdbuf();
+    LogFile log(paths.error_log);
+    auto emerg = log.find_regex(R"(.*\[emerg\].*)");
+    throw HarnessError(fmt::format("nginx failed to start: {}: {}", why,
+                                   emerg ? *emerg : key_line(ss.str())));
+  }
+  return std::make_unique<LocalInstance>(std::move(child), paths);
+}
+
+}  // namespace badgateway

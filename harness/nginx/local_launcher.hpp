@@ -1,0 +1,33 @@
+#pragma once
+#include <functional>
+
+#include "harness/nginx/launcher.hpp"
+
+namespace badgateway {
+
+// The nginx binary on this machine (PATH or an explicit path).
+class LocalLauncher final : public Launcher {
+ public:
+  // Throws HarnessError when the binary is missing or `nginx -v` fails.
+  explicit LocalLauncher(const std::string& binary = "nginx");
+
+  std::string label() const override;
+  const NginxVersion& version() const override { return version_; }
+  void test_config(const LaunchPaths& paths) override;
+  std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
+                                       Millis limit) override;
+  const std::string& binary() const { return binary_; }
+
+ private:
+  std::string binary_;
+  NginxVersion version_;
+};
+
+// Resolves a program name through PATH; empty when not found.
+std::string find_in_path(const std::string& name);
+
+// Waits until something accepts TCP connections on `a`, or `limit` passes, or `alive` says the
+// process died. Returns true when it answered.
+bool wait_until_listening(const fakes::Address& a, Millis limit, const std::function<bool()>& alive);
+
+}  // namespace badgateway

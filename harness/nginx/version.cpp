@@ -1,0 +1,85 @@
+#include "harness/nginx/version.hpp"
+
+#include <charconv>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+
+std::optional<NginxVersion> NginxVersion::parse(std::string_view text) {
+  NginxVersion v;
+  int* parts[] = {&v.major, &v.minor, &v.patch};
+  std::size_t pos = 0;
+  for (int i = 0; i < 3; ++i) {
+    if (pos >= text.size()) return i >= 2 ? std::optional(v) : std::nullopt;
+    auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), *parts[i]);
+    if (ec != std::errc{}) return std::nullopt;
+    pos = static_cast<std::size_t>(ptr - text.data());
+    if (pos < text.size()) {
+      if (text[pos] != '.') return std::nullopt;
+      ++pos;
+    }
+  }
+  // OpenResty has a fourth component; it does not change nginx's behaviour.
+  return v;
+}
+
+std::optional<NginxVersion> NginxVersion::from_banner(std::string_view banner) {
+  static const std::regex re(R"(/(\d+\.\d+(?:\.\d+)?))");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_search(banner.begin(), banner.end(), m, re)) return std::nullopt;
+  return parse(std::string_view(&*m[1].first, static_cast<std::size_t>(m[1].length())));
+}
+
+std::string NginxVersion::str() const { return fmt::format("{}.{}.{}", major, minor, patch); }
+
+std::optional<VersionRange> VersionRange::parse(std::string_view text, std::string* error) {
+  VersionRange range;
+  range.text_ = std::string(text);
+  std::size_t i = 0;
+  auto skip = [&] {
+    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
+  };
+  skip();
+  while (i < text.size()) {
+    std::string op;
+    while (i < text.size() && (text[i] == '<' || text[i] == '>' || text[i] == '=' || text[i] == '!')) {
+      op += text[i++];
+    }
+    if (op.empty()) op = "==";
+    if (op != "<" && op != "<=" && op != ">" && op != ">=" && op != "==" && op != "!=") {
+      if (error) *error = fmt::format("unknown comparison \"{}\"", op);
+      return std::nullopt;
+    }
+    std::size_t start = i;
+    while (i < text.size() && text[i] != ' ' && text[i] != ',') ++i;
+    auto v = NginxVersion::parse(text.substr(start, i - start));
+    if (!v) {
+      if (error) *error = fmt::format("\"{}\" is not a version like 1.23 or 1.29.7", text.substr(start, i - start));
+      return std::nullopt;
+    }
+    range.clauses_.push_back({op, *v});
+    skip();
+  }
+  if (range.clauses_.empty()) {
+    if (error) *error = "empty version range";
+    return std::nullopt;
+  }
+  return range;
+}
+
+bool VersionRange::contains(const NginxVersion& v) const {
+  for (const auto& c : clauses_) {
+    bool ok = c.op == "<"    ? v < c.version
+              : c.op == "<=" ? v <= c.version
+              : c.op == ">"  ? v > c.version
+              : c.op == ">=" ? v >= c.version
+              : c.op == "!=" ? v != c.version
+                             : v == c.version;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace badgateway

@@ -1,0 +1,33 @@
+#include "harness/observe/observation.hpp"
+
+#include <charconv>
+#include <sstream>
+
+namespace badgateway {
+
+int AccessRecord::attempts() const {
+  if (upstream_status.empty() || upstream_status == "-") return 0;
+  int n = 1;
+  for (char c : upstream_status) {
+    if (c == ',' || c == ':') ++n;  // ':' separates internal redirects, each with its own attempts
+  }
+  return n;
+}
+
+std::optional<AccessRecord> parse_access_line(const std::string& line) {
+  std::vector<std::string> f;
+  std::stringstream in(line);
+  std::string part;
+  while (std::getline(in, part, '|')) f.push_back(part);
+  if (f.size() != 6) return std::nullopt;
+  AccessRecord r;
+  r.request_id = f[0];
+  std::from_chars(f[1].data(), f[1].data() + f[1].size(), r.status);
+  r.upstream_status = f[2];
+  r.upstream_addr = f[3];
+  std::from_chars(f[4].data(), f[4].data() + f[4].size(), r.request_time);
+  std::from_chars(f[5].data(), f[5].data() + f[5].size(), r.body_bytes);
+  return r;
+}
+
+}  // namespace badgateway

@@ -1,0 +1,34 @@
+#pragma once
+// Everything seen during one run phase: plain data for the verdicts.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/core/recorder.hpp"
+#include "harness/client/driver.hpp"
+
+namespace badgateway {
+
+// One line of the rendered config's access log (see kAccessLogFormat).
+struct AccessRecord {
+  std::string request_id;
+  int status = 0;
+  std::string upstream_status;  // "502, 200" — one entry per attempt
+  std::string upstream_addr;
+  double request_time = 0;
+  std::uint64_t body_bytes = 0;
+  int attempts() const;
+};
+
+std::optional<AccessRecord> parse_access_line(const std::string& line);
+
+struct Observation {
+  std::vector<Response> responses;
+  std::map<std::string, AccessRecord> access;  // by request id
+  std::vector<std::string> error_log;
+  std::map<std::string, fakes::EndpointStats> fakes;
+  std::optional<std::string> nginx_exit;  // set when nginx was not running at the end
+};
+
+}  // namespace badgateway

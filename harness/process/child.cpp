@@ -1,0 +1,230 @@
+#include "harness/process/child.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+namespace {
+
+std::mutex g_mutex;
+std::set<pid_t> g_live;
+
+void track(pid_t pid) {
+  std::lock_guard lock(g_mutex);
+  g_live.insert(pid);
+}
+void untrack(pid_t pid) {
+  std::lock_guard lock(g_mutex);
+  g_live.erase(pid);
+}
+
+int open_for_child(const std::filesystem::path& p, int fallback_flags) {
+  if (p.empty()) return ::open("/dev/null", fallback_flags | O_CLOEXEC);
+  return ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+}  // namespace
+
+Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
+  if (argv.empty()) throw std::invalid_argument("empty argv");
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  int out = open_for_child(options.stdout_file, O_WRONLY);
+  int err = options.stderr_file.empty() ? ::dup(out) : open_for_child(options.stderr_file, O_WRONLY);
+  int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int ready[2];
+  if (out < 0 || err < 0 || in < 0 || ::pipe2(ready, O_CLOEXEC) != 0) {
+    throw std::runtime_error(fmt::format("cannot prepare to start {}: {}", argv[0], std::strerror(errno)));
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // Only async-signal-safe calls until exec.
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execvp(args[0], args.data());
+    int e = errno;
+    (void)::write(ready[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  ::close(ready[1]);
+  ::close(in);
+  ::close(out);
+  ::close(err);
+  if (pid < 0) {
+    ::close(ready[0]);
+    throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
+  }
+  track(pid);
+  Child child;
+  child.pid_ = pid;
+  child.pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  int exec_errno = 0;
+  // EOF (exec succeeded, CLOEXEC closed the pipe) or the child's errno.
+  ssize_t n = ::read(ready[0], &exec_errno, sizeof exec_errno);
+  ::close(ready[0]);
+  if (n == sizeof exec_errno) {
+    child.wait_for(Millis(1000));
+    throw std::runtime_error(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_errno)));
+  }
+  return child;
+}
+
+Child::Child(Child&& other) noexcept { *this = std::move(other); }
+
+Child& Child::operator=(Child&& other) noexcept {
+  if (this != &other) {
+    if (pid_ > 0 && !status_) stop(SIGKILL, Millis(1000));
+    if (pidfd_ >= 0) ::close(pidfd_);
+    pid_ = std::exchange(other.pid_, -1);
+    pidfd_ = std::exchange(other.pidfd_, -1);
+    status_ = std::exchange(other.status_, std::nullopt);
+  }
+  return *this;
+}
+
+Child::~Child() {
+  if (pid_ > 0 && !status_) stop(SIGKILL, Millis(2000));
+  if (pidfd_ >= 0) ::close(pidfd_);
+}
+
+void Child::reap(int status) {
+  status_ = status;
+  untrack(pid_);
+}
+
+bool Child::running() {
+  if (pid_ <= 0 || status_) return false;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    reap(status);
+    return false;
+  }
+  if (r < 0 && errno == ECHILD) {  // reaped elsewhere (the signal thread)
+    reap(0);
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> Child::wait_for(Millis limit) {
+  if (pid_ <= 0) return std::nullopt;
+  if (status_) return status_;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (!running()) return status_;
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    if (pidfd_ >= 0) {
+      pollfd p{pidfd_, POLLIN, 0};
+      ::poll(&p, 1, static_cast<int>(left.count()));
+    } else {
+      ::usleep(5000);  // no pidfd (old kernel): short bounded polling
+    }
+  }
+}
+
+void Child::signal(int signo) const {
+  if (pid_ > 0 && !status_) ::kill(pid_, signo);
+}
+
+int Child::stop(int first_signal, Millis grace) {
+  if (pid_ <= 0) return -1;
+  if (!status_) {
+    signal(first_signal);
+    if (!wait_for(grace)) {
+      ::kill(-pid_, SIGKILL);  // the whole group: nginx workers too
+      ::kill(pid_, SIGKILL);
+      wait_for(Millis(5000));
+    }
+  }
+  return status_.value_or(-1);
+}
+
+bool CommandResult::ok() const { return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+
+CommandResult run_command(const std::vector<std::string>& argv, Millis limit) {
+  char tmpl[] = "/tmp/badgateway-cmd-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) throw std::runtime_error(fmt::format("mkstemp: {}", std::strerror(errno)));
+  ::close(fd);
+  CommandResult result;
+  try {
+    Child child = Child::spawn(argv, {tmpl, {}});
+    auto status = child.wait_for(limit);
+    if (!status) {
+      child.stop(SIGKILL, Millis(1000));
+    } else {
+      result.status = *status;
+    }
+  } catch (...) {
+    ::unlink(tmpl);
+    throw;
+  }
+  std::ifstream in(tmpl);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  result.output = ss.str();
+  ::unlink(tmpl);
+  return result;
+}
+
+std::string describe_wait_status(int status) {
+  if (status < 0) return "did not exit in time";
+  if (WIFEXITED(status)) return fmt::format("exited with code {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    return fmt::format("killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  }
+  return fmt::format("wait status {}", status);
+}
+
+void kill_all_children(Millis grace) {
+  std::set<pid_t> pids;
+  {
+    std::lock_guard lock(g_mutex);
+    pids = g_live;
+  }
+  for (pid_t p : pids) ::kill(p, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (!pids.empty() && std::chrono::steady_clock::now() < deadline) {
+    for (auto it = pids.begin(); it != pids.end();) {
+      int status;
+      pid_t r = ::waitpid(*it, &status, WNOHANG);
+      it = (r == *it || (r < 0 && errno == ECHILD)) ? pids.erase(it) : std::next(it);
+    }
+    if (!pids.empty()) ::usleep(10'000);
+  }
+  for (pid_t p : pids) {
+    ::kill(-p, SIGKILL);
+    ::kill(p, SIGKILL);
+    int status;
+    ::waitpid(p, &status, 0);
+  }
+}
+
+}  // namespace badgateway

@@ -1,0 +1,14 @@
+#pragma once
+#include <functional>
+
+namespace badgateway {
+
+// Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated one: ends all children,
+// removes run directories (unless kept), runs `on_interrupt`, then exits 130/143. Call once from
+// main() before any thread starts.
+void install_interrupt_handling(std::function<void()> on_interrupt = {});
+
+// True once an interrupt arrived (workers stop picking new scenarios).
+bool interrupted();
+
+}  // namespace badgateway

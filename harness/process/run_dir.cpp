@@ -1,0 +1,66 @@
+#include "harness/process/run_dir.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+namespace {
+
+std::mutex g_mutex;
+std::set<std::string> g_dirs;  // only those to remove
+
+std::string sanitize(const std::string& label) {
+  std::string out;
+  for (char c : label) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+  return out.substr(0, 40);
+}
+
+}  // namespace
+
+RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
+  // mkdtemp creates the directory with mode 0700.
+  if (!::mkdtemp(tmpl.data())) {
+    throw std::runtime_error(fmt::format("cannot create a run directory: {}", std::strerror(errno)));
+  }
+  path_ = tmpl;
+  std::filesystem::create_directories(path_ / "logs");
+  std::filesystem::create_directories(path_ / "tmp");
+  if (!keep_) {
+    std::lock_guard lock(g_mutex);
+    g_dirs.insert(path_.string());
+  }
+}
+
+RunDir::~RunDir() {
+  {
+    std::lock_guard lock(g_mutex);
+    g_dirs.erase(path_.string());
+  }
+  if (!keep_) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+}
+
+void remove_all_run_dirs() {
+  std::set<std::string> dirs;
+  {
+    std::lock_guard lock(g_mutex);
+    dirs.swap(g_dirs);
+  }
+  for (const auto& d : dirs) {
+    std::error_code ignored;
+    std::filesystem::remove_all(d, ignored);
+  }
+}
+
+}  // namespace badgateway

@@ -1,0 +1,129 @@
+#include "harness/report/terminal_report.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+namespace {
+
+std::string pad(std::string_view s, std::size_t width) {
+  std::string out(s);
+  if (out.size() < width) out.append(width - out.size(), ' ');
+  return out;
+}
+
+std::string cell(const ScenarioResult& r) {
+  return r.fixed ? fmt::format("{} -> {}", r.broken.summary(), r.fixed->summary()) : r.broken.summary();
+}
+
+void append_details(std::string& out, const ScenarioResult& r, const TerminalStyle& style) {
+  out += fmt::format("\n{} {} [{}] ({})\n", style.paint(to_string(r.verdict()), r.verdict()), r.name, r.target, r.file);
+  for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
+    if (!p) continue;
+    if (p->harness_error) {
+      out += fmt::format("  {}: harness error: {}\n", p->phase, *p->harness_error);
+      continue;
+    }
+    for (const auto& c : p->checks) {
+      if (c.passed) continue;
+      out += fmt::format("  {}: {}: expected {}, got {}\n", p->phase, c.subject, c.expected, c.actual);
+    }
+    if (!p->passed()) {
+      std::size_t shown = 0;
+      for (const auto& line : p->observed.error_log) {
+        if (line.find("[notice]") != std::string::npos) continue;
+        if (shown++ == 6) break;
+        out += style.dim(fmt::format("    | {}\n", line));
+      }
+      for (const auto& resp : p->observed.responses) {
+        if (!resp.error.empty()) {
+          out += style.dim(fmt::format("    > {} {}: {} ({})\n", resp.method, resp.path, resp.outcome, resp.error));
+          break;
+        }
+      }
+    }
+    if (!p->run_dir.empty()) out += fmt::format("  {}: kept {}\n", p->phase, p->run_dir);
+  }
+}
+
+}  // namespace
+
+TerminalStyle TerminalStyle::detect(std::FILE* stream) {
+  const char* no_colour = std::getenv("NO_COLOR");
+  return TerminalStyle{(no_colour == nullptr || *no_colour == '\0') && ::isatty(::fileno(stream)) == 1};
+}
+
+std::string TerminalStyle::paint(std::string_view text, Verdict v) const {
+  if (!colour) return std::string(text);
+  const char* code = v == Verdict::pass ? "32" : v == Verdict::fail ? "31;1" : "33;1";
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+std::string TerminalStyle::dim(std::string_view text) const {
+  return colour ? fmt::format("\033[2m{}\033[0m", text) : std::string(text);
+}
+
+std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total, const TerminalStyle& style) {
+  return fmt::format("[{:>3}/{}] {} {} [{}] {} ({})\n", done, total, style.paint(pad(to_string(r.verdict()), 5), r.verdict()),
+                     r.name, r.target, cell(r), format_duration(r.duration));
+}
+
+std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time, const TerminalStyle& style) {
+  std::vector<std::string> targets;
+  std::vector<std::string> names;
+  std::map<std::pair<std::string, std::string>, const ScenarioResult*> grid;
+  std::map<std::string, std::string> causes;
+  for (const auto& r : results) {
+    if (r.name.empty()) continue;  // not run (interrupted)
+    if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
+    if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
+    grid[{r.name, r.target}] = &r;
+    causes[r.name] = r.cause;
+  }
+  std::size_t name_w = 8, cause_w = 5;
+  for (const auto& n : names) {
+    name_w = std::max(name_w, n.size());
+    cause_w = std::max(cause_w, causes[n].size());
+  }
+  std::map<std::string, std::size_t> col_w;
+  for (const auto& t : targets) {
+    std::size_t w = t.size();
+    for (const auto& n : names) {
+      if (auto it = grid.find({n, t}); it != grid.end()) w = std::max(w, cell(*it->second).size() + 7);
+    }
+    col_w[t] = w;
+  }
+  std::string out = "\n" + pad("SCENARIO", name_w) + "  " + pad("CAUSE", cause_w);
+  for (const auto& t : targets) out += "  " + pad(t, col_w[t]);
+  out += "  TIME\n";
+  std::size_t counts[3] = {0, 0, 0};
+  for (const auto& n : names) {
+    out += pad(n, name_w) + "  " + pad(causes[n], cause_w);
+    Millis time{0};
+    for (const auto& t : targets) {
+      auto it = grid.find({n, t});
+      if (it == grid.end()) {
+        out += "  " + pad("-", col_w[t]);
+        continue;
+      }
+      const ScenarioResult& r = *it->second;
+      ++counts[static_cast<int>(r.verdict())];
+      time += r.duration;
+      out += "  " + style.paint(pad(to_string(r.verdict()), 5), r.verdict()) + "  " + pad(cell(r), col_w[t] - 7);
+    }
+    out += "  " + format_duration(time) + "\n";
+  }
+  for (const auto& r : results) {
+    if (!r.name.empty() && r.verdict() != Verdict::pass) append_details(out, r, style);
+  }
+  out += fmt::format("\n{} passed, {} failed, {} errors; {} runs in {}\n", counts[0], counts[1], counts[2],
+                     counts[0] + counts[1] + counts[2], format_duration(wall_time));
+  return out;
+}
+
+}  // namespace badgateway

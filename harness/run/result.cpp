@@ -1,0 +1,55 @@
+#include "harness/run/result.hpp"
+
+#include <fmt/format.h>
+
+namespace badgateway {
+
+bool PhaseResult::passed() const {
+  if (!ran || harness_error) return false;
+  for (const auto& c : checks) {
+    if (!c.passed) return false;
+  }
+  return true;
+}
+
+std::string PhaseResult::summary() const {
+  if (harness_error) return "error";
+  if (!ran) return "-";
+  std::vector<std::string> parts;
+  std::string last;
+  int repeat = 0;
+  auto flush = [&] {
+    if (repeat == 0) return;
+    parts.push_back(repeat > 1 ? fmt::format("{}x{}", last, repeat) : last);
+  };
+  for (const auto& r : observed.responses) {
+    std::string s = r.status ? fmt::format("{}", r.status) : r.outcome;
+    if (r.status && r.outcome == "truncated") s += "~";
+    if (s == last) {
+      ++repeat;
+    } else {
+      flush();
+      last = s;
+      repeat = 1;
+    }
+  }
+  flush();
+  return fmt::format("{}", fmt::join(parts, ","));
+}
+
+std::string_view to_string(Verdict v) {
+  switch (v) {
+    case Verdict::pass: return "pass";
+    case Verdict::fail: return "FAIL";
+    case Verdict::error: return "ERROR";
+  }
+  return "?";
+}
+
+Verdict ScenarioResult::verdict() const {
+  if (broken.harness_error || (fixed && fixed->harness_error)) return Verdict::error;
+  if (!broken.passed() || (fixed && !fixed->passed())) return Verdict::fail;
+  return Verdict::pass;
+}
+
+}  // namespace badgateway

@@ -1,0 +1,185 @@
+#include "harness/run/runner.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "fakes/behaviours/registry.hpp"
+#include "fakes/core/server.hpp"
+#include "harness/nginx/config.hpp"
+#include "harness/observe/log_file.hpp"
+#include "harness/process/interrupt.hpp"
+#include "harness/process/run_dir.hpp"
+
+namespace badgateway {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct PhasePlan {
+  std::string phase;
+  std::map<std::string, FakeSpec> fakes;
+  NginxSpec nginx;
+  Expectation expect;
+};
+
+// A free loopback port for nginx. Another process may take it before nginx binds; start()
+// then fails with EADDRINUSE and the phase is retried on a new port.
+std::uint16_t pick_free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw HarnessError("cannot find a free loopback port");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound, const std::string& run_dir) {
+  return [bound, run_dir](const std::string& name) -> std::optional<std::string> {
+    if (name == "run_dir") return run_dir;
+    if (!name.starts_with("fakes.")) return std::nullopt;
+    std::string rest = name.substr(6);
+    auto dot = rest.find('.');
+    auto it = bound.find(rest.substr(0, dot));
+    if (it == bound.end()) return std::nullopt;
+    const fakes::Address& a = it->second;
+    if (dot == std::string::npos) return a.to_string();
+    std::string attr = rest.substr(dot + 1);
+    if (attr == "host") return a.host;
+    if (attr == "port") return std::to_string(a.port);
+    if (attr == "path") return a.path;
+    return std::nullopt;
+  };
+}
+
+void observe_logs(const LaunchPaths& paths, Observation& seen) {
+  seen.error_log = LogFile(paths.error_log).lines();
+  for (const auto& line : LogFile(paths.run_dir / "logs/access.log").lines()) {
+    if (auto rec = parse_access_line(line)) seen.access[rec->request_id] = *rec;
+  }
+}
+
+void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options,
+                    PhaseResult& result) {
+  RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
+  if (options.keep) result.run_dir = dir.path().string();
+  fakes::FakeServer server;
+  std::map<std::string, fakes::Address> bound;
+  for (const auto& [name, spec] : plan.fakes) {
+    const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
+    if (!info) throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
+    fakes::Params params(spec.params);
+    auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
+                                  : fakes::Address::tcp("127.0.0.1", 0);
+    bound[name] = server.add_endpoint(name, where, fakes::make_behaviour(*info, params));
+  }
+  fakes::Address listen = fakes::Address::tcp("127.0.0.1", pick_free_port());
+  LaunchPaths paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"};
+  RenderInput in{&plan.nginx, dir.path(), listen, make_lookup(bound, dir.path().string()),
+                 fmt::format("{} ({})", s.name, plan.phase)};
+  {
+    std::ofstream conf(paths.config);
+    conf << render_nginx_config(in);
+  }
+  launcher.test_config(paths);
+  server.start();
+  auto nginx = launcher.start(paths, listen, options.start_limit);
+  result.ran = true;
+  result.observed.responses = send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
+  result.observed.nginx_exit = nginx->exited();
+  nginx->stop();  // flushes the logs; read them only after
+  server.stop();
+  for (const auto& [name, _] : plan.fakes) result.observed.fakes[name] = server.stats(name);
+  observe_logs(paths, result.observed);
+  result.checks = judge(plan.expect, result.observed);
+}
+
+PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options) {
+  PhaseResult result;
+  result.phase = plan.phase;
+  auto start = Clock::now();
+  for (int attempt = 1;; ++attempt) {
+    try {
+      result = PhaseResult{};
+      result.phase = plan.phase;
+      run_phase_once(s, plan, launcher, options, result);
+      break;
+    } catch (const HarnessError& e) {
+      std::string what = e.what();
+      bool port_race = what.find("Address already in use") != std::string::npos;
+      if (port_race && attempt < 3) continue;
+      result.harness_error = what;
+      break;
+    } catch (const std::exception& e) {
+      result.harness_error = e.what();
+      break;
+    }
+  }
+  result.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
+  return result;
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOptions& options) {
+  ScenarioResult r;
+  r.name = s.name;
+  r.cause = s.cause;
+  r.file = s.origin.file;
+  r.target = launcher.label();
+  r.nginx_version = launcher.version().str();
+  auto start = Clock::now();
+  PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
+  r.broken = run_phase(s, broken, launcher, options);
+  if (s.fix && !interrupted()) {
+    PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(launcher.version())};
+    for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
+    if (s.fix->nginx.http) fixed.nginx.http = s.fix->nginx.http;
+    if (s.fix->nginx.server) fixed.nginx.server = s.fix->nginx.server;
+    if (s.fix->nginx.location) fixed.nginx.location = s.fix->nginx.location;
+    r.fixed = run_phase(s, fixed, launcher, options);
+  }
+  r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
+  return r;
+}
+
+std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const std::vector<Launcher*>& launchers,
+                                    const RunOptions& options) {
+  std::vector<std::pair<const Scenario*, Launcher*>> work;
+  for (const auto& s : scenarios) {
+    for (Launcher* l : launchers) work.emplace_back(&s, l);
+  }
+  std::vector<ScenarioResult> results(work.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next++) < work.size() && !interrupted();) {
+      ScenarioResult started;
+      started.name = work[i].first->name;
+      started.target = work[i].second->label();
+      if (options.on_started) options.on_started(started);
+      results[i] = run_scenario(*work[i].first, *work[i].second, options);
+      if (options.on_finished) options.on_finished(results[i]);
+    }
+  };
+  int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(work.size())));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+}  // namespace badgateway

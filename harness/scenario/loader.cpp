@@ -1,0 +1,478 @@
+#include "harness/scenario/loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "fakes/behaviours/registry.hpp"
+#include "harness/scenario/placeholders.hpp"
+
+namespace badgateway {
+namespace {
+
+[[noreturn]] void fail_at(const std::string& file, const toml::source_region& where,
+                          const std::string& field, const std::string& message) {
+  SourcePos pos{file, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column)};
+  throw ScenarioError(fmt::format("{}: {}: {}", pos.str(), field, message));
+}
+
+// Reads one TOML table, remembering which keys were consumed so leftovers are reported as
+// unknown at their own position.
+class Reader {
+ public:
+  Reader(const toml::table& table, std::string path, const std::string& file)
+      : table_(table), path_(std::move(path)), file_(file) {}
+
+  std::string field(std::string_view key) const {
+    return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
+  }
+
+  [[noreturn]] void fail_at(const toml::source_region& where, const std::string& field,
+                            const std::string& message) const {
+    badgateway::fail_at(file_, where, field, message);
+  }
+  [[noreturn]] void fail(std::string_view key, const std::string& message) const {
+    const toml::node* n = table_.get(key);
+    fail_at(n ? n->source() : table_.source(), field(key), message);
+  }
+
+  const toml::node* get(std::string_view key) {
+    used_.emplace(key);
+    return table_.get(key);
+  }
+  bool has(std::string_view key) const { return table_.contains(key); }
+
+  std::optional<std::string> string(std::string_view key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) fail(key, "expected a string");
+    return n->as_string()->get();
+  }
+  std::string required_string(std::string_view key) {
+    auto s = string(key);
+    if (!s) fail_at(table_.source(), field(key), "is required");
+    if (s->empty()) fail(key, "must not be empty");
+    return *s;
+  }
+  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    if (!n->is_integer()) fail(key, "expected an integer");
+    std::int64_t v = n->as_integer()->get();
+    if (v < min || v > max) fail(key, fmt::format("{} is out of range [{}, {}]", v, min, max));
+    return v;
+  }
+  std::optional<Millis> duration(std::string_view key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    auto d = n->is_string() ? parse_duration(n->as_string()->get()) : std::nullopt;
+    if (!d) fail(key, "expected a duration with a unit, such as \"250ms\" or \"2s\"");
+    return d;
+  }
+  const toml::table* table(std::string_view key) {
+    const toml::node* n = get(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) fail(key, "expected a table");
+    return n->as_table();
+  }
+  // A single value or an array of them, as strings.
+  std::optional<std::vector<std::string>> strings(std::string_view key) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    std::vector<std::string> out;
+    if (n->is_string()) {
+      out.push_back(n->as_string()->get());
+    } else if (const auto* arr = n->as_array()) {
+      for (const auto& item : *arr) {
+        if (!item.is_string()) fail_at(item.source(), field(key), "expected strings");
+        out.push_back(item.as_string()->get());
+      }
+    } else {
+      fail(key, "expected a string or an array of strings");
+    }
+    return out;
+  }
+  std::optional<std::vector<int>> integers(std::string_view key, int min, int max) {
+    const toml::node* n = get(key);
+    if (!n) return std::nullopt;
+    std::vector<int> out;
+    auto take = [&](const toml::node& item) {
+      if (!item.is_integer()) fail_at(item.source(), field(key), "expected an integer or an array of integers");
+      auto v = item.as_integer()->get();
+      if (v < min || v > max) fail_at(item.source(), field(key), fmt::format("{} is out of range [{}, {}]", v, min, max));
+      out.push_back(static_cast<int>(v));
+    };
+    if (const auto* arr = n->as_array()) {
+      if (arr->empty()) fail(key, "must not be an empty array");
+      for (const auto& item : *arr) take(item);
+    } else {
+      take(*n);
+    }
+    return out;
+  }
+
+  void reject_unknown() const {
+    for (const auto& [k, v] : table_) {
+      if (!used_.contains(std::string(k.str()))) {
+        fail_at(k.source(), field(k.str()), "unknown key");
+      }
+    }
+  }
+
+  const toml::table& raw() const { return table_; }
+  const std::string& file() const { return file_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  const toml::table& table_;
+  std::string path_;
+  const std::string& file_;
+  std::set<std::string, std::less<>> used_;
+};
+
+SourcePos pos_of(const toml::node& n, const std::string& file) {
+  return {file, static_cast<int>(n.source().begin.line), static_cast<int>(n.source().begin.column)};
+}
+
+fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& field) {
+  if (n.is_string()) return n.as_string()->get();
+  if (n.is_integer()) return n.as_integer()->get();
+  if (n.is_floating_point()) return n.as_floating_point()->get();
+  if (n.is_boolean()) return n.as_boolean()->get();
+  r.fail_at(n.source(), field, "expected a string, number or boolean");
+}
+
+FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
+                   const std::string& file) {
+  if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
+  static const std::regex name_re("[a-z][a-z0-9_]*");
+  if (!std::regex_match(name, name_re)) {
+    fail_at(file, node.source(), path, "fake names are snake_case: [a-z][a-z0-9_]*");
+  }
+  Reader r(*node.as_table(), path, file);
+  FakeSpec spec;
+  spec.name = name;
+  spec.pos = pos_of(node, file);
+  std::string protocol = r.string("protocol").value_or("http");
+  if (protocol == "http") {
+    spec.protocol = fakes::Protocol::http;
+  } else if (protocol == "fastcgi") {
+    spec.protocol = fakes::Protocol::fastcgi;
+  } else {
+    r.fail("protocol", "expected \"http\" or \"fastcgi\"");
+  }
+  std::string listen = r.string("listen").value_or("tcp");
+  if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
+  spec.unix_socket = listen == "unix";
+  spec.behaviour = r.required_string("behaviour");
+  const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
+  if (!info) {
+    std::vector<std::string> names;
+    for (const auto& b : fakes::behaviour_table()) {
+      if (b.protocol == spec.protocol) names.emplace_back(b.name);
+    }
+    r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol, spec.behaviour,
+                                    fmt::join(names, ", ")));
+  }
+  for (const auto& [k, v] : r.raw()) {
+    std::string key(k.str());
+    if (key == "protocol" || key == "listen" || key == "behaviour") continue;
+    spec.params[key] = to_param(v, r, r.field(key));
+  }
+  // Build once now so a bad parameter is a load error, not a run-time surprise.
+  fakes::Params params(spec.params);
+  try {
+    fakes::make_behaviour(*info, params);
+  } catch (const fakes::ParamError& e) {
+    const toml::node* n = r.raw().get(e.key());
+    r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
+  }
+  return spec;
+}
+
+std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::string& path,
+                                           const std::string& file) {
+  std::map<std::string, FakeSpec> out;
+  for (const auto& [k, v] : table) {
+    std::string name(k.str());
+    out[name] = read_fake(name, v, path + "." + name, file);
+  }
+  return out;
+}
+
+NginxSpec read_nginx(Reader& r) {
+  NginxSpec spec;
+  spec.http = r.string("http");
+  spec.server = r.string("server");
+  spec.location = r.string("location");
+  r.reject_unknown();
+  return spec;
+}
+
+void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    try {
+      std::regex re(p);
+    } catch (const std::regex_error& e) {
+      r.fail(key, fmt::format("invalid regular expression \"{}\": {}", p, e.what()));
+    }
+  }
+}
+
+Expectation read_expectation(Reader& r) {
+  Expectation e;
+  e.status = r.integers("status", 0, 999);
+  if (auto g = r.string("generated_by")) {
+    if (*g != "nginx" && *g != "upstream") r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
+    e.generated_by = g;
+  }
+  if (auto o = r.strings("outcome")) {
+    for (const auto& v : *o) {
+      if (v != "complete" && v != "truncated" && v != "empty_reply" && v != "not_http" &&
+          v != "connect_failed" && v != "timeout") {
+        r.fail("outcome", fmt::format("\"{}\" is not one of complete, truncated, empty_reply, not_http, "
+                                      "connect_failed, timeout", v));
+      }
+    }
+    e.outcome = o;
+  }
+  e.error_log = r.strings("error_log");
+  if (e.error_log) check_regexes(r, "error_log", *e.error_log);
+  e.no_error_log = r.strings("no_error_log");
+  if (e.no_error_log) check_regexes(r, "no_error_log", *e.no_error_log);
+  if (const toml::table* t = r.table("elapsed")) {
+    Reader er(*t, r.field("elapsed"), r.file());
+    TimeBound b{er.duration("min"), er.duration("max")};
+    if (b.min && b.max && *b.min > *b.max) er.fail("max", "is smaller than min");
+    er.reject_unknown();
+    e.elapsed = b;
+  }
+  e.upstream_attempts = r.integers("upstream_attempts", 0, 100);
+  if (const toml::table* t = r.table("fakes")) {
+    for (const auto& [k, v] : *t) {
+      std::string name(k.str());
+      if (!v.is_table()) r.fail_at(v.source(), r.field("fakes." + name), "expected a table");
+      Reader fr(*v.as_table(), r.field("fakes." + name), r.file());
+      FakeCounts c;
+      c.connections = fr.integer("connections", 0, 1'000'000);
+      c.requests = fr.integer("requests", 0, 1'000'000);
+      fr.reject_unknown();
+      e.fakes[name] = c;
+    }
+  }
+  return e;
+}
+
+ExpectationSet read_expectation_set(Reader& r) {
+  ExpectationSet set;
+  set.base = read_expectation(r);
+  if (const toml::node* n = r.get("versions")) {
+    const toml::array* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) r.fail("versions", "expected [[...versions]] tables");
+    for (const auto& item : *arr) {
+      Reader vr(*item.as_table(), r.field("versions"), r.file());
+      std::string text = vr.required_string("nginx");
+      std::string error;
+      auto range = VersionRange::parse(text, &error);
+      if (!range) vr.fail("nginx", error);
+      set.by_version.push_back({*range, read_expectation(vr)});
+      vr.reject_unknown();
+    }
+  }
+  r.reject_unknown();
+  return set;
+}
+
+RequestSpec read_request(Reader& r) {
+  RequestSpec q;
+  if (auto m = r.string("method")) {
+    static const std::regex method_re("[A-Z]+");
+    if (!std::regex_match(*m, method_re)) r.fail("method", "expected an upper-case HTTP method");
+    q.method = *m;
+  }
+  if (auto p = r.string("path")) {
+    if (p->empty() || p->front() != '/') r.fail("path", "must start with /");
+    q.path = *p;
+  }
+  if (const toml::table* h = r.table("headers")) {
+    for (const auto& [k, v] : *h) {
+      if (!v.is_string()) r.fail_at(v.source(), r.field(std::string("headers.") + std::string(k.str())), "expected a string");
+      q.headers.emplace_back(std::string(k.str()), v.as_string()->get());
+    }
+  }
+  q.body = r.string("body").value_or("");
+  if (auto n = r.integer("body_size", 0, 64 << 20)) q.body.assign(static_cast<std::size_t>(*n), 'b');
+  q.count = static_cast<int>(r.integer("count", 1, 10'000).value_or(1));
+  q.concurrency = static_cast<int>(r.integer("concurrency", 1, 1'000).value_or(1));
+  q.delay = r.duration("delay").value_or(Millis(0));
+  q.timeout = r.duration("timeout").value_or(Millis(5000));
+  if (q.timeout.count() <= 0) r.fail("timeout", "must be greater than 0");
+  r.reject_unknown();
+  return q;
+}
+
+// Placeholders must name fakes that exist in the phase that uses them.
+void check_snippets(Reader& r, const std::vector<std::string>& fake_names) {
+  for (const char* key : {"http", "server", "location"}) {
+    const toml::node* n = r.raw().get(key);
+    if (!n || !n->is_string()) continue;
+    const std::string& text = n->as_string()->get();
+    for (const auto& p : find_placeholders(text)) {
+      std::string error = check_placeholder(p.name, fake_names);
+      if (error.empty()) continue;
+      auto region = n->source();
+      auto before = std::string_view(text).substr(0, p.offset);
+      auto newlines = std::count(before.begin(), before.end(), '\n');
+      // Multi-line strings start on the line after the opening quotes.
+      region.begin.line += static_cast<toml::source_index>(newlines + (newlines ? 1 : 0));
+      region.begin.column = newlines ? static_cast<toml::source_index>(p.offset - before.rfind('\n'))
+                                     : region.begin.column;
+      r.fail_at(region, r.field(key), error);
+    }
+  }
+}
+
+std::vector<std::string> names_of(const std::map<std::string, FakeSpec>& a,
+                                  const std::map<std::string, FakeSpec>* b = nullptr) {
+  std::vector<std::string> names;
+  for (const auto& [n, _] : a) names.push_back(n);
+  if (b) {
+    for (const auto& [n, _] : *b) names.push_back(n);
+  }
+  return names;
+}
+
+void check_counts_name_fakes(Reader& r, const ExpectationSet& set, const std::vector<std::string>& names) {
+  auto check = [&](const Expectation& e) {
+    for (const auto& [name, _] : e.fakes) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        r.fail("fakes", fmt::format("no fake named \"{}\"", name));
+      }
+    }
+  };
+  check(set.base);
+  for (const auto& v : set.by_version) check(v.patch);
+}
+
+void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t responses) {
+  auto check = [&](const char* key, std::size_t n) {
+    if (n != 1 && n != responses) {
+      r.fail(key, fmt::format("has {} values but the scenario sends {} requests (give 1 or {})", n,
+                              responses, responses));
+    }
+  };
+  if (e.status) check("status", e.status->size());
+  if (e.outcome) check("outcome", e.outcome->size());
+  if (e.upstream_attempts) check("upstream_attempts", e.upstream_attempts->size());
+}
+
+Scenario read_scenario(const toml::table& root, const std::string& file) {
+  Reader r(root, "", file);
+  Scenario s;
+  s.origin = {file, 0, 0};
+  if (auto v = r.integer("format", 1, 1); v && *v != 1) r.fail("format", "only format 1 exists");
+  s.name = r.required_string("name");
+  static const std::regex name_re("[a-z0-9][a-z0-9-]*");
+  if (!std::regex_match(s.name, name_re)) r.fail("name", "use lower-case letters, digits and '-'");
+  s.description = r.required_string("description");
+  s.cause = r.required_string("cause");
+  if (std::find_if(std::begin(kCauses), std::end(kCauses), [&](const char* c) { return s.cause == c; }) ==
+      std::end(kCauses)) {
+    r.fail("cause", fmt::format("unknown cause \"{}\" (known: {})", s.cause, fmt::join(kCauses, ", ")));
+  }
+  s.teaches = r.required_string("teaches");
+  s.directive = r.string("directive").value_or("");
+
+  if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
+  if (const toml::table* n = r.table("nginx")) {
+    Reader nr(*n, "nginx", file);
+    s.nginx = read_nginx(nr);
+    check_snippets(nr, names_of(s.fakes));
+  }
+  if (!s.nginx.location && !s.nginx.server) {
+    r.fail_at(root.source(), "nginx", "needs nginx.location or nginx.server");
+  }
+
+  if (const toml::node* n = r.get("requests")) {
+    const toml::array* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) r.fail("requests", "expected [[requests]] tables");
+    for (const auto& item : *arr) {
+      Reader qr(*item.as_table(), "requests", file);
+      s.requests.push_back(read_request(qr));
+    }
+  }
+  if (s.requests.empty()) s.requests.emplace_back();
+
+  const toml::table* expect = r.table("expect");
+  if (!expect) r.fail_at(root.source(), "expect", "is required");
+  Reader er(*expect, "expect", file);
+  s.expect = read_expectation_set(er);
+  check_counts_name_fakes(er, s.expect, names_of(s.fakes));
+  check_per_response_lengths(er, s.expect.base, s.response_count());
+  if (!s.expect.base.status) er.fail_at(expect->source(), "expect.status", "is required");
+
+  if (const toml::table* fix = r.table("fix")) {
+    Reader fr(*fix, "fix", file);
+    FixSpec f;
+    f.description = fr.required_string("description");
+    if (const toml::table* ff = fr.table("fakes")) f.fakes = read_fakes(*ff, "fix.fakes", file);
+    if (const toml::table* n = fr.table("nginx")) {
+      Reader nr(*n, "fix.nginx", file);
+      f.nginx = read_nginx(nr);
+      check_snippets(nr, names_of(s.fakes, &f.fakes));
+    }
+    // The fixed run expects a healthy answer unless it says otherwise.
+    f.expect.base.status = std::vector<int>{200};
+    f.expect.base.generated_by = "upstream";
+    if (const toml::table* fe = fr.table("expect")) {
+      Reader fer(*fe, "fix.expect", file);
+      ExpectationSet patch = read_expectation_set(fer);
+      f.expect.base.overlay(patch.base);
+      f.expect.by_version = patch.by_version;
+      check_counts_name_fakes(fer, f.expect, names_of(s.fakes, &f.fakes));
+      check_per_response_lengths(fer, f.expect.base, s.response_count());
+    }
+    if (f.nginx.http || f.nginx.server || f.nginx.location || !f.fakes.empty()) {
+      // ok: the fix changes something
+    } else {
+      fr.fail_at(fix->source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
+    }
+    fr.reject_unknown();
+    s.fix = std::move(f);
+  }
+  r.reject_unknown();
+  return s;
+}
+
+}  // namespace
+
+Scenario load_scenario_string(std::string_view text, const std::string& file_label) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file_label);
+  } catch (const toml::parse_error& e) {
+    SourcePos pos{file_label, static_cast<int>(e.source().begin.line),
+                  static_cast<int>(e.source().begin.column)};
+    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), e.description()));
+  }
+  return read_scenario(root, file_label);
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw ScenarioError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  std::string text;
+  char buf[8192];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return load_scenario_string(text, path.string());
+}
+
+}  // namespace badgateway

@@ -1,0 +1,113 @@
+#pragma once
+// A scenario as loaded from TOML: plain data, validated once by the loader.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/core/behaviour.hpp"
+#include "fakes/core/params.hpp"
+#include "harness/nginx/version.hpp"
+
+namespace badgateway {
+
+struct SourcePos {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string str() const;
+};
+
+// The seed's cause categories: every scenario reproduces one of them.
+inline constexpr const char* kCauses[] = {
+    "nginx_not_running", "firewall",     "dns",       "php_fpm_not_running", "php_fpm_timeout",
+    "server_unavailable", "high_load", "misconfiguration"};
+
+struct FakeSpec {
+  std::string name;
+  fakes::Protocol protocol = fakes::Protocol::http;
+  std::string behaviour;
+  std::map<std::string, fakes::ParamValue, std::less<>> params;
+  bool unix_socket = false;  // listen on a socket in the run directory instead of 127.0.0.1:0
+  SourcePos pos;
+};
+
+struct NginxSpec {
+  std::optional<std::string> http;      // inside http {}
+  std::optional<std::string> server;    // inside the generated server {}
+  std::optional<std::string> location;  // inside the generated location / {}
+};
+
+struct RequestSpec {
+  std::string method = "GET";
+  std::string path = "/";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  int count = 1;
+  int concurrency = 1;
+  Millis delay{0};  // before this group starts: part of the scenario, e.g. an idle gap
+  Millis timeout{5000};
+};
+
+struct TimeBound {
+  std::optional<Millis> min;
+  std::optional<Millis> max;
+};
+
+struct FakeCounts {
+  std::optional<std::int64_t> connections;
+  std::optional<std::int64_t> requests;
+};
+
+// Every field optional so version-bound overrides can patch only what differs.
+struct Expectation {
+  std::optional<std::vector<int>> status;  // one value for all responses, or one per response
+  std::optional<std::string> generated_by;  // "nginx" | "upstream"
+  std::optional<std::vector<std::string>> outcome;  // per response, like status
+  std::optional<std::vector<std::string>> error_log;     // regexes that must all match
+  std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match
+  std::optional<TimeBound> elapsed;
+  std::optional<std::vector<int>> upstream_attempts;
+  std::map<std::string, FakeCounts> fakes;
+
+  void overlay(const Expectation& patch);
+};
+
+struct VersionedExpectation {
+  VersionRange range;
+  Expectation patch;
+};
+
+struct ExpectationSet {
+  Expectation base;
+  std::vector<VersionedExpectation> by_version;
+  Expectation for_version(const NginxVersion& v) const;
+};
+
+struct FixSpec {
+  std::string description;
+  NginxSpec nginx;                              // fields set here replace the broken ones
+  std::map<std::string, FakeSpec> fakes;        // replaced or added fakes (the upstream is back)
+  ExpectationSet expect;                        // defaults: 200 from the upstream
+};
+
+struct Scenario {
+  SourcePos origin;
+  std::string name;
+  std::string description;
+  std::string cause;
+  std::string teaches;    // the error-log line this scenario teaches to recognise
+  std::string directive;  // the directive that matters
+  std::map<std::string, FakeSpec> fakes;
+  NginxSpec nginx;
+  std::vector<RequestSpec> requests;
+  ExpectationSet expect;
+  std::optional<FixSpec> fix;
+
+  std::size_t response_count() const;
+};
+
+// Default no_error_log: nginx itself misbehaving is never an expected part of a scenario.
+inline const std::vector<std::string> kDefaultNoErrorLog = {R"(\[alert\])", R"(\[emerg\])"};
+
+}  // namespace badgateway

@@ -1,0 +1,63 @@
+#include "harness/scenario/placeholders.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+
+std::vector<Placeholder> find_placeholders(std::string_view text) {
+  std::vector<Placeholder> found;
+  std::size_t pos = 0;
+  while ((pos = text.find("{{", pos)) != std::string_view::npos) {
+    auto end = text.find("}}", pos + 2);
+    if (end == std::string_view::npos) {
+      found.push_back({"", pos});
+      break;
+    }
+    std::string name(text.substr(pos + 2, end - pos - 2));
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    found.push_back({name, pos});
+    pos = end + 2;
+  }
+  return found;
+}
+
+std::string expand_placeholders(
+    std::string_view text, const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+  std::string out;
+  std::size_t copied = 0;
+  for (const auto& p : find_placeholders(text)) {
+    auto end = text.find("}}", p.offset + 2);
+    auto value = p.name.empty() ? std::nullopt : lookup(p.name);
+    if (!value) throw std::invalid_argument(fmt::format("unknown placeholder {{{{{}}}}}", p.name));
+    out.append(text.substr(copied, p.offset - copied));
+    out += *value;
+    copied = end + 2;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names) {
+  if (name.empty()) return "unterminated placeholder: \"{{\" without \"}}\"";
+  if (name == "run_dir") return {};
+  if (!name.starts_with("fakes.")) {
+    return fmt::format("unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path] or run_dir",
+                       name);
+  }
+  std::string rest = name.substr(6);
+  std::string fake = rest.substr(0, rest.find('.'));
+  std::string attr = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
+  if (std::find(fake_names.begin(), fake_names.end(), fake) == fake_names.end()) {
+    return fmt::format("unknown placeholder {{{{{}}}}}: no fake named \"{}\"", name, fake);
+  }
+  if (!attr.empty() && attr != "host" && attr != "port" && attr != "path") {
+    return fmt::format("unknown placeholder {{{{{}}}}}: \"{}\" is not host, port or path", name, attr);
+  }
+  return {};
+}
+
+}  // namespace badgateway

@@ -1,0 +1,134 @@
+#include "harness/verdict/verdict.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+namespace {
+
+// A value for all responses, or one per response.
+template <typename T>
+const T& nth(const std::vector<T>& values, std::size_t i) {
+  return values.size() == 1 ? values[0] : values[i];
+}
+
+template <typename T, typename Get>
+Check per_response(CheckKind kind, std::string subject, const std::vector<T>& expected,
+                   const std::vector<Response>& responses, Get get) {
+  Check c{kind, std::move(subject), {}, {}, true};
+  std::vector<std::string> want, got;
+  for (std::size_t i = 0; i < responses.size(); ++i) {
+    auto e = fmt::format("{}", nth(expected, i));
+    auto a = fmt::format("{}", get(responses[i]));
+    if (e != a) c.passed = false;
+    want.push_back(e);
+    got.push_back(a);
+  }
+  bool uniform_want = std::adjacent_find(want.begin(), want.end(), std::not_equal_to<>()) == want.end();
+  c.expected = uniform_want && !want.empty() ? want[0] : fmt::format("{}", fmt::join(want, ", "));
+  c.actual = fmt::format("{}", fmt::join(got, ", "));
+  return c;
+}
+
+std::string origin_of(const Response& r) {
+  if (r.status == 0) return "none";
+  return r.fake.empty() ? "nginx" : "upstream";
+}
+
+void check_log(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
+  auto first_match = [&](const std::regex& re) -> const std::string* {
+    for (const auto& line : seen.error_log) {
+      if (std::regex_search(line, re)) return &line;
+    }
+    return nullptr;
+  };
+  for (const auto& pattern : e.error_log.value_or(std::vector<std::string>{})) {
+    const std::string* line = first_match(std::regex(pattern));
+    out.push_back({CheckKind::error_log, fmt::format("error_log /{}/", pattern), "a matching line",
+                   line ? *line : fmt::format("no match in {} lines", seen.error_log.size()),
+                   line != nullptr});
+  }
+  std::vector<std::string> forbidden = kDefaultNoErrorLog;
+  for (const auto& p : e.no_error_log.value_or(std::vector<std::string>{})) forbidden.push_back(p);
+  for (const auto& pattern : forbidden) {
+    const std::string* line = first_match(std::regex(pattern));
+    out.push_back({CheckKind::no_error_log, fmt::format("no_error_log /{}/", pattern), "no matching line",
+                   line ? *line : "none", line == nullptr});
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(CheckKind kind) {
+  switch (kind) {
+    case CheckKind::status: return "status";
+    case CheckKind::generated_by: return "generated_by";
+    case CheckKind::outcome: return "outcome";
+    case CheckKind::error_log: return "error_log";
+    case CheckKind::no_error_log: return "no_error_log";
+    case CheckKind::elapsed: return "elapsed";
+    case CheckKind::fake_count: return "fake_count";
+    case CheckKind::upstream_attempts: return "upstream_attempts";
+    case CheckKind::nginx_crashed: return "nginx_crashed";
+  }
+  return "?";
+}
+
+std::vector<Check> judge(const Expectation& e, const Observation& seen) {
+  std::vector<Check> out;
+  const auto& rs = seen.responses;
+  out.push_back({CheckKind::nginx_crashed, "nginx running", "running until stopped",
+                 seen.nginx_exit.value_or("running"), !seen.nginx_exit});
+  if (e.status) {
+    out.push_back(per_response(CheckKind::status, "status", *e.status, rs, [](const Response& r) {
+      return r.status;
+    }));
+  }
+  if (e.outcome) {
+    out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs, [](const Response& r) {
+      return r.outcome;
+    }));
+  }
+  if (e.generated_by) {
+    out.push_back(per_response(CheckKind::generated_by, "generated_by", std::vector{*e.generated_by}, rs,
+                               origin_of));
+  }
+  if (e.upstream_attempts) {
+    out.push_back(per_response(CheckKind::upstream_attempts, "upstream_attempts", *e.upstream_attempts, rs,
+                               [&](const Response& r) {
+                                 auto it = seen.access.find(r.request_id);
+                                 return it == seen.access.end() ? -1 : it->second.attempts();
+                               }));
+  }
+  if (e.elapsed) {
+    Check c{CheckKind::elapsed, "elapsed", {}, {}, true};
+    c.expected = fmt::format("{}..{}", e.elapsed->min ? format_duration(*e.elapsed->min) : "0",
+                             e.elapsed->max ? format_duration(*e.elapsed->max) : "inf");
+    std::vector<std::string> got;
+    for (const auto& r : rs) {
+      if ((e.elapsed->min && r.elapsed < *e.elapsed->min) || (e.elapsed->max && r.elapsed > *e.elapsed->max)) {
+        c.passed = false;
+      }
+      got.push_back(format_duration(r.elapsed));
+    }
+    c.actual = fmt::format("{}", fmt::join(got, ", "));
+    out.push_back(c);
+  }
+  for (const auto& [name, counts] : e.fakes) {
+    auto it = seen.fakes.find(name);
+    auto stats = it == seen.fakes.end() ? fakes::EndpointStats{} : it->second;
+    auto add = [&](const char* what, std::optional<std::int64_t> want, std::uint64_t got) {
+      if (!want) return;
+      out.push_back({CheckKind::fake_count, fmt::format("fakes.{}.{}", name, what), fmt::format("{}", *want),
+                     fmt::format("{}", got), static_cast<std::uint64_t>(*want) == got});
+    };
+    add("connections", counts.connections, stats.connections);
+    add("requests", counts.requests, stats.requests);
+  }
+  check_log(e, seen, out);
+  return out;
+}
+
+}  // namespace badgateway

@@ -10,7 +10,9 @@ class CloseAfterRequest final : public Behaviour {
   explicit CloseAfterRequest(Params& p) : delay_(p.duration("delay", Millis(0))) {}
 
   Task<void> serve(Connection& c) override {
-    if (co_await c.read_request()) co_await c.pause(delay_);
+    // Named, not used as a condition: GCC 12 miscompiles co_await results used directly in if().
+    auto request = co_await c.read_request();
+    if (request) co_await c.pause(delay_);
     c.close();
   }
 

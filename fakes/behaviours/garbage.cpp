@@ -14,7 +14,11 @@ class Garbage final : public Behaviour {
   }
 
   Task<void> serve(Connection& c) override {
-    if (read_request_ && !co_await c.read_request()) co_return;
+    // GCC 12 miscompiles co_await inside && / ||: keep each co_await in its own statement.
+    if (read_request_) {
+      auto request = co_await c.read_request();
+      if (!request) co_return;
+    }
     co_await c.write(payload_);
     c.close();
   }

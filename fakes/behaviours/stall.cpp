@@ -10,7 +10,10 @@ class Stall final : public Behaviour {
       : read_request_(p.boolean("read_request", true)), limit_(p.duration("limit", Millis(60'000))) {}
 
   Task<void> serve(Connection& c) override {
-    if (read_request_) co_await c.read_request();
+    if (read_request_) {
+      auto request = co_await c.read_request();
+      (void)request;
+    }
     co_await c.hold(limit_);
     c.close();
   }

@@ -228,8 +228,10 @@ void check_regexes(Reader& r, std::string_view key, const std::vector<std::strin
 Expectation read_expectation(Reader& r) {
   Expectation e;
   e.status = r.integers("status", 0, 999);
-  if (auto g = r.string("generated_by")) {
-    if (*g != "nginx" && *g != "upstream") r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
+  if (auto g = r.strings("generated_by")) {
+    for (const auto& v : *g) {
+      if (v != "nginx" && v != "upstream") r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
+    }
     e.generated_by = g;
   }
   if (auto o = r.strings("outcome")) {
@@ -369,6 +371,7 @@ void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t res
   };
   if (e.status) check("status", e.status->size());
   if (e.outcome) check("outcome", e.outcome->size());
+  if (e.generated_by) check("generated_by", e.generated_by->size());
   if (e.upstream_attempts) check("upstream_attempts", e.upstream_attempts->size());
 }
 
@@ -429,7 +432,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
     }
     // The fixed run expects a healthy answer unless it says otherwise.
     f.expect.base.status = std::vector<int>{200};
-    f.expect.base.generated_by = "upstream";
+    f.expect.base.generated_by = std::vector<std::string>{"upstream"};
     if (const toml::table* fe = fr.table("expect")) {
       Reader fer(*fe, "fix.expect", file);
       ExpectationSet patch = read_expectation_set(fer);

@@ -62,7 +62,7 @@ struct FakeCounts {
 // Every field optional so version-bound overrides can patch only what differs.
 struct Expectation {
   std::optional<std::vector<int>> status;  // one value for all responses, or one per response
-  std::optional<std::string> generated_by;  // "nginx" | "upstream"
+  std::optional<std::vector<std::string>> generated_by;  // "nginx" | "upstream", like status
   std::optional<std::vector<std::string>> outcome;  // per response, like status
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match
   std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match

@@ -92,7 +92,7 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     }));
   }
   if (e.generated_by) {
-    out.push_back(per_response(CheckKind::generated_by, "generated_by", std::vector{*e.generated_by}, rs,
+    out.push_back(per_response(CheckKind::generated_by, "generated_by", *e.generated_by, rs,
                                origin_of));
   }
   if (e.upstream_attempts) {

@@ -96,11 +96,14 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   }
   launcher.test_config(paths);
   server.start();
-  auto nginx = launcher.start(paths, listen, options.start_limit);
+  std::unique_ptr<NginxInstance> nginx;
+  if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
   result.ran = true;
   result.observed.responses = send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
-  result.observed.nginx_exit = nginx->exited();
-  nginx->stop();  // flushes the logs; read them only after
+  if (nginx) {
+    result.observed.nginx_exit = nginx->exited();
+    nginx->stop();  // flushes the logs; read them only after
+  }
   server.stop();
   for (const auto& [name, _] : plan.fakes) result.observed.fakes[name] = server.stats(name);
   observe_logs(paths, result.observed);
@@ -150,6 +153,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
     if (s.fix->nginx.http) fixed.nginx.http = s.fix->nginx.http;
     if (s.fix->nginx.server) fixed.nginx.server = s.fix->nginx.server;
     if (s.fix->nginx.location) fixed.nginx.location = s.fix->nginx.location;
+    if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
     r.fixed = run_phase(s, fixed, launcher, options);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);

@@ -1,6 +1,7 @@
 #include "harness/scenario/loader.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -211,6 +212,10 @@ NginxSpec read_nginx(Reader& r) {
   spec.http = r.string("http");
   spec.server = r.string("server");
   spec.location = r.string("location");
+  if (const toml::node* n = r.get("start")) {
+    if (!n->is_boolean()) r.fail("start", "expected true or false");
+    spec.start = n->as_boolean()->get();
+  }
   r.reject_unknown();
   return spec;
 }
@@ -228,6 +233,21 @@ void check_regexes(Reader& r, std::string_view key, const std::vector<std::strin
 Expectation read_expectation(Reader& r) {
   Expectation e;
   e.status = r.integers("status", 0, 999);
+  if (const toml::table* t = r.table("status_counts")) {
+    std::map<int, int> counts;
+    for (const auto& [k, v] : *t) {
+      std::string field = r.field("status_counts." + std::string(k.str()));
+      int code = 0;
+      auto key = k.str();
+      auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), code);
+      if (ec != std::errc{} || ptr != key.data() + key.size() || code < 0 || code > 999) {
+        fail_at(r.file(), k.source(), field, "keys are status codes, e.g. \"502\" = 3");
+      }
+      if (!v.is_integer() || v.as_integer()->get() < 0) fail_at(r.file(), v.source(), field, "expected a count");
+      counts[code] = static_cast<int>(v.as_integer()->get());
+    }
+    e.status_counts = counts;
+  }
   if (auto g = r.strings("generated_by")) {
     for (const auto& v : *g) {
       if (v != "nginx" && v != "upstream") r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
@@ -418,7 +438,9 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   s.expect = read_expectation_set(er);
   check_counts_name_fakes(er, s.expect, names_of(s.fakes));
   check_per_response_lengths(er, s.expect.base, s.response_count());
-  if (!s.expect.base.status) er.fail_at(expect->source(), "expect.status", "is required");
+  if (!s.expect.base.status && !s.expect.base.status_counts) {
+    er.fail_at(expect->source(), "expect.status", "is required (or expect.status_counts)");
+  }
 
   if (const toml::table* fix = r.table("fix")) {
     Reader fr(*fix, "fix", file);
@@ -441,7 +463,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
       check_counts_name_fakes(fer, f.expect, names_of(s.fakes, &f.fakes));
       check_per_response_lengths(fer, f.expect.base, s.response_count());
     }
-    if (f.nginx.http || f.nginx.server || f.nginx.location || !f.fakes.empty()) {
+    if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || !f.fakes.empty()) {
       // ok: the fix changes something
     } else {
       fr.fail_at(fix->source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");

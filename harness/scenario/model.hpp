@@ -36,6 +36,7 @@ struct NginxSpec {
   std::optional<std::string> http;      // inside http {}
   std::optional<std::string> server;    // inside the generated server {}
   std::optional<std::string> location;  // inside the generated location / {}
+  std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
 };
 
 struct RequestSpec {
@@ -62,6 +63,7 @@ struct FakeCounts {
 // Every field optional so version-bound overrides can patch only what differs.
 struct Expectation {
   std::optional<std::vector<int>> status;  // one value for all responses, or one per response
+  std::optional<std::map<int, int>> status_counts;  // order-free, for concurrent requests
   std::optional<std::vector<std::string>> generated_by;  // "nginx" | "upstream", like status
   std::optional<std::vector<std::string>> outcome;  // per response, like status
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match

@@ -1,6 +1,7 @@
 #include "harness/verdict/verdict.hpp"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include <fmt/format.h>
@@ -85,6 +86,19 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     out.push_back(per_response(CheckKind::status, "status", *e.status, rs, [](const Response& r) {
       return r.status;
     }));
+  }
+  if (e.status_counts) {
+    std::map<int, int> got;
+    for (const auto& r : rs) ++got[r.status];
+    auto show = [](const std::map<int, int>& m) {
+      std::vector<std::string> parts;
+      for (const auto& [code, n] : m) {
+        if (n) parts.push_back(fmt::format("{}x{}", code, n));
+      }
+      return fmt::format("{}", fmt::join(parts, ", "));
+    };
+    out.push_back({CheckKind::status, "status_counts", show(*e.status_counts), show(got),
+                   show(*e.status_counts) == show(got)});
   }
   if (e.outcome) {
     out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs, [](const Response& r) {

@@ -12,6 +12,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
 #include "harness/nginx/local_launcher.hpp"
+#include "harness/process/interrupt.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
 #include "harness/report/terminal_report.hpp"
@@ -106,11 +107,13 @@ int command_run(const std::vector<std::string>& args) {
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
+    if (interrupted()) return;
     std::fputs(progress_line(r, ++done, total, style).c_str(), stdout);
     std::fflush(stdout);
   };
   auto start = std::chrono::steady_clock::now();
   auto results = run_all(scenarios, targets, options);
+  if (interrupted()) await_interrupt_exit();  // results are incomplete: no report
   auto wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
 
   std::fputs(summary_table(results, wall, style).c_str(), stdout);

@@ -41,8 +41,11 @@ class LocalInstance final : public NginxInstance {
     LogFile log(paths_.error_log);
     log.skip_to_end();
     child_.signal(SIGHUP);
-    // The master logs one "start worker process" per new worker once the config is applied.
-    if (!log.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
+    // The master logs "start worker process" once the new config runs; the old worker logs
+    // "gracefully shutting down" when it stops accepting, after which every new connection
+    // reaches the new config.
+    if (!log.wait_for_regex(R"(gracefully shutting down|\[emerg\])", limit) ||
+        !log.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
       throw HarnessError(fmt::format("nginx did not reload within {}", format_duration(limit)));
     }
     if (auto emerg = log.find_regex(R"(.*\[emerg\].*)")) {
@@ -142,7 +145,10 @@ std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths, co
   Child child = Child::spawn({binary_, "-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
                               paths.error_log.string()},
                              {stderr_file, {}});
-  bool up = wait_until_listening(listen, limit, [&] { return child.running(); });
+  // Our own nginx must be up, not just something on the port: its log says so after bind().
+  LogFile log(paths.error_log);
+  bool started = log.wait_for_regex("start worker process", limit, [&] { return child.running(); });
+  bool up = started && wait_until_listening(listen, limit, [&] { return child.running(); });
   if (!up) {
     std::string why = child.running() ? fmt::format("did not listen on {} within {}", listen.to_string(),
                                                     format_duration(limit))
@@ -151,7 +157,6 @@ std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths, co
     std::ifstream err(stderr_file);
     std::stringstream ss;
     ss << err.rdbuf();
-    LogFile log(paths.error_log);
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
     throw HarnessError(fmt::format("nginx failed to start: {}: {}", why,
                                    emerg ? *emerg : key_line(ss.str())));

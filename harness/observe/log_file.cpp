@@ -41,11 +41,13 @@ std::optional<std::string> LogFile::find_regex(const std::string& pattern) const
   return std::nullopt;
 }
 
-bool LogFile::wait_for_regex(const std::string& pattern, Millis limit) const {
+bool LogFile::wait_for_regex(const std::string& pattern, Millis limit,
+                             const std::function<bool()>& alive) const {
   auto deadline = std::chrono::steady_clock::now() + limit;
   for (;;) {
     if (find_regex(pattern)) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (alive && !alive()) return find_regex(pattern).has_value();
     std::this_thread::sleep_for(Millis(5));  // poll interval of a bounded wait
   }
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Reads a log file nginx appends to, from an offset: each run phase sees only its own lines.
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ class LogFile {
   std::optional<std::string> find_regex(const std::string& pattern) const;  // first matching line
   // Waits (bounded) until a line matches; nginx writes log lines just before it answers, but
   // the write can land a moment after the client saw the response.
-  bool wait_for_regex(const std::string& pattern, Millis limit) const;
+  // `alive` returning false ends the wait early (the writer died).
+  bool wait_for_regex(const std::string& pattern, Millis limit,
+                      const std::function<bool()>& alive = {}) const;
 
  private:
   std::filesystem::path path_;

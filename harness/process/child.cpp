@@ -24,11 +24,8 @@ namespace {
 
 std::mutex g_mutex;
 std::set<pid_t> g_live;
+bool g_closing = false;  // set by kill_all_children: no child may start after it
 
-void track(pid_t pid) {
-  std::lock_guard lock(g_mutex);
-  g_live.insert(pid);
-}
 void untrack(pid_t pid) {
   std::lock_guard lock(g_mutex);
   g_live.erase(pid);
@@ -54,6 +51,12 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     throw std::runtime_error(fmt::format("cannot prepare to start {}: {}", argv[0], std::strerror(errno)));
   }
   pid_t parent = ::getpid();
+  // Held across fork so kill_all_children cannot miss a child that is being born.
+  std::unique_lock registry(g_mutex);
+  if (g_closing) {
+    for (int fd : {in, out, err, ready[0], ready[1]}) ::close(fd);
+    throw std::runtime_error("interrupted");
+  }
   pid_t pid = ::fork();
   if (pid == 0) {
     // Only async-signal-safe calls until exec.
@@ -79,7 +82,8 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     ::close(ready[0]);
     throw std::runtime_error(fmt::format("fork failed: {}", std::strerror(errno)));
   }
-  track(pid);
+  g_live.insert(pid);
+  registry.unlock();
   Child child;
   child.pid_ = pid;
   child.pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
@@ -207,6 +211,7 @@ void kill_all_children(Millis grace) {
   std::set<pid_t> pids;
   {
     std::lock_guard lock(g_mutex);
+    g_closing = true;
     pids = g_live;
   }
   for (pid_t p : pids) ::kill(p, SIGTERM);

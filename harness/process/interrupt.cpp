@@ -18,6 +18,10 @@ std::atomic<bool> g_interrupted{false};
 
 bool interrupted() { return g_interrupted.load(); }
 
+void await_interrupt_exit() {
+  for (;;) ::pause();
+}
+
 void install_interrupt_handling(std::function<void()> on_interrupt) {
   sigset_t set;
   sigemptyset(&set);

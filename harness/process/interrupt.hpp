@@ -11,4 +11,8 @@ void install_interrupt_handling(std::function<void()> on_interrupt = {});
 // True once an interrupt arrived (workers stop picking new scenarios).
 bool interrupted();
 
+// Called by any thread that finished its work after an interrupt: the interrupt thread owns the
+// exit (cleanup, exit code), so nothing else may return from main() meanwhile.
+[[noreturn]] void await_interrupt_exit();
+
 }  // namespace badgateway

@@ -15,6 +15,7 @@ namespace {
 
 std::mutex g_mutex;
 std::set<std::string> g_dirs;  // only those to remove
+bool g_closing = false;         // after an interrupt's cleanup no new directory may appear
 
 std::string sanitize(const std::string& label) {
   std::string out;
@@ -25,6 +26,8 @@ std::string sanitize(const std::string& label) {
 }  // namespace
 
 RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
+  std::lock_guard lock(g_mutex);
+  if (g_closing) throw std::runtime_error("interrupted");
   const char* base = std::getenv("TMPDIR");
   std::string tmpl = fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
   // mkdtemp creates the directory with mode 0700.
@@ -34,17 +37,14 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   path_ = tmpl;
   std::filesystem::create_directories(path_ / "logs");
   std::filesystem::create_directories(path_ / "tmp");
-  if (!keep_) {
-    std::lock_guard lock(g_mutex);
-    g_dirs.insert(path_.string());
-  }
+  if (!keep_) g_dirs.insert(path_.string());
 }
 
 RunDir::~RunDir() {
-  {
-    std::lock_guard lock(g_mutex);
-    g_dirs.erase(path_.string());
-  }
+  // Removal happens under the lock so an interrupt's cleanup waits for it instead of exiting
+  // the process half-way through.
+  std::lock_guard lock(g_mutex);
+  g_dirs.erase(path_.string());
   if (!keep_) {
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
@@ -55,6 +55,7 @@ void remove_all_run_dirs() {
   std::set<std::string> dirs;
   {
     std::lock_guard lock(g_mutex);
+    g_closing = true;
     dirs.swap(g_dirs);
   }
   for (const auto& d : dirs) {

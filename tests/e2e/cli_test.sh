@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# End-to-end checks of the badgateway command line. Usage: cli_test.sh CASE BADGATEWAY FIXTURES
+# Every wait polls for an event (a file, a line, a pid) with a deadline.
+set -uo pipefail
+case_name=$1 bg=$2 fx=$3
+work=$(mktemp -d)
+chmod 700 "$work"
+trap 'rm -rf "$work"' EXIT
+export NO_COLOR=1
+
+fail() { echo "FAIL [$case_name]: $*" >&2; exit 1; }
+expect_code() {  # expect_code WANT CMD...
+  local want=$1; shift
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  [[ $got == "$want" ]] || { cat "$work/out" "$work/err" >&2; fail "exit $got, wanted $want: $*"; }
+}
+wait_for() {  # wait_for SECONDS CONDITION...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.02
+  done
+}
+
+case $case_name in
+exit-codes)
+  expect_code 1 "$bg" run "$fx/failing.toml"
+  grep -q "status: expected 504, got 502" "$work/out" || fail "mismatch not explained"
+  expect_code 2 "$bg" run "$fx/bad-nginx-config.toml"
+  grep -q 'nginx -t rejected the config: .*unknown directive "proxy_passs"' "$work/out" || fail "nginx -t message missing"
+  expect_code 2 "$bg" frobnicate
+  expect_code 2 "$bg" run --jobs 0
+  expect_code 2 "$bg" run --no-such-flag
+  expect_code 2 "$bg" run --nginx /nonexistent/nginx
+  grep -q "nginx not found" "$work/err" || fail "missing nginx not explained"
+  expect_code 2 "$bg" run --filter 'no-such-*'
+  ;;
+bad-scenario)
+  expect_code 2 "$bg" run "$fx/bad-unknown-key.toml"
+  grep -qx "badgateway: $fx/bad-unknown-key.toml:14:1: expect.stauts: unknown key" "$work/err" \
+    || { cat "$work/err" >&2; fail "error does not name file:line:col and field"; }
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "error is not one line"
+  expect_code 2 "$bg" run "$work/missing.toml"
+  ;;
+list-explain)
+  expect_code 0 "$bg" list
+  [[ $(wc -l <"$work/out") -ge 14 ]] || fail "catalog lists fewer than 14 scenarios"
+  grep -q "^upstream-refused  *server_unavailable" "$work/out" || fail "list format"
+  expect_code 0 "$bg" explain upstream-stalls
+  for want in "Cause:" "Look for:" "upstream timed out" "Directive:" "proxy_read_timeout" "Fix:"; do
+    grep -q "$want" "$work/out" || fail "explain lacks $want"
+  done
+  expect_code 2 "$bg" explain no-such-scenario
+  ;;
+serve-http)
+  "$bg" serve --listen 127.0.0.1:0 --behaviour status --set code=503 >"$work/serve.out" 2>&1 &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/serve.out" || fail "serve did not start"
+  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/serve.out")
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET /hello HTTP/1.0\r\n\r\n' >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
+  wait_for 10 grep -q "request GET /hello" "$work/serve.out" || fail "serve did not print the request"
+  kill -INT $pid
+  wait $pid
+  code=$?
+  [[ $code == 0 ]] || fail "serve exit $code"
+  # unix socket endpoint: the file exists while serving and is removed afterwards
+  sock="$work/fake.sock"
+  "$bg" serve --listen "unix:$sock" --behaviour ok >"$work/serve2.out" 2>&1 &
+  pid=$!
+  wait_for 10 test -S "$sock" || fail "unix socket not created"
+  kill -TERM $pid
+  wait $pid
+  [[ ! -e $sock ]] || fail "unix socket left behind"
+  expect_code 2 "$bg" serve --listen 10.1.2.3:80 --behaviour ok
+  grep -q "not a loopback address" "$work/err" || fail "non-loopback accepted"
+  expect_code 2 "$bg" serve --behaviour ok --set latncy=1s
+  grep -q "latncy" "$work/err" || fail "unknown parameter not named"
+  ;;
+help-version)
+  expect_code 0 "$bg" --version
+  grep -q "^badgateway [0-9]" "$work/out" || fail "version"
+  for cmd in run list explain serve; do
+    expect_code 0 "$bg" $cmd --help
+    grep -q "usage: badgateway $cmd" "$work/out" || fail "$cmd --help"
+  done
+  ;;
+no-leak)
+  export TMPDIR="$work/tmp"
+  mkdir -p "$TMPDIR"
+  expect_code 0 "$bg" run --jobs 2 --filter 'upstream-*' --filter 'blackholed-*'
+  [[ -z $(ls -A "$TMPDIR") ]] || fail "run directories left: $(ls "$TMPDIR")"
+  pgrep -f "$TMPDIR" >/dev/null && fail "processes left behind: $(pgrep -af "$TMPDIR")"
+  expect_code 0 "$bg" run --keep --filter upstream-refused
+  [[ $(ls "$TMPDIR" | wc -l) == 2 ]] || fail "--keep did not keep both run directories"
+  [[ $(stat -c %a "$TMPDIR"/badgateway-upstream-refused-broken-*) == 700 ]] || fail "run dir not 0700"
+  ;;
+interrupt)
+  export TMPDIR="$work/tmp"
+  mkdir -p "$TMPDIR"
+  for sig in INT TERM; do
+    "$bg" run "$fx/slow.toml" >"$work/run.out" 2>&1 &
+    pid=$!
+    has_nginx() { local f; for f in "$TMPDIR"/badgateway-*/nginx.pid; do [[ -s $f ]] && return 0; done; return 1; }
+    wait_for 15 has_nginx || fail "nginx never started"
+    ngx=$(cat "$TMPDIR"/badgateway-*/nginx.pid)
+    kill -$sig $pid
+    deadline=$((SECONDS + 10))
+    while kill -0 $pid 2>/dev/null; do ((SECONDS < deadline)) || fail "badgateway ignored SIG$sig"; sleep 0.02; done
+    wait $pid
+    code=$?
+    want=$((128 + $(kill -l $sig)))
+    [[ $code == "$want" ]] || fail "SIG$sig: exit $code, wanted $want"
+    [[ -z $(ls -A "$TMPDIR") ]] || { cat "$work/run.out"; find "$TMPDIR"; fail "SIG$sig: run directory left"; }
+    if [[ -d /proc/$ngx ]] && ! grep -q '^State:.*Z' "/proc/$ngx/status" 2>/dev/null; then
+      fail "SIG$sig: nginx $ngx still running"
+    fi
+    pgrep -f "$TMPDIR" >/dev/null && fail "SIG$sig: processes left: $(pgrep -af "$TMPDIR")"
+  done
+  ;;
+*)
+  fail "unknown case"
+  ;;
+esac
+echo "ok [$case_name]"

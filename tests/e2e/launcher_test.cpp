@@ -1,0 +1,131 @@
+// The local launcher against the real nginx binary: start, reload, crash, stop, config errors.
+#include <doctest/doctest.h>
+#include <signal.h>
+
+#include <fstream>
+#include <regex>
+
+#include "harness/nginx/config.hpp"
+#include "harness/nginx/local_launcher.hpp"
+#include "harness/observe/log_file.hpp"
+#include "harness/process/run_dir.hpp"
+#include "tests/support/raw_client.hpp"
+
+namespace badgateway {
+namespace {
+
+struct Site {
+  RunDir dir{"launcher-test"};
+  LaunchPaths paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"};
+  fakes::Address listen;
+
+  explicit Site(std::uint16_t port) : listen(fakes::Address::tcp("127.0.0.1", port)) {}
+
+  void write(const std::string& location) {
+    NginxSpec spec;
+    spec.location = location;
+    RenderInput in{&spec, dir.path(), listen, [](const std::string&) { return std::nullopt; }, "test"};
+    std::ofstream(paths.config) << render_nginx_config(in);
+  }
+
+  std::string get() {
+    test::RawClient c;
+    REQUIRE(c.connect(listen) == test::ConnectResult::connected);
+    REQUIRE(c.send(test::http_get("/")));
+    return c.read_all().bytes;
+  }
+};
+
+std::uint16_t free_port() {
+  // The kernel's choice, released at once; nginx binds it a few ms later.
+  test::RawClient probe;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+TEST_CASE("launcher: reads the version from nginx -v") {
+  LocalLauncher nginx;
+  CHECK(nginx.version().major == 1);
+  CHECK(nginx.version().minor >= 18);
+  CHECK(nginx.label().find(nginx.version().str()) != std::string::npos);
+}
+
+TEST_CASE("launcher: a missing binary is a harness error") {
+  CHECK_THROWS_AS(LocalLauncher("/nonexistent/nginx"), HarnessError);
+}
+
+TEST_CASE("launcher: nginx -t failure carries nginx's own message") {
+  LocalLauncher nginx;
+  Site site(free_port());
+  site.write("retrun 200;");
+  try {
+    nginx.test_config(site.paths);
+    FAIL("config accepted");
+  } catch (const ConfigRejected& e) {
+    CHECK(std::string(e.what()).find("unknown directive \"retrun\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("launcher: starts in the foreground, reloads with SIGHUP, stops without leftovers") {
+  LocalLauncher nginx;
+  Site site(free_port());
+  site.write("return 200 \"v1\\n\";");
+  nginx.test_config(site.paths);
+  auto instance = nginx.start(site.paths, site.listen, Millis(5000));
+  CHECK(site.get().find("v1") != std::string::npos);
+  CHECK_FALSE(instance->exited());
+
+  site.write("return 200 \"v2\\n\";");
+  instance->reload(Millis(5000));
+  // Old workers finish gracefully; new connections reach the new config.
+  CHECK(site.get().find("v2") != std::string::npos);
+
+  pid_t master = 0;
+  std::ifstream(site.dir / "nginx.pid") >> master;
+  REQUIRE(master > 0);
+  instance->stop();
+  CHECK(instance->exited().has_value());
+  CHECK(::kill(master, 0) != 0);  // reaped, not a zombie
+  test::RawClient c;
+  CHECK(c.connect(site.listen) == test::ConnectResult::refused);
+}
+
+TEST_CASE("launcher: a crashed worker shows as [alert] in the error log") {
+  LocalLauncher nginx;
+  Site site(free_port());
+  site.write("return 200;");
+  auto instance = nginx.start(site.paths, site.listen, Millis(5000));
+  LogFile log(site.paths.error_log);
+  REQUIRE(log.wait_for_regex(R"(start worker process (\d+))", Millis(5000)));
+  std::smatch m;
+  std::string line = *log.find_regex(R"(start worker process \d+)");
+  REQUIRE(std::regex_search(line, m, std::regex(R"(process (\d+))")));
+  ::kill(std::stoi(m[1]), SIGSEGV);
+  CHECK(log.wait_for_regex(R"(\[alert\].*exited on signal 11)", Millis(5000)));
+  instance->stop();
+}
+
+TEST_CASE("launcher: a port already in use is a harness error naming it") {
+  LocalLauncher nginx;
+  Site first(free_port());
+  first.write("return 200;");
+  auto running = nginx.start(first.paths, first.listen, Millis(5000));
+  Site second(first.listen.port);
+  second.write("return 200;");
+  try {
+    auto other = nginx.start(second.paths, second.listen, Millis(3000));
+    FAIL("second nginx started on a busy port");
+  } catch (const HarnessError& e) {
+    CHECK(std::string(e.what()).find("Address already in use") != std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace badgateway

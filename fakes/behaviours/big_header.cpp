@@ -17,7 +17,7 @@ class BigHeader final : public Behaviour {
     while (auto request = co_await c.read_request()) {
       std::string body = make_body(16);
       std::string base = make_response(c, 200, body, {{"X-Big", ""}}, request->keep_alive);
-      std::size_t filler = size_ > base.size() ? size_ - base.size() : 0;
+      std::size_t head = base.size() - body.size(), filler = size_ > head ? size_ - head : 0;
       HeaderList headers{{"X-Big", std::string(filler, 'b')}};
       if (!co_await c.write(make_response(c, 200, body, headers, request->keep_alive))) co_return;
       if (!request->keep_alive) break;

@@ -7,6 +7,21 @@
 #include "fakes/behaviours/close_on_accept.hpp"
 #include "fakes/behaviours/dribble.hpp"
 #include "fakes/behaviours/duplicate_length.hpp"
+#include "fakes/behaviours/fastcgi/bad_record_type.hpp"
+#include "fakes/behaviours/fastcgi/bad_version.hpp"
+#include "fakes/behaviours/fastcgi/big_header.hpp"
+#include "fakes/behaviours/fastcgi/end_before_stdout.hpp"
+#include "fakes/behaviours/fastcgi/invalid_header.hpp"
+#include "fakes/behaviours/fastcgi/invalid_status.hpp"
+#include "fakes/behaviours/fastcgi/killed.hpp"
+#include "fakes/behaviours/fastcgi/not_running.hpp"
+#include "fakes/behaviours/fastcgi/ok.hpp"
+#include "fakes/behaviours/fastcgi/overload.hpp"
+#include "fakes/behaviours/fastcgi/permission_denied.hpp"
+#include "fakes/behaviours/fastcgi/refuse.hpp"
+#include "fakes/behaviours/fastcgi/stall.hpp"
+#include "fakes/behaviours/fastcgi/stderr.hpp"
+#include "fakes/behaviours/fastcgi/wrong_request_id.hpp"
 #include "fakes/behaviours/flaky.hpp"
 #include "fakes/behaviours/garbage.hpp"
 #include "fakes/behaviours/keepalive_race.hpp"
@@ -22,6 +37,7 @@ namespace badgateway::fakes {
 namespace {
 
 constexpr Protocol http = Protocol::http;
+constexpr Protocol fastcgi = Protocol::fastcgi;
 
 constexpr BehaviourInfo kTable[] = {
     {"ok", http, "answers normally", "status=200, body_size=64 | body=TEXT, latency=0ms", make_ok},
@@ -55,6 +71,46 @@ constexpr BehaviourInfo kTable[] = {
      make_overload},
     {"flaky", http, "fails the first N connections, then answers normally",
      "failures=1, fail_with=close|reset, body_size=64", make_flaky},
+
+    // FastCGI (fastcgi_pass): a PHP-FPM-like application; nginx always uses request id 1.
+    {"ok", fastcgi, "answers normally (Status, Content-Type: text/html, body); honours keep_conn",
+     "status=200, body_size=64 | body=TEXT, latency=0ms", make_fastcgi_ok},
+    {"refuse", fastcgi, "nothing listening: ECONNREFUSED (unix: a stale socket file)", "",
+     make_fastcgi_refuse},
+    {"not_running", fastcgi,
+     "no listener and no socket file: unix connect() gets ENOENT (TCP: refused)", "",
+     make_fastcgi_not_running},
+    {"permission_denied", fastcgi,
+     "unix socket with a real file mode/owner: a non-root worker without write access gets EACCES",
+     "mode=\"0600\", owner=root", make_fastcgi_permission_denied},
+    {"stall", fastcgi, "reads the request and never answers", "limit=60s", make_fastcgi_stall},
+    {"killed", fastcgi, "the worker dies mid-request without END_REQUEST",
+     "when=before_output|after_headers|mid_body (before_output), how=close|reset (close), "
+     "delay=0ms, body_size=1024, content_length=true, "
+     "last_record=none|stdout_end|end_request (none)",
+     make_fastcgi_killed},
+    {"stderr", fastcgi, "STDERR record(s) (a PHP warning) before a normal 200",
+     "message=\"PHP Warning:  Undefined variable $x in /var/www/index.php on line 3\", count=1, "
+     "body_size=64",
+     make_fastcgi_stderr},
+    {"bad_version", fastcgi, "the first record header has another FastCGI version (72 = 'H')",
+     "version=2", make_fastcgi_bad_version},
+    {"bad_record_type", fastcgi, "the first record has a type nginx does not accept", "type=8",
+     make_fastcgi_bad_record_type},
+    {"wrong_request_id", fastcgi, "answers under another request id", "id=2",
+     make_fastcgi_wrong_request_id},
+    {"end_before_stdout", fastcgi, "END_REQUEST before any STDOUT (no output at all)",
+     "app_status=0", make_fastcgi_end_before_stdout},
+    {"invalid_status", fastcgi, "a Status header that does not start with 3 digits", "status=abc",
+     make_fastcgi_invalid_status},
+    {"big_header", fastcgi, "a CGI header block of `size` bytes (fastcgi_buffer_size is 4k)",
+     "size=8k", make_fastcgi_big_header},
+    {"invalid_header", fastcgi, "a line that is not a header before the header block",
+     "line=\"Hello world\"", make_fastcgi_invalid_header},
+    {"overload", fastcgi,
+     "PHP-FPM pool: `capacity` workers; the rest wait unaccepted in a `backlog`-long queue, "
+     "beyond it a unix connect() gets EAGAIN",
+     "capacity=1, backlog=511, latency=200ms, body_size=64", make_fastcgi_overload},
 };
 
 }  // namespace

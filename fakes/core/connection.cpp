@@ -37,6 +37,14 @@ Task<std::optional<HttpRequest>> Connection::read_request() {
         ec != asio::error::operation_aborted) {
       recorder_.note(fmt::format("request not read: {}", ec.message()));
     }
+    // Like any real HTTP server, answer bytes that are not HTTP with 400 (what fastcgi_pass
+    // pointed at an HTTP port receives: nginx then reports version 72, 'H').
+    if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      static constexpr std::string_view bad_request =
+          "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      co_await write(bad_request);
+    }
     co_return std::nullopt;
   }
   auto& msg = parser.get();
@@ -64,6 +72,11 @@ Task<std::size_t> Connection::read_some(std::string& out, std::size_t max) {
   last_activity_ = std::chrono::steady_clock::now();
   out.append(chunk.data(), n);
   co_return ec ? 0 : n;
+}
+
+void Connection::record_request(SeenRequest request) {
+  ++requests_read_;
+  recorder_.on_request(std::move(request));
 }
 
 Task<bool> Connection::write(std::string_view bytes) {

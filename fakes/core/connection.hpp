@@ -44,6 +44,8 @@ class Connection {
   Task<std::optional<HttpRequest>> read_request();
   // Reads and records a FastCGI request's raw bytes instead of HTTP (used by fastcgi fakes).
   Task<std::size_t> read_some(std::string& out, std::size_t max);
+  // Counts and records a request that a protocol layer above read_some() assembled (FastCGI).
+  void record_request(SeenRequest request);
   Task<bool> write(std::string_view bytes);
   // Waits d, or less if the server stops or wake() is called.
   Task<void> pause(Millis d);

@@ -81,11 +81,17 @@ class FakeServer::Endpoint final : public ListenerControl {
     if (where.kind == Address::Kind::unix_socket && std::filesystem::exists(where.path)) {
       throw std::runtime_error(fmt::format("{} already exists; refusing to replace it", where.path));
     }
-    bind_and_listen(to_generic(where));
-    if (where.kind == Address::Kind::unix_socket) {
-      bound_ = where;
-    } else {
-      bound_ = Address::tcp(where.host, port_of(acceptor_->local_endpoint()));
+    try {
+      bind_and_listen(to_generic(where));
+      if (where.kind == Address::Kind::unix_socket) {
+        bound_ = where;
+      } else {
+        bound_ = Address::tcp(where.host, port_of(acceptor_->local_endpoint()));
+      }
+      if (acceptor_->is_open()) behaviour_->after_bind(bound_);
+    } catch (...) {
+      release();  // a unix socket file we created must not outlive the failure
+      throw;
     }
   }
 
@@ -115,9 +121,10 @@ class FakeServer::Endpoint final : public ListenerControl {
     resume_.reset();
     for (int fd : fillers_) ::close(fd);
     fillers_.clear();
-    if (bound_.kind == Address::Kind::unix_socket) {
+    if (created_path_) {
       std::error_code ignored;
-      std::filesystem::remove(bound_.path, ignored);
+      std::filesystem::remove(requested_.path, ignored);
+      created_path_ = false;
     }
   }
 
@@ -126,9 +133,10 @@ class FakeServer::Endpoint final : public ListenerControl {
     listening_ = false;
     boost::system::error_code ignored;
     acceptor_->close(ignored);
-    if (bound_.kind == Address::Kind::unix_socket) {
+    if (created_path_) {
       std::error_code ec;
       std::filesystem::remove(bound_.path, ec);
+      created_path_ = false;
     }
   }
 
@@ -136,23 +144,39 @@ class FakeServer::Endpoint final : public ListenerControl {
     if (listening_ || stopping_) return;
     try {
       bind_and_listen(to_generic(bound_));
+      behaviour_->after_bind(bound_);
       listening_ = true;
       resume_->cancel();
     } catch (const std::exception& e) {
+      boost::system::error_code ignored;
+      acceptor_->close(ignored);
+      if (created_path_) {
+        std::error_code ec;
+        std::filesystem::remove(bound_.path, ec);
+        created_path_ = false;
+      }
       recorder_.note(fmt::format("could not listen again: {}", e.what()));
     }
   }
 
  private:
   void bind_and_listen(const GenericEndpoint& ep) {
+    bool unix_socket = requested_.kind == Address::Kind::unix_socket;
+    if (unix_socket && behaviour_->listening() == Listening::none) return;  // no file at all
     acceptor_->open(ep.protocol());
-    if (requested_.kind == Address::Kind::tcp) acceptor_->set_option(asio::socket_base::reuse_address(true));
+    // Only a listener gets SO_REUSEADDR (quick rebinds in `refuse` overload mode); a bound-only
+    // socket without it keeps the port reserved against every other bind.
+    bool will_listen = behaviour_->listening() == Listening::accept ||
+                       behaviour_->listening() == Listening::full_backlog;
+    if (!unix_socket && will_listen) acceptor_->set_option(asio::socket_base::reuse_address(true));
     acceptor_->bind(ep);
+    created_path_ = unix_socket;
     switch (behaviour_->listening()) {
       case Listening::accept:
-        acceptor_->listen(asio::socket_base::max_listen_connections);
+        acceptor_->listen(behaviour_->backlog());
         break;
       case Listening::bound_only:
+      case Listening::none:
         break;
       case Listening::full_backlog:
         acceptor_->listen(0);
@@ -161,9 +185,17 @@ class FakeServer::Endpoint final : public ListenerControl {
     }
   }
 
+  // Accepted connections count against the behaviour's accept_limit() until their session ends.
+  bool at_accept_limit() const {
+    auto limit = behaviour_->accept_limit();
+    return limit && sessions_ >= static_cast<std::size_t>(*limit);
+  }
+
   Task<void> accept_loop() {
     while (!stopping_) {
-      if (!listening_) {
+      // While stopped or at the limit, wait for resume_listening() or a session to end; pending
+      // connections meanwhile queue in the kernel's backlog.
+      if (!listening_ || at_accept_limit()) {
         resume_->expires_at(asio::steady_timer::time_point::max());
         co_await resume_->async_wait(use_tuple);
         continue;
@@ -176,6 +208,7 @@ class FakeServer::Endpoint final : public ListenerControl {
         co_await resume_->async_wait(use_tuple);
         continue;
       }
+      ++sessions_;  // now, not when session() starts: the next iteration checks the limit
       asio::co_spawn(acceptor_->get_executor(), session(std::move(socket)), asio::detached);
     }
   }
@@ -190,6 +223,8 @@ class FakeServer::Endpoint final : public ListenerControl {
       recorder_.note(fmt::format("behaviour failed: {}", e.what()));
     }
     live_.erase(&connection);
+    --sessions_;
+    if (behaviour_->accept_limit()) resume_->cancel();  // a slot is free: wake the accept loop
   }
 
   std::string name_;
@@ -202,6 +237,8 @@ class FakeServer::Endpoint final : public ListenerControl {
   std::optional<asio::steady_timer> resume_;
   std::vector<int> fillers_;
   std::set<Connection*> live_;
+  std::size_t sessions_ = 0;
+  bool created_path_ = false;  // the unix socket file is ours to remove
   bool listening_ = true;
   bool stopping_ = false;
 };
@@ -218,6 +255,9 @@ Address FakeServer::add_endpoint(const std::string& name, const Address& where,
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error(
         fmt::format("fake \"{}\" cannot listen on {}: {}", name, where.to_string(), e.code().message()));
+  } catch (const std::runtime_error& e) {  // e.g. from Behaviour::after_bind
+    throw std::runtime_error(
+        fmt::format("fake \"{}\" on {}: {}", name, where.to_string(), e.what()));
   }
   return endpoints_.back()->bound();
 }

@@ -11,7 +11,7 @@
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
-#include "harness/nginx/local_launcher.hpp"
+#include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
@@ -29,7 +29,8 @@ fix (it must recover). PATH is a scenario file or a directory; default: the buil
 
   --jobs N          run N scenarios in parallel (each with its own ports, run dir and nginx)
   --filter GLOB     only scenarios whose name matches GLOB (repeatable)
-  --nginx PATH      nginx binary to test (default: nginx from PATH); repeatable for a matrix
+  --nginx NGINX     nginx to test: a binary (default: nginx from PATH) or docker:IMAGE (a local
+                    image, run with host networking); repeatable: one column per nginx
   --junit FILE      write JUnit XML
   --json FILE       write a JSON report
   --keep            keep run directories (config, logs) for inspection
@@ -84,7 +85,7 @@ int command_run(const std::vector<std::string>& args) {
       for (const auto& f : filters) keep = keep || ::fnmatch(f.c_str(), s.name.c_str(), 0) == 0;
       if (keep) scenarios.push_back(std::move(s));
     }
-    for (const auto& spec : nginx_specs) launchers.push_back(std::make_unique<LocalLauncher>(spec));
+    for (const auto& spec : nginx_specs) launchers.push_back(make_launcher(spec));
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -102,8 +103,10 @@ int command_run(const std::vector<std::string>& args) {
   TerminalStyle style = TerminalStyle::detect(stdout);
   std::mutex print_mutex;
   std::size_t done = 0, total = scenarios.size() * targets.size();
+  std::vector<std::string> labels;
+  for (auto* t : targets) labels.push_back(t->label());
   fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION, scenarios.size(),
-             targets.size(), targets.front()->label(), options.jobs);
+             targets.size(), fmt::join(labels, "; "), options.jobs);
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);

@@ -34,7 +34,11 @@ std::string render_nginx_config(const RenderInput& in) {
   out += fmt::format("# rendered by badgateway: {}\n", in.title);
   out += "daemon off;\nmaster_process on;\nworker_processes 1;\n";
   // As root, workers would run as nobody and could not use the 0700 run directory.
-  if (::geteuid() == 0) out += "user root root;\n";
+  if (in.spec->user) {
+    out += fmt::format("user {};\n", *in.spec->user);
+  } else if (::geteuid() == 0) {
+    out += "user root root;\n";
+  }
   out += fmt::format("pid {}/nginx.pid;\nerror_log {}/logs/error.log info;\n", dir, dir);
   out += "events {\n    worker_connections 1024;\n}\n";
   out += "http {\n";

@@ -6,7 +6,9 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "harness/process/child.hpp"
 #include "harness/process/run_dir.hpp"
@@ -14,6 +16,27 @@
 namespace badgateway {
 namespace {
 std::atomic<bool> g_interrupted{false};
+std::mutex g_hooks_mutex;
+std::vector<std::function<void()>> g_hooks;
+
+void run_hooks() {
+  std::vector<std::function<void()>> hooks;
+  {
+    std::lock_guard lock(g_hooks_mutex);
+    hooks = g_hooks;
+  }
+  for (const auto& hook : hooks) {
+    try {
+      hook();
+    } catch (...) {  // one failed cleanup must not keep the others or the exit from happening
+    }
+  }
+}
+}  // namespace
+
+void add_interrupt_hook(std::function<void()> hook) {
+  std::lock_guard lock(g_hooks_mutex);
+  g_hooks.push_back(std::move(hook));
 }
 
 bool interrupted() { return g_interrupted.load(); }
@@ -37,6 +60,7 @@ void install_interrupt_handling(std::function<void()> on_interrupt) {
     std::fprintf(stderr, "\nbadgateway: interrupted (%s), stopping nginx and fakes...\n",
                  signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "SIGHUP");
     kill_all_children(Millis(2000));
+    run_hooks();
     remove_all_run_dirs();
     if (on_interrupt) on_interrupt();
     std::fflush(nullptr);

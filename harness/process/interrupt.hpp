@@ -4,9 +4,14 @@
 namespace badgateway {
 
 // Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated one: ends all children,
-// removes run directories (unless kept), runs `on_interrupt`, then exits 130/143. Call once from
-// main() before any thread starts.
+// runs the interrupt hooks, removes run directories (unless kept), runs `on_interrupt`, then
+// exits 130/143. Call once from main() before any thread starts.
 void install_interrupt_handling(std::function<void()> on_interrupt = {});
+
+// Runs on the interrupt thread after the children are ended and before the run directories go:
+// for what ending a child does not end (containers the Docker daemon keeps running). Hooks must be
+// bounded and must not use Child (spawning is closed by then). Thread-safe; never unregistered.
+void add_interrupt_hook(std::function<void()> hook);
 
 // True once an interrupt arrived (workers stop picking new scenarios).
 bool interrupted();

@@ -15,6 +15,7 @@
 #include "fakes/core/server.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/observe/log_file.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
 
@@ -78,7 +79,20 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   if (options.keep) result.run_dir = dir.path().string();
   fakes::FakeServer server;
   std::map<std::string, fakes::Address> bound;
+  std::map<std::string, std::unique_ptr<PhpFpm>> pools;
+  if (plan.nginx.user) {
+    // Workers that are not root must reach sockets in the run directory: traverse, not list.
+    std::filesystem::permissions(dir.path(), std::filesystem::perms(0711));
+  }
   for (const auto& [name, spec] : plan.fakes) {
+    if (spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour) {
+      fakes::Params params(spec.params);
+      auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
+                                    : fakes::Address::tcp("127.0.0.1", pick_free_port());
+      pools[name] = std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
+      bound[name] = where;
+      continue;
+    }
     const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
     if (!info) throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
     fakes::Params params(spec.params);
@@ -96,6 +110,7 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   }
   launcher.test_config(paths);
   server.start();
+  for (auto& [name, pool] : pools) pool->start(options.start_limit);
   std::unique_ptr<NginxInstance> nginx;
   if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
   result.ran = true;
@@ -105,7 +120,15 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
     nginx->stop();  // flushes the logs; read them only after
   }
   server.stop();
-  for (const auto& [name, _] : plan.fakes) result.observed.fakes[name] = server.stats(name);
+  for (auto& [name, pool] : pools) pool->stop();
+  for (const auto& [name, _] : plan.fakes) {
+    if (auto it = pools.find(name); it != pools.end()) {
+      auto served = it->second->requests_served();
+      result.observed.fakes[name] = fakes::EndpointStats{served, served, 0, 0, 0, {}};
+    } else {
+      result.observed.fakes[name] = server.stats(name);
+    }
+  }
   observe_logs(paths, result.observed);
   result.checks = judge(plan.expect, result.observed);
 }
@@ -154,6 +177,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
     if (s.fix->nginx.server) fixed.nginx.server = s.fix->nginx.server;
     if (s.fix->nginx.location) fixed.nginx.location = s.fix->nginx.location;
     if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
+    if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
     r.fixed = run_phase(s, fixed, launcher, options);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "fakes/behaviours/registry.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/scenario/placeholders.hpp"
 
 namespace badgateway {
@@ -172,12 +173,15 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
   spec.unix_socket = listen == "unix";
   spec.behaviour = r.required_string("behaviour");
+  // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
+  bool real_php_fpm = spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
   const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
-  if (!info) {
+  if (!info && !real_php_fpm) {
     std::vector<std::string> names;
     for (const auto& b : fakes::behaviour_table()) {
       if (b.protocol == spec.protocol) names.emplace_back(b.name);
     }
+    if (spec.protocol == fakes::Protocol::fastcgi) names.emplace_back(kPhpFpmBehaviour);
     r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol, spec.behaviour,
                                     fmt::join(names, ", ")));
   }
@@ -189,10 +193,23 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   // Build once now so a bad parameter is a load error, not a run-time surprise.
   fakes::Params params(spec.params);
   try {
-    fakes::make_behaviour(*info, params);
+    if (real_php_fpm) {
+      PhpFpmSpec::from_params(params);
+    } else {
+      info->make(params);
+    }
   } catch (const fakes::ParamError& e) {
     const toml::node* n = r.raw().get(e.key());
     r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
+  }
+  try {
+    params.reject_unused();
+  } catch (const fakes::ParamError& e) {
+    // An unknown parameter is an unknown key: point at the key, as reject_unknown() does.
+    for (const auto& [k, v] : r.raw()) {
+      if (k.str() == e.key()) r.fail_at(k.source(), r.field(e.key()), e.what());
+    }
+    r.fail_at(node.source(), r.field(e.key()), e.what());
   }
   return spec;
 }
@@ -212,6 +229,7 @@ NginxSpec read_nginx(Reader& r) {
   spec.http = r.string("http");
   spec.server = r.string("server");
   spec.location = r.string("location");
+  spec.user = r.string("user");
   if (const toml::node* n = r.get("start")) {
     if (!n->is_boolean()) r.fail("start", "expected true or false");
     spec.start = n->as_boolean()->get();
@@ -291,9 +309,15 @@ Expectation read_expectation(Reader& r) {
   return e;
 }
 
-ExpectationSet read_expectation_set(Reader& r) {
+void check_counts_name_fakes(Reader& r, const std::vector<std::string>& names);
+void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t responses);
+
+ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& fake_names,
+                                    std::size_t responses) {
   ExpectationSet set;
   set.base = read_expectation(r);
+  check_counts_name_fakes(r, fake_names);
+  check_per_response_lengths(r, set.base, responses);
   if (const toml::node* n = r.get("versions")) {
     const toml::array* arr = n->as_array();
     if (!arr || !arr->is_array_of_tables()) r.fail("versions", "expected [[...versions]] tables");
@@ -304,6 +328,8 @@ ExpectationSet read_expectation_set(Reader& r) {
       auto range = VersionRange::parse(text, &error);
       if (!range) vr.fail("nginx", error);
       set.by_version.push_back({*range, read_expectation(vr)});
+      check_counts_name_fakes(vr, fake_names);
+      check_per_response_lengths(vr, set.by_version.back().patch, responses);
       vr.reject_unknown();
     }
   }
@@ -339,22 +365,32 @@ RequestSpec read_request(Reader& r) {
   return q;
 }
 
-// Placeholders must name fakes that exist in the phase that uses them.
-void check_snippets(Reader& r, const std::vector<std::string>& fake_names) {
+// Placeholders must name fakes that exist in the phase that uses them. Positions come from the
+// raw file text, so quotes, the newline trimmed after """ and escapes do not shift them.
+void check_snippets(Reader& r, const std::vector<std::string>& fake_names,
+                    std::string_view source) {
   for (const char* key : {"http", "server", "location"}) {
     const toml::node* n = r.raw().get(key);
     if (!n || !n->is_string()) continue;
-    const std::string& text = n->as_string()->get();
-    for (const auto& p : find_placeholders(text)) {
-      std::string error = check_placeholder(p.name, fake_names);
+    const auto found = find_placeholders(n->as_string()->get());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      std::string error = check_placeholder(found[i].name, fake_names);
       if (error.empty()) continue;
       auto region = n->source();
-      auto before = std::string_view(text).substr(0, p.offset);
-      auto newlines = std::count(before.begin(), before.end(), '\n');
-      // Multi-line strings start on the line after the opening quotes.
-      region.begin.line += static_cast<toml::source_index>(newlines + (newlines ? 1 : 0));
-      region.begin.column = newlines ? static_cast<toml::source_index>(p.offset - before.rfind('\n'))
-                                     : region.begin.column;
+      std::size_t start = 0;  // of the value (its opening quote) in `source`
+      for (toml::source_index line = 1; line < region.begin.line && start < source.size(); ++line) {
+        start = std::min(source.find('\n', start), source.size() - 1) + 1;
+      }
+      start = std::min(start + region.begin.column - 1, source.size());
+      const auto raw = find_placeholders(source.substr(start));
+      if (i < raw.size()) {
+        auto before = source.substr(start, raw[i].offset);
+        auto newlines = std::count(before.begin(), before.end(), '\n');
+        auto column =
+            newlines ? raw[i].offset - before.rfind('\n') : region.begin.column + raw[i].offset;
+        region.begin.line += static_cast<toml::source_index>(newlines);
+        region.begin.column = static_cast<toml::source_index>(column);
+      }
       r.fail_at(region, r.field(key), error);
     }
   }
@@ -370,16 +406,16 @@ std::vector<std::string> names_of(const std::map<std::string, FakeSpec>& a,
   return names;
 }
 
-void check_counts_name_fakes(Reader& r, const ExpectationSet& set, const std::vector<std::string>& names) {
-  auto check = [&](const Expectation& e) {
-    for (const auto& [name, _] : e.fakes) {
-      if (std::find(names.begin(), names.end(), name) == names.end()) {
-        r.fail("fakes", fmt::format("no fake named \"{}\"", name));
-      }
+// Counts must name fakes of the phase; reported at the offending key, also inside [[versions]].
+void check_counts_name_fakes(Reader& r, const std::vector<std::string>& names) {
+  const toml::table* t = r.raw().get_as<toml::table>("fakes");
+  if (!t) return;
+  for (const auto& [k, v] : *t) {
+    std::string name(k.str());
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      r.fail_at(k.source(), r.field("fakes." + name), fmt::format("no fake named \"{}\"", name));
     }
-  };
-  check(set.base);
-  for (const auto& v : set.by_version) check(v.patch);
+  }
 }
 
 void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t responses) {
@@ -395,7 +431,7 @@ void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t res
   if (e.upstream_attempts) check("upstream_attempts", e.upstream_attempts->size());
 }
 
-Scenario read_scenario(const toml::table& root, const std::string& file) {
+Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source) {
   Reader r(root, "", file);
   Scenario s;
   s.origin = {file, 0, 0};
@@ -416,7 +452,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   if (const toml::table* n = r.table("nginx")) {
     Reader nr(*n, "nginx", file);
     s.nginx = read_nginx(nr);
-    check_snippets(nr, names_of(s.fakes));
+    check_snippets(nr, names_of(s.fakes), source);
   }
   if (!s.nginx.location && !s.nginx.server) {
     r.fail_at(root.source(), "nginx", "needs nginx.location or nginx.server");
@@ -435,9 +471,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
   const toml::table* expect = r.table("expect");
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", file);
-  s.expect = read_expectation_set(er);
-  check_counts_name_fakes(er, s.expect, names_of(s.fakes));
-  check_per_response_lengths(er, s.expect.base, s.response_count());
+  s.expect = read_expectation_set(er, names_of(s.fakes), s.response_count());
   if (!s.expect.base.status && !s.expect.base.status_counts) {
     er.fail_at(expect->source(), "expect.status", "is required (or expect.status_counts)");
   }
@@ -450,20 +484,19 @@ Scenario read_scenario(const toml::table& root, const std::string& file) {
     if (const toml::table* n = fr.table("nginx")) {
       Reader nr(*n, "fix.nginx", file);
       f.nginx = read_nginx(nr);
-      check_snippets(nr, names_of(s.fakes, &f.fakes));
+      check_snippets(nr, names_of(s.fakes, &f.fakes), source);
     }
     // The fixed run expects a healthy answer unless it says otherwise.
     f.expect.base.status = std::vector<int>{200};
     f.expect.base.generated_by = std::vector<std::string>{"upstream"};
     if (const toml::table* fe = fr.table("expect")) {
       Reader fer(*fe, "fix.expect", file);
-      ExpectationSet patch = read_expectation_set(fer);
+      ExpectationSet patch =
+          read_expectation_set(fer, names_of(s.fakes, &f.fakes), s.response_count());
       f.expect.base.overlay(patch.base);
       f.expect.by_version = patch.by_version;
-      check_counts_name_fakes(fer, f.expect, names_of(s.fakes, &f.fakes));
-      check_per_response_lengths(fer, f.expect.base, s.response_count());
     }
-    if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || !f.fakes.empty()) {
+    if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || f.nginx.user || !f.fakes.empty()) {
       // ok: the fix changes something
     } else {
       fr.fail_at(fix->source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
@@ -486,7 +519,7 @@ Scenario load_scenario_string(std::string_view text, const std::string& file_lab
                   static_cast<int>(e.source().begin.column)};
     throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), e.description()));
   }
-  return read_scenario(root, file_label);
+  return read_scenario(root, file_label, text);
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path) {

@@ -36,6 +36,7 @@ struct NginxSpec {
   std::optional<std::string> http;      // inside http {}
   std::optional<std::string> server;    // inside the generated server {}
   std::optional<std::string> location;  // inside the generated location / {}
+  std::optional<std::string> user;  // the worker user ("nobody nogroup"); default root when run as root
   std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
 };
 

@@ -54,7 +54,7 @@ std::string check_placeholder(const std::string& name, const std::vector<std::st
   if (std::find(fake_names.begin(), fake_names.end(), fake) == fake_names.end()) {
     return fmt::format("unknown placeholder {{{{{}}}}}: no fake named \"{}\"", name, fake);
   }
-  if (!attr.empty() && attr != "host" && attr != "port" && attr != "path") {
+  if (rest.find('.') != std::string::npos && attr != "host" && attr != "port" && attr != "path") {
     return fmt::format("unknown placeholder {{{{{}}}}}: \"{}\" is not host, port or path", name, attr);
   }
   return {};

@@ -1,0 +1,21 @@
+// Nothing listening. TCP: the port is bound, never listen()ed, so connect() gets ECONNREFUSED. Unix
+// socket: the file exists but nobody listens, a stale socket left by a dead PHP-FPM, and nginx
+// logs "connect() to unix:... failed (111: Connection refused)".
+#include "fakes/behaviours/fastcgi/refuse.hpp"
+
+namespace badgateway::fakes {
+namespace {
+
+class Refuse final : public Behaviour {
+ public:
+  Listening listening() const override { return Listening::bound_only; }
+  Task<void> serve(Connection&) override { co_return; }
+};
+
+}  // namespace
+
+BehaviourPtr make_fastcgi_refuse(Params&) {
+  return std::make_unique<Refuse>();
+}
+
+}  // namespace badgateway::fakes

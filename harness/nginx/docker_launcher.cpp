@@ -1,0 +1,372 @@
+#include "harness/nginx/docker_launcher.hpp"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/nginx/local_launcher.hpp"
+#include "harness/nginx/nginx_output.hpp"
+#include "harness/observe/log_file.hpp"
+#include "harness/process/child.hpp"
+#include "harness/process/interrupt.hpp"
+
+extern char** environ;
+
+namespace badgateway {
+namespace {
+
+// Every docker CLI call is bounded: a wedged daemon must become a one-line error, not a hang.
+constexpr Millis kDockerLimit{15'000};
+// `docker run` creates, starts and removes a container: slower than the other calls.
+constexpr Millis kDockerRunLimit{20'000};
+
+const char* const kLabel = "org.badgateway";
+const char* const kPidLabel = "org.badgateway.pid";
+const char* const kStartLabel = "org.badgateway.start";
+
+std::string first_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) return line;
+  }
+  return "no output";
+}
+
+// Field 22 of /proc/PID/stat. A pid alone would make a reused pid look like the dead run's.
+std::string process_start_time(pid_t pid) {
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto comm_end = stat.rfind(')');  // the command name may hold spaces and parentheses
+  if (comm_end == std::string::npos) return "";
+  std::istringstream fields(stat.substr(comm_end + 1));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return "";
+}
+
+bool run_is_alive(const std::string& pid_text, const std::string& start) {
+  pid_t pid = 0;
+  try {
+    pid = static_cast<pid_t>(std::stol(pid_text));
+  } catch (...) {
+    return true;  // not labelled by us in a form we understand: not ours to remove
+  }
+  if (pid <= 0) return true;
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  return start.empty() || process_start_time(pid) == start;
+}
+
+// The containers this process runs (name -> docker CLI), for the interrupt hook.
+std::mutex g_live_mutex;
+std::map<std::string, std::string> g_live;
+std::atomic<unsigned> g_counter{0};
+
+void track(const std::string& name, const std::string& docker) {
+  std::lock_guard lock(g_live_mutex);
+  g_live[name] = docker;
+}
+
+void untrack(const std::string& name) {
+  std::lock_guard lock(g_live_mutex);
+  g_live.erase(name);
+}
+
+// Child::spawn refuses to start anything once an interrupt began, so the hook spawns outside its
+// registry. Bounded: KILLed after `limit`.
+void run_unregistered(const std::vector<std::string>& argv, Millis limit) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_adddup2(&files, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none, pipe;
+  sigemptyset(&none);
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  posix_spawnattr_setsigmask(&attr, &none);  // the interrupt thread blocks INT/TERM/HUP
+  posix_spawnattr_setsigdefault(&attr, &pipe);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  pid_t pid = -1;
+  int err = posix_spawnp(&pid, args[0], &files, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
+  if (err != 0) return;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  int status = 0;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return;
+    }
+    ::usleep(10'000);  // poll interval of a bounded wait
+  }
+}
+
+void remove_live_containers_on_interrupt() {
+  std::map<std::string, std::vector<std::string>> by_docker;
+  {
+    std::lock_guard lock(g_live_mutex);
+    for (const auto& [name, docker] : g_live) by_docker[docker].push_back(name);
+  }
+  for (const auto& [docker, names] : by_docker) {
+    std::vector<std::string> argv{docker, "rm", "-f"};
+    argv.insert(argv.end(), names.begin(), names.end());
+    run_unregistered(argv, Millis(10'000));
+  }
+}
+
+// `docker run` exits with the container's status, which is 128+N when nginx died of signal N.
+std::string describe_container_exit(int status) {
+  if (status >= 0 && WIFEXITED(status)) {
+    int code = WEXITSTATUS(status);
+    if (code > 128 && code < 128 + NSIG) {
+      return fmt::format("killed by signal {} ({})", code - 128, strsignal(code - 128));
+    }
+  }
+  return describe_wait_status(status);
+}
+
+// nginx's [emerg] when it got that far, else docker's own complaint ("docker: Error response
+// from daemon: ..."), which is followed by a useless "See 'docker run --help'." line.
+std::string failure_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("[emerg]") != std::string::npos) return line;
+  }
+  in = std::istringstream(output);
+  while (std::getline(in, line)) {
+    if (line.starts_with("docker: ")) return line;
+  }
+  return nginx_key_line(output);
+}
+
+class DockerInstance final : public NginxInstance {
+ public:
+  DockerInstance(std::string docker, std::string name, Child cli, LaunchPaths paths)
+      : docker_(std::move(docker)),
+        name_(std::move(name)),
+        cli_(std::move(cli)),
+        paths_(std::move(paths)) {}
+  ~DockerInstance() override {
+    try {
+      stop();
+    } catch (...) {  // interrupted: the interrupt hook removes the container
+    }
+  }
+
+  bool cli_running() { return cli_.running(); }
+  std::string describe_exit() { return describe_container_exit(cli_.exit_status().value_or(-1)); }
+
+  void reload(Millis limit) override {
+    LogFile log(paths_.error_log);
+    log.skip_to_end();
+    CommandResult r = run_command({docker_, "kill", "--signal", "HUP", name_}, kDockerLimit);
+    if (!r.ok()) {
+      throw HarnessError(
+          fmt::format("cannot send HUP to container {}: {}", name_, first_line(r.output)));
+    }
+    await_reload(log, limit);
+  }
+
+  void stop() override {
+    if (removed_) return;
+    if (cli_.running()) {
+      // Graceful, like QUIT to a local nginx: in-flight requests finish and the logs are flushed.
+      run_command({docker_, "kill", "--signal", "QUIT", name_}, kDockerLimit);
+      cli_.wait_for(Millis(2000));
+    }
+    remove();
+  }
+
+  // Forceful and idempotent: the container goes even when QUIT did not end it or it had crashed
+  // (then --rm has usually removed it already and this finds nothing).
+  void remove() {
+    if (removed_) return;
+    run_command({docker_, "rm", "-f", name_}, kDockerLimit);
+    removed_ = true;
+    untrack(name_);
+    // The attached CLI exits once its container is gone; KILL covers a wedged CLI.
+    if (!cli_.wait_for(Millis(2000))) cli_.stop(SIGKILL, Millis(1000));
+  }
+
+  std::optional<std::string> exited() override {
+    if (cli_.running()) return std::nullopt;
+    return describe_exit();
+  }
+
+ private:
+  std::string docker_;
+  std::string name_;
+  Child cli_;
+  LaunchPaths paths_;
+  bool removed_ = false;
+};
+
+}  // namespace
+
+void remove_containers_of_dead_runs(const std::string& docker) {
+  CommandResult r =
+      run_command({docker, "ps", "-a", "--filter", fmt::format("label={}=1", kLabel), "--format",
+                   fmt::format(R"({{{{.ID}}}} {{{{.Label "{}"}}}} {{{{.Label "{}"}}}})", kPidLabel,
+                               kStartLabel)},
+                  kDockerLimit);
+  if (!r.ok()) return;
+  std::vector<std::string> argv{docker, "rm", "-f"};
+  std::istringstream in(r.output);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, pid, start;
+    if (!(fields >> id >> pid)) continue;
+    fields >> start;
+    if (!run_is_alive(pid, start)) argv.push_back(id);
+  }
+  if (argv.size() > 3) run_command(argv, kDockerLimit);
+}
+
+DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
+    : image_(std::move(image)) {
+  docker_ = find_in_path(docker);
+  if (docker_.empty()) {
+    throw HarnessError(
+        fmt::format("docker not found: \"{}\" is not an executable (install docker or use "
+                    "the local nginx)",
+                    docker));
+  }
+  if (image_.empty() || image_.starts_with("-")) {  // would be read as an option of `docker run`
+    throw HarnessError(fmt::format("invalid image name \"{}\"", image_));
+  }
+  CommandResult daemon =
+      run_command({docker_, "version", "--format", "{{.Server.Version}}"}, kDockerLimit);
+  if (!daemon.ok()) {
+    throw HarnessError(fmt::format("Docker daemon not reachable: {}",
+                                   daemon.status < 0
+                                       ? fmt::format("`docker version` did not answer within {}",
+                                                     format_duration(kDockerLimit))
+                                       : first_line(daemon.output)));
+  }
+  CommandResult inspect =
+      run_command({docker_, "image", "inspect", "--format", "{{.Id}}", image_}, kDockerLimit);
+  if (!inspect.ok()) {
+    if (inspect.output.find("No such image") != std::string::npos) {
+      throw HarnessError(fmt::format(
+          "image {} not found locally (pull it or build it with docker/build-nginx-image.sh)",
+          image_));
+    }
+    throw HarnessError(
+        fmt::format("cannot inspect image {}: {}", image_, first_line(inspect.output)));
+  }
+  remove_containers_of_dead_runs(docker_);
+  static std::once_flag hook_once;
+  std::call_once(hook_once, [] { add_interrupt_hook(remove_live_containers_on_interrupt); });
+
+  std::vector<std::string> argv = docker_run({});
+  argv.insert(argv.end(), {"nginx", "-v"});
+  CommandResult r = run_command(argv, kDockerRunLimit);
+  auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
+  if (!v) {
+    throw HarnessError(fmt::format("nginx -v in image {} did not print a version: {}", image_,
+                                   failure_line(r.output)));
+  }
+  version_ = *v;
+}
+
+std::string DockerLauncher::label() const {
+  return fmt::format("nginx {} (docker:{})", version_.str(), image_);
+}
+
+std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path& run_dir,
+                                                    const std::string& name) const {
+  std::vector<std::string> argv{docker_, "run", "--rm"};
+  if (!name.empty()) argv.insert(argv.end(), {"--name", name});
+  argv.insert(argv.end(), {"--label", fmt::format("{}=1", kLabel), "--label",
+                           fmt::format("{}={}", kPidLabel, ::getpid()), "--label",
+                           fmt::format("{}={}", kStartLabel, process_start_time(::getpid())),
+                           "--network", "host",
+                           // Files nginx creates in the run dir belong to us, as with the local
+                           // binary; as root this is root, matching the config's `user root root;`.
+                           "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
+  if (!run_dir.empty()) {
+    if (run_dir.string().find(':') != std::string::npos) {  // `-v` splits on ':'
+      throw HarnessError(
+          fmt::format("run directory {} cannot be bind-mounted (contains ':')", run_dir.string()));
+    }
+    argv.insert(argv.end(), {"-v", fmt::format("{}:{}", run_dir.string(), run_dir.string())});
+  }
+  argv.push_back(image_);
+  return argv;
+}
+
+void DockerLauncher::test_config(const LaunchPaths& paths) {
+  std::vector<std::string> argv = docker_run(paths.run_dir);
+  argv.insert(argv.end(),
+              {"nginx", "-t", "-q", "-p", paths.run_dir.string() + "/", "-c", paths.config.string(),
+               "-e", (paths.run_dir / "logs/nginx-t.log").string()});
+  CommandResult r = run_command(argv, kDockerRunLimit);
+  if (r.status < 0) {
+    throw HarnessError(fmt::format("nginx -t in docker did not finish within {}",
+                                   format_duration(kDockerRunLimit)));
+  }
+  if (!r.ok())
+    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", failure_line(r.output)));
+}
+
+std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
+                                                     const fakes::Address& listen, Millis limit) {
+  std::string name = fmt::format("badgateway-{}-{}", ::getpid(), ++g_counter);
+  std::vector<std::string> argv = docker_run(paths.run_dir, name);
+  argv.insert(argv.end(), {"nginx", "-p", paths.run_dir.string() + "/", "-c", paths.config.string(),
+                           "-e", paths.error_log.string()});
+  std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
+  // Tracked before the CLI exists: an interrupt while it creates the container still removes it.
+  track(name, docker_);
+  Child cli;
+  try {
+    cli = Child::spawn(argv, {stderr_file, {}});
+  } catch (...) {
+    untrack(name);
+    throw;
+  }
+  auto instance = std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths);
+  // Our own nginx must be up, not just something on the port: its log says so after bind().
+  LogFile log(paths.error_log);
+  auto alive = [&] { return instance->cli_running(); };
+  bool started = log.wait_for_regex("start worker process", limit, alive);
+  bool up = started && wait_until_listening(listen, limit, alive);
+  if (!up) {
+    std::string why = instance->cli_running()
+                          ? fmt::format("did not listen on {} within {}", listen.to_string(),
+                                        format_duration(limit))
+                          : instance->describe_exit();
+    instance->remove();
+    auto emerg = log.find_regex(R"(.*\[emerg\].*)");
+    throw HarnessError(fmt::format("nginx failed to start in container {}: {}: {}", name, why,
+                                   emerg ? *emerg : failure_line(read_whole_file(stderr_file))));
+  }
+  return instance;
+}
+
+}  // namespace badgateway

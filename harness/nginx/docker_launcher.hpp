@@ -1,0 +1,43 @@
+#pragma once
+// nginx from a local Docker image, run so that it behaves like the local binary: host network
+// (the fakes on 127.0.0.1 are reachable, nothing leaves the machine) and the run directory
+// bind-mounted at the same path (the rendered config's absolute paths work unchanged, and the
+// error log is read from the host).
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/nginx/launcher.hpp"
+
+namespace badgateway {
+
+class DockerLauncher final : public Launcher {
+ public:
+  // Throws HarnessError (one line, bounded) when `docker` is missing, the daemon does not answer
+  // or `image` is not present locally; it never pulls. Also removes containers that killed
+  // earlier runs left behind, and arranges for an interrupt to remove this process's containers.
+  explicit DockerLauncher(std::string image, const std::string& docker = "docker");
+
+  std::string label() const override;  // "nginx 1.22.1 (docker:badgateway/nginx:local)"
+  const NginxVersion& version() const override { return version_; }
+  void test_config(const LaunchPaths& paths) override;
+  std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
+                                       Millis limit) override;
+  const std::string& image() const { return image_; }
+
+ private:
+  // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted.
+  std::vector<std::string> docker_run(const std::filesystem::path& run_dir,
+                                      const std::string& name = {}) const;
+
+  std::string docker_;  // resolved path of the CLI
+  std::string image_;
+  NginxVersion version_;
+};
+
+// `docker rm -f` of every container labelled org.badgateway=1 whose org.badgateway.pid is no
+// longer the process that created it (a run killed with SIGKILL cannot clean up after itself).
+// Best effort and bounded; a daemon that does not answer is reported by the constructor instead.
+void remove_containers_of_dead_runs(const std::string& docker = "docker");
+
+}  // namespace badgateway

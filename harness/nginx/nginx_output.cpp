@@ -1,0 +1,42 @@
+#include "harness/nginx/nginx_output.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "harness/nginx/launcher.hpp"
+
+namespace badgateway {
+
+std::string nginx_key_line(const std::string& output) {
+  std::istringstream in(output);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (line.find("[emerg]") != std::string::npos) return line;
+    if (!line.empty() && line.find("test failed") == std::string::npos) last = line;
+  }
+  return last.empty() ? "no output" : last;
+}
+
+void await_reload(const LogFile& since_signal, Millis limit) {
+  // The master logs "start worker process" once the new config runs; the old worker logs
+  // "gracefully shutting down" when it stops accepting, after which every new connection
+  // reaches the new config.
+  if (!since_signal.wait_for_regex(R"(gracefully shutting down|\[emerg\])", limit) ||
+      !since_signal.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
+    throw HarnessError(fmt::format("nginx did not reload within {}", format_duration(limit)));
+  }
+  if (auto emerg = since_signal.find_regex(R"(.*\[emerg\].*)")) {
+    throw ConfigRejected(fmt::format("nginx rejected the new config: {}", *emerg));
+  }
+}
+
+std::string read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace badgateway

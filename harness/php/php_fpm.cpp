@@ -1,0 +1,138 @@
+#include "harness/php/php_fpm.hpp"
+
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "harness/nginx/local_launcher.hpp"
+#include "harness/observe/log_file.hpp"
+
+namespace badgateway {
+namespace {
+
+bool unix_socket_accepts(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  if (fd >= 0) ::close(fd);
+  return ok;
+}
+
+std::string current_user() {
+  passwd* pw = ::getpwuid(::geteuid());
+  return pw ? pw->pw_name : "root";
+}
+
+}  // namespace
+
+PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
+  PhpFpmSpec s;
+  s.script = p.text("script", s.script);
+  s.max_children = static_cast<int>(p.integer("max_children", s.max_children, 1, 1000));
+  s.backlog = static_cast<int>(p.integer("backlog", s.backlog, 0, 65535));
+  s.request_terminate_timeout = p.duration("request_terminate_timeout", s.request_terminate_timeout);
+  s.listen_mode = p.text("listen_mode", s.listen_mode);
+  if (!std::regex_match(s.listen_mode, std::regex("0?[0-7]{3}"))) {
+    throw fakes::ParamError("listen_mode", "expected an octal mode such as \"0660\"");
+  }
+  s.listen_owner = p.text("listen_owner", "");
+  s.start = p.boolean("start", true);
+  s.kill = p.choice("kill", "", {"", "master", "all"});
+  return s;
+}
+
+std::string PhpFpm::find_binary() {
+  for (const char* name : {"php-fpm", "php-fpm8.4", "php-fpm8.3", "php-fpm8.2", "php-fpm8.1", "php-fpm7.4"}) {
+    std::string found = find_in_path(name);
+    if (!found.empty()) return found;
+  }
+  return "";
+}
+
+PhpFpm::PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::path& run_dir,
+               fakes::Address where)
+    : spec_(std::move(spec)), name_(name), dir_(run_dir / ("php-fpm-" + name)), where_(std::move(where)) {
+  binary_ = find_binary();
+  if (binary_.empty()) throw std::runtime_error("php-fpm not found (install php-fpm)");
+  std::filesystem::create_directories(dir_);
+  std::filesystem::create_directories(run_dir / "www");
+  write_files();
+}
+
+PhpFpm::~PhpFpm() { stop(); }
+
+void PhpFpm::write_files() {
+  std::ofstream(dir_.parent_path() / "www/index.php") << spec_.script << "\n";
+  // Marks PHP-FPM's responses like the fakes mark theirs, so verdicts can tell them from nginx's.
+  std::ofstream(dir_ / "prepend.php") << fmt::format("<?php header('X-Badgateway-Fake: {}');\n", name_);
+  std::string listen = where_.kind == fakes::Address::Kind::unix_socket ? where_.path : where_.to_string();
+  std::string user = current_user();
+  std::ofstream conf(dir_ / "php-fpm.conf");
+  conf << "[global]\n"
+       << fmt::format("pid = {}/php-fpm.pid\n", dir_.string())
+       << fmt::format("error_log = {}/php-fpm.log\n", dir_.string())
+       << "log_level = notice\ndaemonize = no\n\n"
+       << fmt::format("[{}]\n", name_)
+       << fmt::format("user = {}\ngroup = {}\n", user, user == "root" ? "root" : user)
+       << fmt::format("listen = {}\n", listen)
+       << fmt::format("listen.mode = {}\n", spec_.listen_mode)
+       << fmt::format("listen.owner = {}\n", spec_.listen_owner.empty() ? user : spec_.listen_owner)
+       << fmt::format("listen.backlog = {}\n", spec_.backlog)
+       << fmt::format("pm = static\npm.max_children = {}\n", spec_.max_children)
+       // PHP-FPM takes whole seconds (no "ms" suffix); 0 disables.
+       << fmt::format("request_terminate_timeout = {}s\n", (spec_.request_terminate_timeout.count() + 999) / 1000)
+       << fmt::format("access.log = {}/access.log\n", dir_.string())
+       << "access.format = \"%m %r %s\"\n"
+       << "catch_workers_output = yes\n"
+       << fmt::format("php_admin_value[auto_prepend_file] = {}/prepend.php\n", dir_.string());
+}
+
+void PhpFpm::start(Millis limit) {
+  if (!spec_.start) return;
+  master_.emplace(Child::spawn({binary_, "-F", "-R", "-n", "-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()},
+                               {dir_ / "stderr.log", {}}));
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  auto ready = [&] {
+    if (where_.kind == fakes::Address::Kind::unix_socket) return unix_socket_accepts(where_.path);
+    return wait_until_listening(where_, Millis(1), [] { return true; });
+  };
+  while (!ready()) {
+    if (!master_->running() || std::chrono::steady_clock::now() > deadline) {
+      LogFile log(dir_ / "php-fpm.log");
+      auto why = log.find_regex("(ERROR|ALERT)");
+      throw std::runtime_error(fmt::format("php-fpm did not start: {}", why ? *why : "no socket"));
+    }
+    std::this_thread::sleep_for(Millis(5));  // poll interval of a bounded readiness wait
+  }
+  if (spec_.kill == "master") {
+    master_->stop(SIGKILL, Millis(2000));
+  } else if (spec_.kill == "all") {
+    ::kill(-master_->pid(), SIGKILL);  // the whole pool: master and workers, like the OOM killer
+    master_->wait_for(Millis(2000));
+  }
+}
+
+void PhpFpm::stop() {
+  if (!master_) return;
+  if (master_->running()) {
+    master_->signal(SIGQUIT);  // graceful
+    if (!master_->wait_for(Millis(2000))) master_->stop(SIGTERM, Millis(1000));
+  }
+  ::kill(-master_->pid(), SIGKILL);  // workers orphaned by a killed master
+  master_.reset();
+}
+
+std::uint64_t PhpFpm::requests_served() const { return LogFile(dir_ / "access.log").lines().size(); }
+
+}  // namespace badgateway

@@ -1,0 +1,58 @@
+#pragma once
+// A real PHP-FPM pool (Debian's php-fpm) as an upstream: the harness writes the pool config and
+// the script into the run directory, runs the master in the foreground (-F) as its own child,
+// and can kill it. Used where fidelity matters: the fake FastCGI fakes are checked against it.
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "fakes/core/address.hpp"
+#include "fakes/core/params.hpp"
+#include "harness/process/child.hpp"
+
+namespace badgateway {
+
+// The scenario's `behaviour = "php_fpm"` parameters, validated at load time like a fake's.
+struct PhpFpmSpec {
+  std::string script = "<?php echo \"hello from php-fpm\\n\";";
+  int max_children = 2;              // pm = static, pm.max_children
+  int backlog = 511;                 // listen.backlog
+  Millis request_terminate_timeout{0};
+  std::string listen_mode = "0660";  // listen.mode
+  std::string listen_owner;          // listen.owner (default: the user running badgateway)
+  bool start = true;                 // false: the socket is never created (FPM not running)
+  std::string kill;                  // "" | "master" | "all": SIGKILL before the requests
+
+  // Throws fakes::ParamError naming the key.
+  static PhpFpmSpec from_params(fakes::Params& params);
+};
+
+inline constexpr const char* kPhpFpmBehaviour = "php_fpm";
+
+class PhpFpm {
+ public:
+  // Throws std::runtime_error when php-fpm is not installed.
+  PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::path& run_dir, fakes::Address where);
+  ~PhpFpm();
+  PhpFpm(const PhpFpm&) = delete;
+  PhpFpm& operator=(const PhpFpm&) = delete;
+
+  // Starts (unless spec.start is false) and waits until the socket accepts; applies spec.kill.
+  void start(Millis limit);
+  void stop();
+  const fakes::Address& address() const { return where_; }
+  // Requests php-fpm logged in its access log (read after stop()).
+  std::uint64_t requests_served() const;
+  static std::string find_binary();
+
+ private:
+  void write_files();
+  PhpFpmSpec spec_;
+  std::string name_;
+  std::filesystem::path dir_;
+  fakes::Address where_;
+  std::string binary_;
+  std::optional<Child> master_;
+};
+
+}  // namespace badgateway

@@ -1,0 +1,285 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "harness/report/json_report.hpp"
+#include "harness/report/junit_report.hpp"
+#include "harness/report/terminal_report.hpp"
+#include "harness/report/text_escape.hpp"
+
+namespace bg = badgateway;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::size_t occurrences(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
+bg::Response response(std::string id, int status, std::string fake = "") {
+  bg::Response r;
+  r.request_id = std::move(id);
+  r.method = "GET";
+  r.path = "/";
+  r.status = status;
+  r.outcome = "complete";
+  r.fake = std::move(fake);
+  r.elapsed = 12ms;
+  return r;
+}
+
+bg::PhaseResult phase(std::string name, std::vector<bg::Response> responses, bool passed,
+                      bg::Millis duration) {
+  bg::PhaseResult p;
+  p.phase = std::move(name);
+  p.ran = true;
+  p.duration = duration;
+  p.observed.responses = std::move(responses);
+  p.checks.push_back(
+      {bg::CheckKind::status, "status", "502", passed ? "502" : "200 \"x\" <&>", passed});
+  return p;
+}
+
+// Passes, with a fixed phase: two test cases.
+bg::ScenarioResult passing() {
+  bg::ScenarioResult r;
+  r.name = "upstream-refused";
+  r.cause = "server_unavailable";
+  r.file = "scenarios/server_unavailable/upstream-refused.toml";
+  r.target = "local";
+  r.nginx_version = "1.22.1";
+  r.broken = phase("broken", {response("a-0", 502), response("a-1", 502)}, true, 1000ms);
+  bg::AccessRecord access;
+  access.request_id = "a-0";
+  access.status = 502;
+  access.upstream_status = "502";
+  r.broken.observed.access["a-0"] = access;
+  r.fixed = phase("fixed", {response("a-2", 200, "app")}, true, 500ms);
+  r.duration = 1500ms;
+  return r;
+}
+
+// Fails a check; its name, the check and the log need escaping.
+bg::ScenarioResult failing() {
+  bg::ScenarioResult r;
+  r.name = "bad-\"quoted\"<&>";
+  r.cause = "misconfiguration";
+  r.file = "t.toml";
+  r.target = "local";
+  r.nginx_version = "1.22.1";
+  r.broken = phase("broken", {response("b-0", 200, "app")}, false, 250ms);
+  r.broken.observed.error_log = {"2024/01/01 [error] 1#1: *1 \"quoted\" <tag> & more\ttab"};
+  r.duration = 250ms;
+  return r;
+}
+
+// A harness error (no verdict) on another target.
+bg::ScenarioResult erroring() {
+  bg::ScenarioResult r;
+  r.name = "nginx-down";
+  r.cause = "nginx_not_running";
+  r.file = "nginx-down.toml";
+  r.target = "docker:1.27";
+  r.broken.phase = "broken";
+  r.broken.harness_error = "nginx -t failed: \"bad\" <config> & more\nsecond line";
+  r.duration = 100ms;
+  return r;
+}
+
+std::vector<bg::ScenarioResult> all_results() {
+  return {passing(), failing(), erroring()};
+}
+
+// Structure of JSON text: strings closed, escapes valid, brackets balanced and nested, no raw
+// control characters. Returns an empty string or what is wrong.
+std::string json_problem(const std::string& s) {
+  std::vector<char> stack;
+  bool in_string = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (in_string) {
+      if (static_cast<unsigned char>(c) < 0x20)
+        return "raw control character in a string at " + std::to_string(i);
+      if (c == '\\') {
+        if (i + 1 >= s.size() || std::string("\"\\/bfnrtu").find(s[i + 1]) == std::string::npos) {
+          return "bad escape at " + std::to_string(i);
+        }
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      stack.push_back(c);
+    else if (c == '}' || c == ']') {
+      if (stack.empty() || stack.back() != (c == '}' ? '{' : '['))
+        return "unbalanced at " + std::to_string(i);
+      stack.pop_back();
+    }
+  }
+  if (in_string) return "unterminated string";
+  if (!stack.empty()) return "unclosed bracket";
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("report") {
+  TEST_CASE("escapes") {
+    CHECK(bg::json_escape("a\"b\\c\nd\re\tf") == R"(a\"b\\c\nd\re\tf)");
+    CHECK(bg::json_escape(std::string("\x01") + "x") == R"(\u0001x)");
+    CHECK(bg::json_escape("plain <&>") == "plain <&>");
+    CHECK(bg::xml_escape("<a href=\"x\">&'</a>") ==
+          "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
+    CHECK(bg::xml_escape("line\nnext\ttab") == "line\nnext\ttab");
+    CHECK(bg::xml_escape(std::string("bell\x07")) == "bell?");
+  }
+
+  TEST_CASE("json_report") {
+    const std::string json = bg::json_report(all_results(), 4321ms);
+    INFO(json);
+    CHECK(json_problem(json) == "");
+    CHECK(json.starts_with(std::string(R"({"tool":"badgateway","version":")") + BADGATEWAY_VERSION +
+                           "\""));
+    CHECK(json.ends_with("]}\n"));
+    CHECK(occurrences(json, "\n") == 1);  // newlines inside values are escaped
+    CHECK(contains(json, R"("wall_time_ms":4321,"total":3,"passed":1,"scenarios":[)"));
+
+    SUBCASE("scenarios with verdicts") {
+      CHECK(contains(
+          json, R"({"name":"upstream-refused","cause":"server_unavailable",)"
+                R"("file":"scenarios/server_unavailable/upstream-refused.toml","nginx":"local",)"
+                R"("nginx_version":"1.22.1","verdict":"pass","duration_ms":1500,)"));
+      CHECK(contains(json, R"("name":"bad-\"quoted\"<&>")"));
+      CHECK(contains(json, R"("verdict":"FAIL")"));
+      CHECK(contains(json, R"("verdict":"ERROR")"));
+    }
+
+    SUBCASE("phases, responses and checks") {
+      CHECK(contains(
+          json,
+          R"("broken":{"phase":"broken","passed":true,"duration_ms":1000,"summary":"502x2")"));
+      CHECK(contains(
+          json, R"("fixed":{"phase":"fixed","passed":true,"duration_ms":500,"summary":"200")"));
+      CHECK(occurrences(json, R"("fixed":)") == 1);
+      CHECK(contains(
+          json, R"({"request":"GET /","status":502,"outcome":"complete","generated_by":"nginx",)"
+                R"("elapsed_ms":12,"body_bytes":0,"upstream_status":"502"})"));
+      CHECK(contains(json, R"("generated_by":"upstream")"));
+      CHECK(contains(
+          json, R"({"kind":"status","subject":"status","expected":"502","actual":"200 \"x\" <&>",)"
+                R"("passed":false})"));
+    }
+
+    SUBCASE("escaped error text") {
+      CHECK(contains(json,
+                     R"("harness_error":"nginx -t failed: \"bad\" <config> & more\nsecond line")"));
+      CHECK(contains(json, R"("summary":"error")"));
+      CHECK(contains(json,
+                     R"("error_log":["2024/01/01 [error] 1#1: *1 \"quoted\" <tag> & more\ttab"])"));
+    }
+  }
+
+  TEST_CASE("json_report of no results") {
+    const std::string json = bg::json_report({}, 0ms);
+    CHECK(json_problem(json) == "");
+    CHECK(contains(json, R"("total":0,"passed":0,"scenarios":[]})"));
+  }
+
+  TEST_CASE("junit_report") {
+    const std::string xml = bg::junit_report(all_results());
+    INFO(xml);
+    CHECK(xml.starts_with(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"badgateway\">\n"));
+    CHECK(xml.ends_with("</testsuites>\n"));
+
+    SUBCASE("one testsuite per target with counts") {
+      CHECK(occurrences(xml, "<testsuite ") == 2);
+      CHECK(occurrences(xml, "</testsuite>") == 2);
+      CHECK(contains(xml,
+                     R"(<testsuite name="local" tests="3" failures="1" errors="0" time="1.750">)"));
+      CHECK(contains(
+          xml, R"(<testsuite name="docker:1.27" tests="1" failures="0" errors="1" time="0.000">)"));
+    }
+
+    SUBCASE("one testcase per phase") {
+      CHECK(occurrences(xml, "<testcase ") == 4);
+      CHECK(occurrences(xml, "</testcase>") == 4);
+      CHECK(contains(
+          xml,
+          R"x(<testcase classname="badgateway.server_unavailable" name="upstream-refused (broken)" time="1.000">)x"));
+      CHECK(contains(xml, R"x(name="upstream-refused (fixed)" time="0.500">)x"));
+    }
+
+    SUBCASE("failures and errors, escaped") {
+      CHECK(occurrences(xml, "<failure ") == 1);
+      CHECK(occurrences(xml, "<error ") == 1);
+      CHECK(contains(xml, R"x(name="bad-&quot;quoted&quot;&lt;&amp;&gt; (broken)")x"));
+      CHECK(contains(
+          xml, R"(<failure message="status: expected 502, got 200 &quot;x&quot; &lt;&amp;&gt;">)"));
+      CHECK(contains(
+          xml, R"(<error message="nginx -t failed: &quot;bad&quot; &lt;config&gt; &amp; more)"));
+      CHECK(contains(
+          xml,
+          R"(<system-out>2024/01/01 [error] 1#1: *1 &quot;quoted&quot; &lt;tag&gt; &amp; more)"));
+      // Nothing from the results appears unescaped.
+      CHECK_FALSE(contains(xml, "\"quoted\""));
+      CHECK_FALSE(contains(xml, "<&>"));
+      CHECK_FALSE(contains(xml, "<config>"));
+      CHECK_FALSE(contains(xml, "<tag>"));
+    }
+  }
+
+  TEST_CASE("summary_table") {
+    const std::string table = bg::summary_table(all_results(), 4321ms, bg::TerminalStyle{false});
+    INFO(table);
+    CHECK(contains(table, "SCENARIO"));
+    CHECK(contains(table, "CAUSE"));
+    CHECK(contains(table, "local"));
+    CHECK(contains(table, "docker:1.27"));
+    CHECK(contains(table, "\nupstream-refused "));
+    CHECK(contains(table, "\nbad-\"quoted\"<&> "));
+    CHECK(contains(table, "\nnginx-down "));
+    CHECK(contains(table, "502x2 -> 200"));
+    CHECK(contains(table, "\n1 passed, 1 failed, 1 errors; 3 runs in 4.32s\n"));
+    CHECK(contains(table, "  broken: status: expected 502, got 200 \"x\" <&>\n"));
+    CHECK(contains(table, "  broken: harness error: nginx -t failed"));
+    CHECK(contains(table, "    | 2024/01/01 [error]"));
+    CHECK_FALSE(contains(table, "\033["));
+  }
+
+  TEST_CASE("summary_table counts only the runs that happened") {
+    std::vector<bg::ScenarioResult> results = {passing(),
+                                               bg::ScenarioResult{}};  // second: interrupted
+    const std::string table = bg::summary_table(results, 2000ms, bg::TerminalStyle{false});
+    CHECK(contains(table, "\n1 passed, 0 failed, 0 errors; 1 runs in 2s\n"));
+  }
+
+  TEST_CASE("colour only when asked for") {
+    bg::TerminalStyle colour{true};
+    CHECK(colour.paint("pass", bg::Verdict::pass) == "\033[32mpass\033[0m");
+    CHECK(colour.paint("FAIL", bg::Verdict::fail) == "\033[31;1mFAIL\033[0m");
+    CHECK(bg::TerminalStyle{false}.paint("pass", bg::Verdict::pass) == "pass");
+    CHECK(bg::TerminalStyle{false}.dim("x") == "x");
+    const std::string table = bg::summary_table(all_results(), 1000ms, colour);
+    CHECK(contains(table, "\033[32mpass "));
+  }
+
+  TEST_CASE("progress_line") {
+    const std::string line = bg::progress_line(passing(), 1, 3, bg::TerminalStyle{false});
+    CHECK(line == "[  1/3] pass  upstream-refused [local] 502x2 -> 200 (1.50s)\n");
+  }
+}

@@ -20,7 +20,8 @@ class BadChunked final : public Behaviour {
     if (!co_await c.read_request()) co_return;
     std::string out = c.response_head(200, {{"Transfer-Encoding", "chunked"}}, std::nullopt);
     std::string chunk = make_body(32);
-    for (std::int64_t i = 0; i < valid_chunks_; ++i) out += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
+    for (std::int64_t i = 0; i < valid_chunks_; ++i)
+      out += fmt::format("{:x}\r\n{}\r\n", chunk.size(), chunk);
     if (!co_await c.write(out)) co_return;
     co_await c.pause(gap_);
     co_await c.write(bad_);
@@ -35,6 +36,8 @@ class BadChunked final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_bad_chunked(Params& p) { return std::make_unique<BadChunked>(p); }
+BehaviourPtr make_bad_chunked(Params& p) {
+  return std::make_unique<BadChunked>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -31,6 +31,8 @@ class BigHeader final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_big_header(Params& p) { return std::make_unique<BigHeader>(p); }
+BehaviourPtr make_big_header(Params& p) {
+  return std::make_unique<BigHeader>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -13,6 +13,8 @@ class Blackhole final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_blackhole(Params&) { return std::make_unique<Blackhole>(); }
+BehaviourPtr make_blackhole(Params&) {
+  return std::make_unique<Blackhole>();
+}
 
 }  // namespace badgateway::fakes

@@ -22,6 +22,8 @@ class CloseAfterRequest final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_close_after_request(Params& p) { return std::make_unique<CloseAfterRequest>(p); }
+BehaviourPtr make_close_after_request(Params& p) {
+  return std::make_unique<CloseAfterRequest>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -14,6 +14,8 @@ class CloseOnAccept final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_close_on_accept(Params&) { return std::make_unique<CloseOnAccept>(); }
+BehaviourPtr make_close_on_accept(Params&) {
+  return std::make_unique<CloseOnAccept>();
+}
 
 }  // namespace badgateway::fakes

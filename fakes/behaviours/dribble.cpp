@@ -37,6 +37,8 @@ class Dribble final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_dribble(Params& p) { return std::make_unique<Dribble>(p); }
+BehaviourPtr make_dribble(Params& p) {
+  return std::make_unique<Dribble>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -29,6 +29,8 @@ class DuplicateLength final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_duplicate_length(Params& p) { return std::make_unique<DuplicateLength>(p); }
+BehaviourPtr make_duplicate_length(Params& p) {
+  return std::make_unique<DuplicateLength>(p);
+}
 
 }  // namespace badgateway::fakes

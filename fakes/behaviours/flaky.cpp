@@ -32,6 +32,8 @@ class Flaky final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_flaky(Params& p) { return std::make_unique<Flaky>(p); }
+BehaviourPtr make_flaky(Params& p) {
+  return std::make_unique<Flaky>(p);
+}
 
 }  // namespace badgateway::fakes

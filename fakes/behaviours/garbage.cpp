@@ -8,7 +8,8 @@ namespace {
 class Garbage final : public Behaviour {
  public:
   explicit Garbage(Params& p)
-      : payload_(p.text("payload", "-ERR unknown command 'GET', with args beginning with: '/'\r\n")),
+      : payload_(
+            p.text("payload", "-ERR unknown command 'GET', with args beginning with: '/'\r\n")),
         read_request_(p.boolean("read_request", true)) {
     if (payload_.empty()) throw ParamError("payload", "must not be empty");
   }
@@ -30,6 +31,8 @@ class Garbage final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_garbage(Params& p) { return std::make_unique<Garbage>(p); }
+BehaviourPtr make_garbage(Params& p) {
+  return std::make_unique<Garbage>(p);
+}
 
 }  // namespace badgateway::fakes

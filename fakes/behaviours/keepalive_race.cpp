@@ -15,7 +15,8 @@ namespace {
 class KeepaliveRace final : public Behaviour {
  public:
   explicit KeepaliveRace(Params& p)
-      : idle_close_(p.duration("idle_close", Millis(100))), body_(make_body(p.size("body_size", 64))) {
+      : idle_close_(p.duration("idle_close", Millis(100))),
+        body_(make_body(p.size("body_size", 64))) {
     if (idle_close_.count() <= 0) throw ParamError("idle_close", "must be greater than 0");
   }
 
@@ -24,8 +25,8 @@ class KeepaliveRace final : public Behaviour {
     while (auto request = co_await c.read_request()) {
       auto idle = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - idle_since);
       if (c.requests_served() > 1 && idle >= idle_close_) {
-        c.recorder().note(fmt::format("request after {}ms idle crossed the idle close: FIN, no response",
-                                      idle.count()));
+        c.recorder().note(fmt::format(
+            "request after {}ms idle crossed the idle close: FIN, no response", idle.count()));
         break;
       }
       if (!co_await c.write(make_response(c, 200, body_, {}, request->keep_alive))) co_return;
@@ -42,6 +43,8 @@ class KeepaliveRace final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_keepalive_race(Params& p) { return std::make_unique<KeepaliveRace>(p); }
+BehaviourPtr make_keepalive_race(Params& p) {
+  return std::make_unique<KeepaliveRace>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -13,7 +13,9 @@ class Ok final : public Behaviour {
         body_(p.has("body") ? p.text("body", "") : make_body(p.size("body_size", 64))),
         latency_(p.duration("latency", Millis(0))) {}
 
-  Task<void> serve(Connection& c) override { co_await serve_ok_responses(c, status_, body_, latency_); }
+  Task<void> serve(Connection& c) override {
+    co_await serve_ok_responses(c, status_, body_, latency_);
+  }
 
  private:
   int status_;
@@ -23,6 +25,8 @@ class Ok final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_ok(Params& params) { return std::make_unique<Ok>(params); }
+BehaviourPtr make_ok(Params& params) {
+  return std::make_unique<Ok>(params);
+}
 
 }  // namespace badgateway::fakes

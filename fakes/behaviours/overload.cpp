@@ -55,7 +55,8 @@ class Overload final : public Behaviour {
     auto deadline = std::chrono::steady_clock::now() + queue_timeout_;
     while (active_ >= capacity_ && c.is_open() && std::chrono::steady_clock::now() < deadline) {
       waiting_.push_back(&c);
-      co_await c.pause(std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()));
+      co_await c.pause(
+          std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()));
       waiting_.erase(std::remove(waiting_.begin(), waiting_.end(), &c), waiting_.end());
     }
     if (active_ < capacity_ && c.is_open()) co_return true;
@@ -75,6 +76,8 @@ class Overload final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_overload(Params& p) { return std::make_unique<Overload>(p); }
+BehaviourPtr make_overload(Params& p) {
+  return std::make_unique<Overload>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -13,6 +13,8 @@ class Refuse final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_refuse(Params&) { return std::make_unique<Refuse>(); }
+BehaviourPtr make_refuse(Params&) {
+  return std::make_unique<Refuse>();
+}
 
 }  // namespace badgateway::fakes

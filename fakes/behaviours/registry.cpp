@@ -50,7 +50,8 @@ constexpr BehaviourInfo kTable[] = {
      "delay=0ms", make_close_after_request},
     {"reset", http, "sends RST (SO_LINGER 0) at a chosen point",
      "at=accept|request|headers|body (request), body_size=4096, delay=0ms", make_reset},
-    {"stall", http, "reads the request and never answers", "read_request=true, limit=60s", make_stall},
+    {"stall", http, "reads the request and never answers", "read_request=true, limit=60s",
+     make_stall},
     {"stall_body", http, "sends the header block, never the body",
      "body_size=1024, body_sent=0, limit=60s", make_stall_body},
     {"dribble", http, "sends the response one byte every interval",
@@ -58,10 +59,10 @@ constexpr BehaviourInfo kTable[] = {
     {"garbage", http, "answers with bytes that are not HTTP", "payload=TEXT, read_request=true",
      make_garbage},
     {"big_header", http, "answers with a header block of `size` bytes", "size=8k", make_big_header},
-    {"bad_chunked", http, "chunked body with invalid framing", "valid_chunks=1, gap=0ms, bad=\"zz\\r\\n\"",
-     make_bad_chunked},
-    {"duplicate_length", http, "answers with two Content-Length headers", "body_size=16, second=body_size",
-     make_duplicate_length},
+    {"bad_chunked", http, "chunked body with invalid framing",
+     "valid_chunks=1, gap=0ms, bad=\"zz\\r\\n\"", make_bad_chunked},
+    {"duplicate_length", http, "answers with two Content-Length headers",
+     "body_size=16, second=body_size", make_duplicate_length},
     {"status", http, "the upstream itself answers with an error status", "code=502, latency=0ms",
      make_status},
     {"keepalive_race", http, "keep-alive upstream that closes connections idle for idle_close",
@@ -115,7 +116,9 @@ constexpr BehaviourInfo kTable[] = {
 
 }  // namespace
 
-std::span<const BehaviourInfo> behaviour_table() { return kTable; }
+std::span<const BehaviourInfo> behaviour_table() {
+  return kTable;
+}
 
 const BehaviourInfo* find_behaviour(std::string_view name, Protocol protocol) {
   for (const auto& info : kTable) {

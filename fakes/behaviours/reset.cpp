@@ -35,6 +35,8 @@ class Reset final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_reset(Params& p) { return std::make_unique<Reset>(p); }
+BehaviourPtr make_reset(Params& p) {
+  return std::make_unique<Reset>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -7,7 +7,8 @@ namespace {
 class Stall final : public Behaviour {
  public:
   explicit Stall(Params& p)
-      : read_request_(p.boolean("read_request", true)), limit_(p.duration("limit", Millis(60'000))) {}
+      : read_request_(p.boolean("read_request", true)),
+        limit_(p.duration("limit", Millis(60'000))) {}
 
   Task<void> serve(Connection& c) override {
     if (read_request_) {
@@ -25,6 +26,8 @@ class Stall final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_stall(Params& p) { return std::make_unique<Stall>(p); }
+BehaviourPtr make_stall(Params& p) {
+  return std::make_unique<Stall>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -32,6 +32,8 @@ class StallBody final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_stall_body(Params& p) { return std::make_unique<StallBody>(p); }
+BehaviourPtr make_stall_body(Params& p) {
+  return std::make_unique<StallBody>(p);
+}
 
 }  // namespace badgateway::fakes

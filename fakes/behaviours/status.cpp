@@ -16,8 +16,8 @@ class Status final : public Behaviour {
         latency_(p.duration("latency", Millis(0))) {}
 
   Task<void> serve(Connection& c) override {
-    co_await serve_ok_responses(c, code_, fmt::format("upstream {} says {}\n", c.endpoint_name(), code_),
-                                latency_);
+    co_await serve_ok_responses(
+        c, code_, fmt::format("upstream {} says {}\n", c.endpoint_name(), code_), latency_);
   }
 
  private:
@@ -27,6 +27,8 @@ class Status final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_status(Params& p) { return std::make_unique<Status>(p); }
+BehaviourPtr make_status(Params& p) {
+  return std::make_unique<Status>(p);
+}
 
 }  // namespace badgateway::fakes

@@ -1,10 +1,10 @@
 #include "fakes/core/connection.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <fmt/format.h>
 
 namespace badgateway::fakes {
 
@@ -20,7 +20,9 @@ Connection::Connection(Stream stream, std::string endpoint_name, Recorder& recor
       io_timeout_(io_timeout),
       last_activity_(std::chrono::steady_clock::now()) {}
 
-Connection::~Connection() { close(); }
+Connection::~Connection() {
+  close();
+}
 
 Task<std::optional<HttpRequest>> Connection::read_request() {
   if (!is_open()) co_return std::nullopt;
@@ -134,12 +136,13 @@ void Connection::abort() {
   stream_.socket().close(ignored);
 }
 
-bool Connection::is_open() const { return stream_.socket().is_open(); }
+bool Connection::is_open() const {
+  return stream_.socket().is_open();
+}
 
-std::string Connection::response_head(int status,
-                                      const std::vector<std::pair<std::string, std::string>>& headers,
-                                      std::optional<std::uint64_t> content_length,
-                                      bool keep_alive) const {
+std::string Connection::response_head(
+    int status, const std::vector<std::pair<std::string, std::string>>& headers,
+    std::optional<std::uint64_t> content_length, bool keep_alive) const {
   std::string head = fmt::format("HTTP/1.1 {} {}\r\n", status, reason_phrase(status));
   head += fmt::format("{}: {}\r\n", kFakeHeader, endpoint_name_);
   for (const auto& [k, v] : headers) head += fmt::format("{}: {}\r\n", k, v);
@@ -151,21 +154,36 @@ std::string Connection::response_head(int status,
 
 std::string_view reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "Status";
   }
 }
 

@@ -34,8 +34,8 @@ class ListenerControl {
 // pauses are cancelled when the server stops, so a behaviour that stalls on purpose still ends.
 class Connection {
  public:
-  Connection(Stream stream, std::string endpoint_name, Recorder& recorder, ListenerControl& listener,
-             Millis io_timeout);
+  Connection(Stream stream, std::string endpoint_name, Recorder& recorder,
+             ListenerControl& listener, Millis io_timeout);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -61,8 +61,10 @@ class Connection {
 
   // Response head with the fake's signature header, so a verdict can tell a response the fake
   // produced from one nginx generated.
-  std::string response_head(int status, const std::vector<std::pair<std::string, std::string>>& headers,
-                            std::optional<std::uint64_t> content_length, bool keep_alive = false) const;
+  std::string response_head(int status,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            std::optional<std::uint64_t> content_length,
+                            bool keep_alive = false) const;
 
   const std::string& endpoint_name() const { return endpoint_name_; }
   Recorder& recorder() { return recorder_; }

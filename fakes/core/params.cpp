@@ -11,9 +11,12 @@ std::string describe(const ParamValue& v) {
   return std::visit(
       [](const auto& x) -> std::string {
         using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::string>) return fmt::format("\"{}\"", x);
-        else if constexpr (std::is_same_v<T, bool>) return x ? "true" : "false";
-        else return fmt::format("{}", x);
+        if constexpr (std::is_same_v<T, std::string>)
+          return fmt::format("\"{}\"", x);
+        else if constexpr (std::is_same_v<T, bool>)
+          return x ? "true" : "false";
+        else
+          return fmt::format("{}", x);
       },
       v);
 }
@@ -54,9 +57,10 @@ Millis Params::duration(std::string_view key, Millis fallback) {
   const auto* s = std::get_if<std::string>(v);
   auto d = s ? parse_duration(*s) : std::nullopt;
   if (!d) {
-    throw ParamError(std::string(key),
-                     fmt::format("expected a duration with a unit such as \"250ms\" or \"2s\", got {}",
-                                 describe(*v)));
+    throw ParamError(
+        std::string(key),
+        fmt::format("expected a duration with a unit such as \"250ms\" or \"2s\", got {}",
+                    describe(*v)));
   }
   return *d;
 }
@@ -64,12 +68,14 @@ Millis Params::duration(std::string_view key, Millis fallback) {
 std::uint64_t Params::size(std::string_view key, std::uint64_t fallback) {
   const ParamValue* v = use(key);
   if (!v) return fallback;
-  if (const auto* i = std::get_if<std::int64_t>(v); i && *i >= 0) return static_cast<std::uint64_t>(*i);
+  if (const auto* i = std::get_if<std::int64_t>(v); i && *i >= 0)
+    return static_cast<std::uint64_t>(*i);
   const auto* s = std::get_if<std::string>(v);
   auto n = s ? parse_size(*s) : std::nullopt;
   if (!n) {
-    throw ParamError(std::string(key),
-                     fmt::format("expected a size such as 512, \"8k\" or \"1MiB\", got {}", describe(*v)));
+    throw ParamError(
+        std::string(key),
+        fmt::format("expected a size such as 512, \"8k\" or \"1MiB\", got {}", describe(*v)));
   }
   return *n;
 }

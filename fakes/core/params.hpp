@@ -30,7 +30,8 @@ class ParamError : public std::runtime_error {
 class Params {
  public:
   Params() = default;
-  explicit Params(std::map<std::string, ParamValue, std::less<>> values) : values_(std::move(values)) {}
+  explicit Params(std::map<std::string, ParamValue, std::less<>> values)
+      : values_(std::move(values)) {}
 
   void set(std::string key, ParamValue value) { values_[std::move(key)] = std::move(value); }
   bool has(std::string_view key) const { return values_.find(key) != values_.end(); }

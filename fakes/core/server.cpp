@@ -11,12 +11,12 @@
 #include <set>
 #include <stdexcept>
 
+#include <fmt/format.h>
+#include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/post.hpp>
-#include <fmt/format.h>
 
 namespace badgateway::fakes {
 
@@ -79,7 +79,8 @@ class FakeServer::Endpoint final : public ListenerControl {
         acceptor_(std::in_place, io),
         resume_(std::in_place, io) {
     if (where.kind == Address::Kind::unix_socket && std::filesystem::exists(where.path)) {
-      throw std::runtime_error(fmt::format("{} already exists; refusing to replace it", where.path));
+      throw std::runtime_error(
+          fmt::format("{} already exists; refusing to replace it", where.path));
     }
     try {
       bind_and_listen(to_generic(where));
@@ -245,16 +246,19 @@ class FakeServer::Endpoint final : public ListenerControl {
 
 FakeServer::FakeServer() : io_(std::make_unique<asio::io_context>(1)) {}
 
-FakeServer::~FakeServer() { stop(); }
+FakeServer::~FakeServer() {
+  stop();
+}
 
 Address FakeServer::add_endpoint(const std::string& name, const Address& where,
                                  BehaviourPtr behaviour, EndpointOptions options) {
   if (started_) throw std::logic_error("add_endpoint after start");
   try {
-    endpoints_.push_back(std::make_unique<Endpoint>(*io_, name, where, std::move(behaviour), options));
+    endpoints_.push_back(
+        std::make_unique<Endpoint>(*io_, name, where, std::move(behaviour), options));
   } catch (const boost::system::system_error& e) {
-    throw std::runtime_error(
-        fmt::format("fake \"{}\" cannot listen on {}: {}", name, where.to_string(), e.code().message()));
+    throw std::runtime_error(fmt::format("fake \"{}\" cannot listen on {}: {}", name,
+                                         where.to_string(), e.code().message()));
   } catch (const std::runtime_error& e) {  // e.g. from Behaviour::after_bind
     throw std::runtime_error(
         fmt::format("fake \"{}\" on {}: {}", name, where.to_string(), e.what()));
@@ -296,8 +300,12 @@ FakeServer::Endpoint& FakeServer::find(const std::string& name) const {
   throw std::out_of_range(fmt::format("no fake named \"{}\"", name));
 }
 
-EndpointStats FakeServer::stats(const std::string& name) const { return find(name).recorder().snapshot(); }
+EndpointStats FakeServer::stats(const std::string& name) const {
+  return find(name).recorder().snapshot();
+}
 
-Recorder& FakeServer::recorder(const std::string& name) { return find(name).recorder(); }
+Recorder& FakeServer::recorder(const std::string& name) {
+  return find(name).recorder();
+}
 
 }  // namespace badgateway::fakes

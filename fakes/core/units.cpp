@@ -24,7 +24,8 @@ std::optional<NumberAndSuffix> split_number(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + i, value);
   if (ec != std::errc{} || ptr != text.data() + i || !std::isfinite(value)) return std::nullopt;
   std::string suffix;
-  for (char c : text.substr(i)) suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : text.substr(i))
+    suffix += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return NumberAndSuffix{value, suffix};
 }
 

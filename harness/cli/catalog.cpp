@@ -21,7 +21,8 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths) {
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec)) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(p)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") files.push_back(entry.path());
+        if (entry.is_regular_file() && entry.path().extension() == ".toml")
+          files.push_back(entry.path());
       }
     } else if (std::filesystem::exists(p, ec)) {
       files.emplace_back(p);
@@ -35,7 +36,8 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths) {
   for (const auto& f : files) {
     Scenario s = load_scenario_file(f);
     if (auto [it, fresh] = seen.emplace(s.name, f.string()); !fresh) {
-      throw ScenarioError(fmt::format("{}: name: \"{}\" is already used by {}", f.string(), s.name, it->second));
+      throw ScenarioError(
+          fmt::format("{}: name: \"{}\" is already used by {}", f.string(), s.name, it->second));
     }
     out.push_back(std::move(s));
   }

@@ -40,7 +40,8 @@ int command_list(const std::vector<std::string>& args) {
   std::vector<std::string> paths;
   while (o.next()) {
     if (o.is("--help") || o.is("-h")) {
-      std::fputs("usage: badgateway list [PATH...]\n\nLists scenarios: name, cause, description.\n", stdout);
+      std::fputs("usage: badgateway list [PATH...]\n\nLists scenarios: name, cause, description.\n",
+                 stdout);
       return kExitOk;
     }
     if (!o.positional()) o.unknown();
@@ -54,7 +55,8 @@ int command_list(const std::vector<std::string>& args) {
     w = std::max(w, s.name.size());
     cw = std::max(cw, s.cause.size());
   }
-  for (const auto& s : scenarios) fmt::print("{:<{}}  {:<{}}  {}\n", s.name, w, s.cause, cw, s.description);
+  for (const auto& s : scenarios)
+    fmt::print("{:<{}}  {:<{}}  {}\n", s.name, w, s.cause, cw, s.description);
   return kExitOk;
 }
 
@@ -64,14 +66,18 @@ int command_explain(const std::vector<std::string>& args) {
   std::string name;
   while (o.next()) {
     if (o.is("--help") || o.is("-h")) {
-      std::fputs("usage: badgateway explain NAME [PATH...]\n\nExplains one scenario: the cause, what the fake "
-                 "does, the nginx log line to look for, the directive that matters, and the fix.\n",
-                 stdout);
+      std::fputs(
+          "usage: badgateway explain NAME [PATH...]\n\nExplains one scenario: the cause, what the "
+          "fake "
+          "does, the nginx log line to look for, the directive that matters, and the fix.\n",
+          stdout);
       return kExitOk;
     }
     if (!o.positional()) o.unknown();
-    if (name.empty()) name = o.current();
-    else paths.push_back(o.current());
+    if (name.empty())
+      name = o.current();
+    else
+      paths.push_back(o.current());
   }
   if (name.empty()) throw UsageError("explain needs a scenario name (see badgateway list)");
   int code = kExitOk;
@@ -81,12 +87,14 @@ int command_explain(const std::vector<std::string>& args) {
     if (s.name != name) continue;
     fmt::print("{}\n  {}\n\n", s.name, s.description);
     fmt::print("Cause:        {}\n", s.cause);
-    for (const auto& [fname, f] : s.fakes) fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
+    for (const auto& [fname, f] : s.fakes)
+      fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
     fmt::print("Look for:     {}\n", s.teaches);
     if (!s.directive.empty()) fmt::print("Directive:    {}\n", s.directive);
     if (s.fix) {
       fmt::print("Fix:          {}\n", s.fix->description);
-      for (const auto& [fname, f] : s.fix->fakes) fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(f));
+      for (const auto& [fname, f] : s.fix->fakes)
+        fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(f));
     }
     fmt::print("File:         {}\n", s.origin.file);
     return kExitOk;

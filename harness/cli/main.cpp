@@ -9,7 +9,8 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(badgateway — reproduce nginx 502/504s against fake upstreams, on demand
+constexpr const char* kUsage =
+    R"(badgateway — reproduce nginx 502/504s against fake upstreams, on demand
 
 usage: badgateway <command> [options]
 

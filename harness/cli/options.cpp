@@ -32,7 +32,8 @@ int Options::integer(int min, int max) {
   int n = 0;
   auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
   if (ec != std::errc{} || ptr != v.data() + v.size() || n < min || n > max) {
-    throw UsageError(fmt::format("{}: expected an integer in [{}, {}], got \"{}\"", name, min, max, v));
+    throw UsageError(
+        fmt::format("{}: expected an integer in [{}, {}], got \"{}\"", name, min, max, v));
   }
   return n;
 }

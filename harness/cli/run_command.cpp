@@ -105,8 +105,8 @@ int command_run(const std::vector<std::string>& args) {
   std::size_t done = 0, total = scenarios.size() * targets.size();
   std::vector<std::string> labels;
   for (auto* t : targets) labels.push_back(t->label());
-  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION, scenarios.size(),
-             targets.size(), fmt::join(labels, "; "), options.jobs);
+  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION,
+             scenarios.size(), targets.size(), fmt::join(labels, "; "), options.jobs);
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);

@@ -12,7 +12,8 @@
 namespace badgateway {
 namespace {
 
-constexpr const char* kServeHelp = R"(usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]
+constexpr const char* kServeHelp =
+    R"(usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]
 
 Runs one fake endpoint until interrupted, printing what it receives, so you can put your own
 nginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.
@@ -36,8 +37,9 @@ int command_serve(const std::vector<std::string>& args) {
     if (o.is("--help") || o.is("-h")) {
       std::fputs(kServeHelp, stdout);
       for (const auto& b : fakes::behaviour_table()) {
-        fmt::print("  {:<20} {:<8} {}\n  {:<29} {}\n", b.name, b.protocol == fakes::Protocol::http ? "http" : "fastcgi",
-                   b.summary, "", b.parameters.empty() ? "(no parameters)" : b.parameters);
+        fmt::print("  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
+                   b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
+                   b.parameters.empty() ? "(no parameters)" : b.parameters);
       }
       return kExitOk;
     } else if (o.is("--listen")) {
@@ -49,17 +51,21 @@ int command_serve(const std::vector<std::string>& args) {
     } else if (o.is("--set")) {
       std::string kv = o.value();
       auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--set expects KEY=VALUE, got \"{}\"", kv));
+      if (eq == std::string::npos || eq == 0)
+        throw UsageError(fmt::format("--set expects KEY=VALUE, got \"{}\"", kv));
       params.set(kv.substr(0, eq), kv.substr(eq + 1));
     } else {
       o.unknown();
     }
   }
   if (behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
-  if (protocol != "http" && protocol != "fastcgi") throw UsageError("--protocol must be http or fastcgi");
+  if (protocol != "http" && protocol != "fastcgi")
+    throw UsageError("--protocol must be http or fastcgi");
   auto proto = protocol == "http" ? fakes::Protocol::http : fakes::Protocol::fastcgi;
   const auto* info = fakes::find_behaviour(behaviour, proto);
-  if (!info) throw UsageError(fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));
+  if (!info)
+    throw UsageError(
+        fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));
   std::string error;
   auto address = fakes::Address::parse(listen, &error);
   if (!address) throw UsageError(fmt::format("--listen {}: {}", listen, error));

@@ -1,5 +1,6 @@
 #include "harness/client/driver.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +11,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <fmt/format.h>
 
 #include "fakes/core/asio.hpp"
 #include "fakes/core/connection.hpp"
@@ -26,8 +26,9 @@ using fakes::use_tuple;
 using Clock = std::chrono::steady_clock;
 
 std::string build_request(const RequestSpec& spec, const std::string& id) {
-  std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: badgateway\r\n{}: {}\r\nConnection: close\r\n",
-                                spec.method, spec.path, kRequestIdHeader, id);
+  std::string out =
+      fmt::format("{} {} HTTP/1.1\r\nHost: badgateway\r\n{}: {}\r\nConnection: close\r\n",
+                  spec.method, spec.path, kRequestIdHeader, id);
   bool has_length = false;
   for (const auto& [k, v] : spec.headers) {
     out += fmt::format("{}: {}\r\n", k, v);
@@ -74,7 +75,8 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   if (parser.is_header_done()) {
     const auto& msg = parser.get();
     out.status = static_cast<int>(msg.result_int());
-    if (auto it = msg.find(fakes::kFakeHeader); it != msg.end()) out.fake = std::string(it->value());
+    if (auto it = msg.find(fakes::kFakeHeader); it != msg.end())
+      out.fake = std::string(it->value());
     if (auto cl = parser.content_length()) out.content_length = *cl;
     out.body_bytes = msg.body().size();
     out.outcome = ec ? "truncated" : "complete";
@@ -91,8 +93,8 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
 
-Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec, std::vector<Response>& responses,
-                  std::size_t& next, std::size_t end) {
+Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec,
+                  std::vector<Response>& responses, std::size_t& next, std::size_t end) {
   while (next < end) {
     Response& r = responses[next++];
     co_await exchange(nginx, spec, r);
@@ -101,7 +103,8 @@ Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec, std::vec
 
 }  // namespace
 
-std::vector<Response> send_requests(const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
+std::vector<Response> send_requests(const fakes::Address& nginx,
+                                    const std::vector<RequestSpec>& requests,
                                     const std::string& id_prefix) {
   std::vector<Response> responses;
   for (const auto& spec : requests) {

@@ -28,7 +28,8 @@ struct Response {
 
 inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";
 
-std::vector<Response> send_requests(const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
+std::vector<Response> send_requests(const fakes::Address& nginx,
+                                    const std::vector<RequestSpec>& requests,
                                     const std::string& id_prefix);
 
 }  // namespace badgateway

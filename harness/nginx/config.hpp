@@ -23,7 +23,8 @@ struct RenderInput {
 
 // Access-log fields, '|'-separated; the request id ties a line to the client's request.
 inline constexpr const char* kAccessLogFormat =
-    "$http_x_badgateway_request|$status|$upstream_status|$upstream_addr|$request_time|$body_bytes_sent";
+    "$http_x_badgateway_request|$status|$upstream_status|$upstream_addr|$request_time|$body_bytes_"
+    "sent";
 
 // Throws std::invalid_argument on an unknown placeholder.
 std::string render_nginx_config(const RenderInput& in);

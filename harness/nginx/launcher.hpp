@@ -50,8 +50,8 @@ class Launcher {
   // Runs `nginx -t`; throws ConfigRejected with nginx's message.
   virtual void test_config(const LaunchPaths& paths) = 0;
   // Starts nginx in the foreground and returns once `listen` answers (bounded by `limit`).
-  virtual std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
-                                               Millis limit) = 0;
+  virtual std::unique_ptr<NginxInstance> start(const LaunchPaths& paths,
+                                               const fakes::Address& listen, Millis limit) = 0;
 };
 
 }  // namespace badgateway

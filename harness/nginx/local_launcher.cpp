@@ -12,45 +12,27 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/asio/ip/address.hpp>
 #include <fmt/format.h>
+#include <boost/asio/ip/address.hpp>
 
+#include "harness/nginx/nginx_output.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
 
 namespace badgateway {
 namespace {
 
-// The most telling line of nginx's output: an [emerg] if any, else the last non-empty line.
-std::string key_line(const std::string& output) {
-  std::istringstream in(output);
-  std::string line, last;
-  while (std::getline(in, line)) {
-    if (line.find("[emerg]") != std::string::npos) return line;
-    if (!line.empty() && line.find("test failed") == std::string::npos) last = line;
-  }
-  return last.empty() ? "no output" : last;
-}
-
 class LocalInstance final : public NginxInstance {
  public:
-  LocalInstance(Child child, LaunchPaths paths) : child_(std::move(child)), paths_(std::move(paths)) {}
+  LocalInstance(Child child, LaunchPaths paths)
+      : child_(std::move(child)), paths_(std::move(paths)) {}
   ~LocalInstance() override { stop(); }
 
   void reload(Millis limit) override {
     LogFile log(paths_.error_log);
     log.skip_to_end();
     child_.signal(SIGHUP);
-    // The master logs "start worker process" once the new config runs; the old worker logs
-    // "gracefully shutting down" when it stops accepting, after which every new connection
-    // reaches the new config.
-    if (!log.wait_for_regex(R"(gracefully shutting down|\[emerg\])", limit) ||
-        !log.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
-      throw HarnessError(fmt::format("nginx did not reload within {}", format_duration(limit)));
-    }
-    if (auto emerg = log.find_regex(R"(.*\[emerg\].*)")) {
-      throw ConfigRejected(fmt::format("nginx rejected the new config: {}", *emerg));
-    }
+    await_reload(log, limit);
   }
 
   void stop() override {
@@ -87,7 +69,8 @@ std::string find_in_path(const std::string& name) {
   return "";
 }
 
-bool wait_until_listening(const fakes::Address& a, Millis limit, const std::function<bool()>& alive) {
+bool wait_until_listening(const fakes::Address& a, Millis limit,
+                          const std::function<bool()>& alive) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   auto ip = boost::asio::ip::make_address(a.host);
   sockaddr_storage ss{};
@@ -121,45 +104,50 @@ bool wait_until_listening(const fakes::Address& a, Millis limit, const std::func
 LocalLauncher::LocalLauncher(const std::string& binary) {
   binary_ = find_in_path(binary);
   if (binary_.empty()) {
-    throw HarnessError(fmt::format("nginx not found: \"{}\" is not an executable (install nginx or pass "
-                                   "--nginx PATH)", binary));
+    throw HarnessError(
+        fmt::format("nginx not found: \"{}\" is not an executable (install nginx or pass "
+                    "--nginx PATH)",
+                    binary));
   }
   CommandResult r = run_command({binary_, "-v"}, Millis(5000));
   auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
-  if (!v) throw HarnessError(fmt::format("{} -v did not print a version: {}", binary_, key_line(r.output)));
+  if (!v)
+    throw HarnessError(
+        fmt::format("{} -v did not print a version: {}", binary_, nginx_key_line(r.output)));
   version_ = *v;
 }
 
-std::string LocalLauncher::label() const { return fmt::format("nginx {} (local)", version_.str()); }
-
-void LocalLauncher::test_config(const LaunchPaths& paths) {
-  CommandResult r = run_command({binary_, "-t", "-q", "-p", paths.run_dir.string() + "/", "-c",
-                                 paths.config.string(), "-e", (paths.run_dir / "logs/nginx-t.log").string()},
-                                Millis(10'000));
-  if (!r.ok()) throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", key_line(r.output)));
+std::string LocalLauncher::label() const {
+  return fmt::format("nginx {} (local)", version_.str());
 }
 
-std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths, const fakes::Address& listen,
-                                                    Millis limit) {
+void LocalLauncher::test_config(const LaunchPaths& paths) {
+  CommandResult r =
+      run_command({binary_, "-t", "-q", "-p", paths.run_dir.string() + "/", "-c",
+                   paths.config.string(), "-e", (paths.run_dir / "logs/nginx-t.log").string()},
+                  Millis(10'000));
+  if (!r.ok())
+    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", nginx_key_line(r.output)));
+}
+
+std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
+                                                    const fakes::Address& listen, Millis limit) {
   std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
-  Child child = Child::spawn({binary_, "-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
-                              paths.error_log.string()},
+  Child child = Child::spawn({binary_, "-p", paths.run_dir.string() + "/", "-c",
+                              paths.config.string(), "-e", paths.error_log.string()},
                              {stderr_file, {}});
   // Our own nginx must be up, not just something on the port: its log says so after bind().
   LogFile log(paths.error_log);
   bool started = log.wait_for_regex("start worker process", limit, [&] { return child.running(); });
   bool up = started && wait_until_listening(listen, limit, [&] { return child.running(); });
   if (!up) {
-    std::string why = child.running() ? fmt::format("did not listen on {} within {}", listen.to_string(),
-                                                    format_duration(limit))
+    std::string why = child.running() ? fmt::format("did not listen on {} within {}",
+                                                    listen.to_string(), format_duration(limit))
                                       : describe_wait_status(child.exit_status().value_or(-1));
     child.stop(SIGKILL, Millis(1000));
-    std::ifstream err(stderr_file);
-    std::stringstream ss;
-    ss << err.rdbuf();
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
     throw HarnessError(fmt::format("nginx failed to start: {}: {}", why,
-                                   emerg ? *emerg : key_line(ss.str())));
+                                   emerg ? *emerg : nginx_key_line(read_whole_file(stderr_file))));
   }
   return std::make_unique<LocalInstance>(std::move(child), paths);
 }

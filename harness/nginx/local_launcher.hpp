@@ -28,6 +28,7 @@ std::string find_in_path(const std::string& name);
 
 // Waits until something accepts TCP connections on `a`, or `limit` passes, or `alive` says the
 // process died. Returns true when it answered.
-bool wait_until_listening(const fakes::Address& a, Millis limit, const std::function<bool()>& alive);
+bool wait_until_listening(const fakes::Address& a, Millis limit,
+                          const std::function<bool()>& alive);
 
 }  // namespace badgateway

@@ -32,7 +32,9 @@ std::optional<NginxVersion> NginxVersion::from_banner(std::string_view banner) {
   return parse(std::string_view(&*m[1].first, static_cast<std::size_t>(m[1].length())));
 }
 
-std::string NginxVersion::str() const { return fmt::format("{}.{}.{}", major, minor, patch); }
+std::string NginxVersion::str() const {
+  return fmt::format("{}.{}.{}", major, minor, patch);
+}
 
 std::optional<VersionRange> VersionRange::parse(std::string_view text, std::string* error) {
   VersionRange range;
@@ -44,7 +46,8 @@ std::optional<VersionRange> VersionRange::parse(std::string_view text, std::stri
   skip();
   while (i < text.size()) {
     std::string op;
-    while (i < text.size() && (text[i] == '<' || text[i] == '>' || text[i] == '=' || text[i] == '!')) {
+    while (i < text.size() &&
+           (text[i] == '<' || text[i] == '>' || text[i] == '=' || text[i] == '!')) {
       op += text[i++];
     }
     if (op.empty()) op = "==";
@@ -56,7 +59,9 @@ std::optional<VersionRange> VersionRange::parse(std::string_view text, std::stri
     while (i < text.size() && text[i] != ' ' && text[i] != ',') ++i;
     auto v = NginxVersion::parse(text.substr(start, i - start));
     if (!v) {
-      if (error) *error = fmt::format("\"{}\" is not a version like 1.23 or 1.29.7", text.substr(start, i - start));
+      if (error)
+        *error = fmt::format("\"{}\" is not a version like 1.23 or 1.29.7",
+                             text.substr(start, i - start));
       return std::nullopt;
     }
     range.clauses_.push_back({op, *v});

@@ -41,7 +41,8 @@ PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
   s.script = p.text("script", s.script);
   s.max_children = static_cast<int>(p.integer("max_children", s.max_children, 1, 1000));
   s.backlog = static_cast<int>(p.integer("backlog", s.backlog, 0, 65535));
-  s.request_terminate_timeout = p.duration("request_terminate_timeout", s.request_terminate_timeout);
+  s.request_terminate_timeout =
+      p.duration("request_terminate_timeout", s.request_terminate_timeout);
   s.listen_mode = p.text("listen_mode", s.listen_mode);
   if (!std::regex_match(s.listen_mode, std::regex("0?[0-7]{3}"))) {
     throw fakes::ParamError("listen_mode", "expected an octal mode such as \"0660\"");
@@ -53,7 +54,8 @@ PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
 }
 
 std::string PhpFpm::find_binary() {
-  for (const char* name : {"php-fpm", "php-fpm8.4", "php-fpm8.3", "php-fpm8.2", "php-fpm8.1", "php-fpm7.4"}) {
+  for (const char* name :
+       {"php-fpm", "php-fpm8.4", "php-fpm8.3", "php-fpm8.2", "php-fpm8.1", "php-fpm7.4"}) {
     std::string found = find_in_path(name);
     if (!found.empty()) return found;
   }
@@ -62,7 +64,10 @@ std::string PhpFpm::find_binary() {
 
 PhpFpm::PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::path& run_dir,
                fakes::Address where)
-    : spec_(std::move(spec)), name_(name), dir_(run_dir / ("php-fpm-" + name)), where_(std::move(where)) {
+    : spec_(std::move(spec)),
+      name_(name),
+      dir_(run_dir / ("php-fpm-" + name)),
+      where_(std::move(where)) {
   binary_ = find_binary();
   if (binary_.empty()) throw std::runtime_error("php-fpm not found (install php-fpm)");
   std::filesystem::create_directories(dir_);
@@ -70,13 +75,17 @@ PhpFpm::PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::
   write_files();
 }
 
-PhpFpm::~PhpFpm() { stop(); }
+PhpFpm::~PhpFpm() {
+  stop();
+}
 
 void PhpFpm::write_files() {
   std::ofstream(dir_.parent_path() / "www/index.php") << spec_.script << "\n";
   // Marks PHP-FPM's responses like the fakes mark theirs, so verdicts can tell them from nginx's.
-  std::ofstream(dir_ / "prepend.php") << fmt::format("<?php header('X-Badgateway-Fake: {}');\n", name_);
-  std::string listen = where_.kind == fakes::Address::Kind::unix_socket ? where_.path : where_.to_string();
+  std::ofstream(dir_ / "prepend.php")
+      << fmt::format("<?php header('X-Badgateway-Fake: {}');\n", name_);
+  std::string listen =
+      where_.kind == fakes::Address::Kind::unix_socket ? where_.path : where_.to_string();
   std::string user = current_user();
   std::ofstream conf(dir_ / "php-fpm.conf");
   conf << "[global]\n"
@@ -91,7 +100,8 @@ void PhpFpm::write_files() {
        << fmt::format("listen.backlog = {}\n", spec_.backlog)
        << fmt::format("pm = static\npm.max_children = {}\n", spec_.max_children)
        // PHP-FPM takes whole seconds (no "ms" suffix); 0 disables.
-       << fmt::format("request_terminate_timeout = {}s\n", (spec_.request_terminate_timeout.count() + 999) / 1000)
+       << fmt::format("request_terminate_timeout = {}s\n",
+                      (spec_.request_terminate_timeout.count() + 999) / 1000)
        << fmt::format("access.log = {}/access.log\n", dir_.string())
        << "access.format = \"%m %r %s\"\n"
        << "catch_workers_output = yes\n"
@@ -100,8 +110,9 @@ void PhpFpm::write_files() {
 
 void PhpFpm::start(Millis limit) {
   if (!spec_.start) return;
-  master_.emplace(Child::spawn({binary_, "-F", "-R", "-n", "-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()},
-                               {dir_ / "stderr.log", {}}));
+  master_.emplace(Child::spawn(
+      {binary_, "-F", "-R", "-n", "-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()},
+      {dir_ / "stderr.log", {}}));
   auto deadline = std::chrono::steady_clock::now() + limit;
   auto ready = [&] {
     if (where_.kind == fakes::Address::Kind::unix_socket) return unix_socket_accepts(where_.path);
@@ -133,6 +144,8 @@ void PhpFpm::stop() {
   master_.reset();
 }
 
-std::uint64_t PhpFpm::requests_served() const { return LogFile(dir_ / "access.log").lines().size(); }
+std::uint64_t PhpFpm::requests_served() const {
+  return LogFile(dir_ / "access.log").lines().size();
+}
 
 }  // namespace badgateway

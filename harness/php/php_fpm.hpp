@@ -15,8 +15,8 @@ namespace badgateway {
 // The scenario's `behaviour = "php_fpm"` parameters, validated at load time like a fake's.
 struct PhpFpmSpec {
   std::string script = "<?php echo \"hello from php-fpm\\n\";";
-  int max_children = 2;              // pm = static, pm.max_children
-  int backlog = 511;                 // listen.backlog
+  int max_children = 2;  // pm = static, pm.max_children
+  int backlog = 511;     // listen.backlog
   Millis request_terminate_timeout{0};
   std::string listen_mode = "0660";  // listen.mode
   std::string listen_owner;          // listen.owner (default: the user running badgateway)
@@ -32,7 +32,8 @@ inline constexpr const char* kPhpFpmBehaviour = "php_fpm";
 class PhpFpm {
  public:
   // Throws std::runtime_error when php-fpm is not installed.
-  PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::path& run_dir, fakes::Address where);
+  PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::path& run_dir,
+         fakes::Address where);
   ~PhpFpm();
   PhpFpm(const PhpFpm&) = delete;
   PhpFpm& operator=(const PhpFpm&) = delete;

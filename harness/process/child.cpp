@@ -44,11 +44,13 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int out = open_for_child(options.stdout_file, O_WRONLY);
-  int err = options.stderr_file.empty() ? ::dup(out) : open_for_child(options.stderr_file, O_WRONLY);
+  int err =
+      options.stderr_file.empty() ? ::dup(out) : open_for_child(options.stderr_file, O_WRONLY);
   int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int ready[2];
   if (out < 0 || err < 0 || in < 0 || ::pipe2(ready, O_CLOEXEC) != 0) {
-    throw std::runtime_error(fmt::format("cannot prepare to start {}: {}", argv[0], std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot prepare to start {}: {}", argv[0], std::strerror(errno)));
   }
   pid_t parent = ::getpid();
   // Held across fork so kill_all_children cannot miss a child that is being born.
@@ -98,7 +100,9 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   return child;
 }
 
-Child::Child(Child&& other) noexcept { *this = std::move(other); }
+Child::Child(Child&& other) noexcept {
+  *this = std::move(other);
+}
 
 Child& Child::operator=(Child&& other) noexcept {
   if (this != &other) {
@@ -170,7 +174,9 @@ int Child::stop(int first_signal, Millis grace) {
   return status_.value_or(-1);
 }
 
-bool CommandResult::ok() const { return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+bool CommandResult::ok() const {
+  return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, Millis limit) {
   char tmpl[] = "/tmp/badgateway-cmd-XXXXXX";

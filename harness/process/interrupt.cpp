@@ -39,7 +39,9 @@ void add_interrupt_hook(std::function<void()> hook) {
   g_hooks.push_back(std::move(hook));
 }
 
-bool interrupted() { return g_interrupted.load(); }
+bool interrupted() {
+  return g_interrupted.load();
+}
 
 void await_interrupt_exit() {
   for (;;) ::pause();
@@ -58,7 +60,9 @@ void install_interrupt_handling(std::function<void()> on_interrupt) {
     sigwait(&set, &signo);
     g_interrupted = true;
     std::fprintf(stderr, "\nbadgateway: interrupted (%s), stopping nginx and fakes...\n",
-                 signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "SIGHUP");
+                 signo == SIGINT    ? "SIGINT"
+                 : signo == SIGTERM ? "SIGTERM"
+                                    : "SIGHUP");
     kill_all_children(Millis(2000));
     run_hooks();
     remove_all_run_dirs();

@@ -15,7 +15,7 @@ namespace {
 
 std::mutex g_mutex;
 std::set<std::string> g_dirs;  // only those to remove
-bool g_closing = false;         // after an interrupt's cleanup no new directory may appear
+bool g_closing = false;        // after an interrupt's cleanup no new directory may appear
 
 std::string sanitize(const std::string& label) {
   std::string out;
@@ -29,10 +29,12 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   std::lock_guard lock(g_mutex);
   if (g_closing) throw std::runtime_error("interrupted");
   const char* base = std::getenv("TMPDIR");
-  std::string tmpl = fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
+  std::string tmpl =
+      fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
   // mkdtemp creates the directory with mode 0700.
   if (!::mkdtemp(tmpl.data())) {
-    throw std::runtime_error(fmt::format("cannot create a run directory: {}", std::strerror(errno)));
+    throw std::runtime_error(
+        fmt::format("cannot create a run directory: {}", std::strerror(errno)));
   }
   path_ = tmpl;
   std::filesystem::create_directories(path_ / "logs");
@@ -40,28 +42,29 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   if (!keep_) g_dirs.insert(path_.string());
 }
 
-RunDir::~RunDir() {
-  // Removal happens under the lock so an interrupt's cleanup waits for it instead of exiting
-  // the process half-way through.
-  std::lock_guard lock(g_mutex);
-  g_dirs.erase(path_.string());
-  if (!keep_) {
+// A process may still be deleting a file inside (nginx its pid file) while we walk the tree, and
+// remove_all stops at the first error: retry a few times.
+static void remove_tree(const std::filesystem::path& dir) {
+  for (int attempt = 0; attempt < 5 && std::filesystem::exists(dir); ++attempt) {
     std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
+    std::filesystem::remove_all(dir, ignored);
   }
 }
 
+RunDir::~RunDir() {
+  // Under the lock, so an interrupt's cleanup waits for a removal in progress instead of
+  // exiting half-way through; a directory the cleanup already claimed is left to it.
+  std::lock_guard lock(g_mutex);
+  bool claimed_by_cleanup = g_closing && !keep_ && !g_dirs.contains(path_.string());
+  g_dirs.erase(path_.string());
+  if (!keep_ && !claimed_by_cleanup) remove_tree(path_);
+}
+
 void remove_all_run_dirs() {
-  std::set<std::string> dirs;
-  {
-    std::lock_guard lock(g_mutex);
-    g_closing = true;
-    dirs.swap(g_dirs);
-  }
-  for (const auto& d : dirs) {
-    std::error_code ignored;
-    std::filesystem::remove_all(d, ignored);
-  }
+  std::lock_guard lock(g_mutex);
+  g_closing = true;
+  for (const auto& d : g_dirs) remove_tree(d);
+  g_dirs.clear();
 }
 
 }  // namespace badgateway

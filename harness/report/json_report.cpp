@@ -7,11 +7,14 @@
 namespace badgateway {
 namespace {
 
-std::string q(std::string_view s) { return fmt::format("\"{}\"", json_escape(s)); }
+std::string q(std::string_view s) {
+  return fmt::format("\"{}\"", json_escape(s));
+}
 
 std::string phase_json(const PhaseResult& p) {
-  std::string out = fmt::format("{{\"phase\":{},\"passed\":{},\"duration_ms\":{},\"summary\":{}", q(p.phase),
-                                p.passed() ? "true" : "false", p.duration.count(), q(p.summary()));
+  std::string out =
+      fmt::format("{{\"phase\":{},\"passed\":{},\"duration_ms\":{},\"summary\":{}", q(p.phase),
+                  p.passed() ? "true" : "false", p.duration.count(), q(p.summary()));
   if (p.harness_error) out += fmt::format(",\"harness_error\":{}", q(*p.harness_error));
   if (!p.run_dir.empty()) out += fmt::format(",\"run_dir\":{}", q(p.run_dir));
   out += ",\"responses\":[";
@@ -21,14 +24,17 @@ std::string phase_json(const PhaseResult& p) {
     out += fmt::format(
         "{}{{\"request\":{},\"status\":{},\"outcome\":{},\"generated_by\":{},\"elapsed_ms\":{},"
         "\"body_bytes\":{},\"upstream_status\":{}}}",
-        i ? "," : "", q(r.method + " " + r.path), r.status, q(r.outcome), q(r.fake.empty() ? "nginx" : "upstream"),
-        r.elapsed.count(), r.body_bytes, q(acc == p.observed.access.end() ? "" : acc->second.upstream_status));
+        i ? "," : "", q(r.method + " " + r.path), r.status, q(r.outcome),
+        q(r.fake.empty() ? "nginx" : "upstream"), r.elapsed.count(), r.body_bytes,
+        q(acc == p.observed.access.end() ? "" : acc->second.upstream_status));
   }
   out += "],\"checks\":[";
   for (std::size_t i = 0; i < p.checks.size(); ++i) {
     const auto& c = p.checks[i];
-    out += fmt::format("{}{{\"kind\":{},\"subject\":{},\"expected\":{},\"actual\":{},\"passed\":{}}}", i ? "," : "",
-                       q(to_string(c.kind)), q(c.subject), q(c.expected), q(c.actual), c.passed ? "true" : "false");
+    out +=
+        fmt::format("{}{{\"kind\":{},\"subject\":{},\"expected\":{},\"actual\":{},\"passed\":{}}}",
+                    i ? "," : "", q(to_string(c.kind)), q(c.subject), q(c.expected), q(c.actual),
+                    c.passed ? "true" : "false");
   }
   out += "],\"error_log\":[";
   for (std::size_t i = 0; i < p.observed.error_log.size(); ++i) {
@@ -43,15 +49,17 @@ std::string phase_json(const PhaseResult& p) {
 std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_time) {
   std::size_t passed = 0;
   for (const auto& r : results) passed += r.verdict() == Verdict::pass;
-  std::string out = fmt::format("{{\"tool\":\"badgateway\",\"version\":{},\"wall_time_ms\":{},\"total\":{},"
-                                "\"passed\":{},\"scenarios\":[",
-                                q(BADGATEWAY_VERSION), wall_time.count(), results.size(), passed);
+  std::string out = fmt::format(
+      "{{\"tool\":\"badgateway\",\"version\":{},\"wall_time_ms\":{},\"total\":{},"
+      "\"passed\":{},\"scenarios\":[",
+      q(BADGATEWAY_VERSION), wall_time.count(), results.size(), passed);
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    out += fmt::format("{}{{\"name\":{},\"cause\":{},\"file\":{},\"nginx\":{},\"nginx_version\":{},"
-                       "\"verdict\":{},\"duration_ms\":{},\"broken\":{}",
-                       i ? "," : "", q(r.name), q(r.cause), q(r.file), q(r.target), q(r.nginx_version),
-                       q(to_string(r.verdict())), r.duration.count(), phase_json(r.broken));
+    out += fmt::format(
+        "{}{{\"name\":{},\"cause\":{},\"file\":{},\"nginx\":{},\"nginx_version\":{},"
+        "\"verdict\":{},\"duration_ms\":{},\"broken\":{}",
+        i ? "," : "", q(r.name), q(r.cause), q(r.file), q(r.target), q(r.nginx_version),
+        q(to_string(r.verdict())), r.duration.count(), phase_json(r.broken));
     if (r.fixed) out += ",\"fixed\":" + phase_json(*r.fixed);
     out += "}";
   }

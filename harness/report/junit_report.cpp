@@ -10,9 +10,10 @@ namespace badgateway {
 namespace {
 
 std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
-  std::string out = fmt::format("    <testcase classname=\"badgateway.{}\" name=\"{} ({})\" time=\"{:.3f}\">\n",
-                                xml_escape(r.cause), xml_escape(r.name), xml_escape(p.phase),
-                                static_cast<double>(p.duration.count()) / 1000.0);
+  std::string out =
+      fmt::format("    <testcase classname=\"badgateway.{}\" name=\"{} ({})\" time=\"{:.3f}\">\n",
+                  xml_escape(r.cause), xml_escape(r.name), xml_escape(p.phase),
+                  static_cast<double>(p.duration.count()) / 1000.0);
   if (p.harness_error) {
     out += fmt::format("      <error message=\"{}\"/>\n", xml_escape(*p.harness_error));
   } else {
@@ -25,7 +26,8 @@ std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
       details += line + "\n";
     }
     if (!first.empty()) {
-      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(first), xml_escape(details));
+      out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(first),
+                         xml_escape(details));
     }
   }
   std::string log;
@@ -40,7 +42,8 @@ std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
 std::string junit_report(const std::vector<ScenarioResult>& results) {
   std::map<std::string, std::vector<const ScenarioResult*>> by_target;
   for (const auto& r : results) by_target[r.target].push_back(&r);
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"badgateway\">\n";
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"badgateway\">\n";
   for (const auto& [target, rs] : by_target) {
     int tests = 0, failures = 0, errors = 0;
     double time = 0;
@@ -49,14 +52,17 @@ std::string junit_report(const std::vector<ScenarioResult>& results) {
       for (const PhaseResult* p : {&r->broken, r->fixed ? &*r->fixed : nullptr}) {
         if (!p) continue;
         ++tests;
-        if (p->harness_error) ++errors;
-        else if (!p->passed()) ++failures;
+        if (p->harness_error)
+          ++errors;
+        else if (!p->passed())
+          ++failures;
         time += static_cast<double>(p->duration.count()) / 1000.0;
         cases += testcase(*r, *p);
       }
     }
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
-                       xml_escape(target), tests, failures, errors, time);
+    out += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
+        xml_escape(target), tests, failures, errors, time);
     out += cases;
     out += "  </testsuite>\n";
   }

@@ -18,11 +18,13 @@ std::string pad(std::string_view s, std::size_t width) {
 }
 
 std::string cell(const ScenarioResult& r) {
-  return r.fixed ? fmt::format("{} -> {}", r.broken.summary(), r.fixed->summary()) : r.broken.summary();
+  return r.fixed ? fmt::format("{} -> {}", r.broken.summary(), r.fixed->summary())
+                 : r.broken.summary();
 }
 
 void append_details(std::string& out, const ScenarioResult& r, const TerminalStyle& style) {
-  out += fmt::format("\n{} {} [{}] ({})\n", style.paint(to_string(r.verdict()), r.verdict()), r.name, r.target, r.file);
+  out += fmt::format("\n{} {} [{}] ({})\n", style.paint(to_string(r.verdict()), r.verdict()),
+                     r.name, r.target, r.file);
   for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
     if (!p) continue;
     if (p->harness_error) {
@@ -31,7 +33,8 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
     }
     for (const auto& c : p->checks) {
       if (c.passed) continue;
-      out += fmt::format("  {}: {}: expected {}, got {}\n", p->phase, c.subject, c.expected, c.actual);
+      out +=
+          fmt::format("  {}: {}: expected {}, got {}\n", p->phase, c.subject, c.expected, c.actual);
     }
     if (!p->passed()) {
       std::size_t shown = 0;
@@ -42,7 +45,8 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
       }
       for (const auto& resp : p->observed.responses) {
         if (!resp.error.empty()) {
-          out += style.dim(fmt::format("    > {} {}: {} ({})\n", resp.method, resp.path, resp.outcome, resp.error));
+          out += style.dim(fmt::format("    > {} {}: {} ({})\n", resp.method, resp.path,
+                                       resp.outcome, resp.error));
           break;
         }
       }
@@ -55,7 +59,8 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
 
 TerminalStyle TerminalStyle::detect(std::FILE* stream) {
   const char* no_colour = std::getenv("NO_COLOR");
-  return TerminalStyle{(no_colour == nullptr || *no_colour == '\0') && ::isatty(::fileno(stream)) == 1};
+  return TerminalStyle{(no_colour == nullptr || *no_colour == '\0') &&
+                       ::isatty(::fileno(stream)) == 1};
 }
 
 std::string TerminalStyle::paint(std::string_view text, Verdict v) const {
@@ -68,19 +73,23 @@ std::string TerminalStyle::dim(std::string_view text) const {
   return colour ? fmt::format("\033[2m{}\033[0m", text) : std::string(text);
 }
 
-std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total, const TerminalStyle& style) {
-  return fmt::format("[{:>3}/{}] {} {} [{}] {} ({})\n", done, total, style.paint(pad(to_string(r.verdict()), 5), r.verdict()),
-                     r.name, r.target, cell(r), format_duration(r.duration));
+std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total,
+                          const TerminalStyle& style) {
+  return fmt::format("[{:>3}/{}] {} {} [{}] {} ({})\n", done, total,
+                     style.paint(pad(to_string(r.verdict()), 5), r.verdict()), r.name, r.target,
+                     cell(r), format_duration(r.duration));
 }
 
-std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time, const TerminalStyle& style) {
+std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time,
+                          const TerminalStyle& style) {
   std::vector<std::string> targets;
   std::vector<std::string> names;
   std::map<std::pair<std::string, std::string>, const ScenarioResult*> grid;
   std::map<std::string, std::string> causes;
   for (const auto& r : results) {
     if (r.name.empty()) continue;  // not run (interrupted)
-    if (std::find(targets.begin(), targets.end(), r.target) == targets.end()) targets.push_back(r.target);
+    if (std::find(targets.begin(), targets.end(), r.target) == targets.end())
+      targets.push_back(r.target);
     if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
     grid[{r.name, r.target}] = &r;
     causes[r.name] = r.cause;
@@ -94,7 +103,8 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   for (const auto& t : targets) {
     std::size_t w = t.size();
     for (const auto& n : names) {
-      if (auto it = grid.find({n, t}); it != grid.end()) w = std::max(w, cell(*it->second).size() + 7);
+      if (auto it = grid.find({n, t}); it != grid.end())
+        w = std::max(w, cell(*it->second).size() + 7);
     }
     col_w[t] = w;
   }
@@ -114,15 +124,16 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
       const ScenarioResult& r = *it->second;
       ++counts[static_cast<int>(r.verdict())];
       time += r.duration;
-      out += "  " + style.paint(pad(to_string(r.verdict()), 5), r.verdict()) + "  " + pad(cell(r), col_w[t] - 7);
+      out += "  " + style.paint(pad(to_string(r.verdict()), 5), r.verdict()) + "  " +
+             pad(cell(r), col_w[t] - 7);
     }
     out += "  " + format_duration(time) + "\n";
   }
   for (const auto& r : results) {
     if (!r.name.empty() && r.verdict() != Verdict::pass) append_details(out, r, style);
   }
-  out += fmt::format("\n{} passed, {} failed, {} errors; {} runs in {}\n", counts[0], counts[1], counts[2],
-                     counts[0] + counts[1] + counts[2], format_duration(wall_time));
+  out += fmt::format("\n{} passed, {} failed, {} errors; {} runs in {}\n", counts[0], counts[1],
+                     counts[2], counts[0] + counts[1] + counts[2], format_duration(wall_time));
   return out;
 }
 

@@ -16,10 +16,12 @@ struct TerminalStyle {
 };
 
 // One line per finished scenario, written as results come in.
-std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total, const TerminalStyle& style);
+std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total,
+                          const TerminalStyle& style);
 
 // The summary: one row per scenario, one column group per nginx target (matrix view), then the
 // details of everything that did not pass, then the totals.
-std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time, const TerminalStyle& style);
+std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time,
+                          const TerminalStyle& style);
 
 }  // namespace badgateway

@@ -39,9 +39,12 @@ std::string PhaseResult::summary() const {
 
 std::string_view to_string(Verdict v) {
   switch (v) {
-    case Verdict::pass: return "pass";
-    case Verdict::fail: return "FAIL";
-    case Verdict::error: return "ERROR";
+    case Verdict::pass:
+      return "pass";
+    case Verdict::fail:
+      return "FAIL";
+    case Verdict::error:
+      return "ERROR";
   }
   return "?";
 }

@@ -48,7 +48,8 @@ std::uint16_t pick_free_port() {
   return ntohs(a.sin_port);
 }
 
-PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound, const std::string& run_dir) {
+PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound,
+                              const std::string& run_dir) {
   return [bound, run_dir](const std::string& name) -> std::optional<std::string> {
     if (name == "run_dir") return run_dir;
     if (!name.starts_with("fakes.")) return std::nullopt;
@@ -73,8 +74,8 @@ void observe_logs(const LaunchPaths& paths, Observation& seen) {
   }
 }
 
-void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options,
-                    PhaseResult& result) {
+void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
+                    const RunOptions& options, PhaseResult& result) {
   RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
   if (options.keep) result.run_dir = dir.path().string();
   fakes::FakeServer server;
@@ -89,12 +90,14 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
       fakes::Params params(spec.params);
       auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
                                     : fakes::Address::tcp("127.0.0.1", pick_free_port());
-      pools[name] = std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
+      pools[name] =
+          std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
       bound[name] = where;
       continue;
     }
     const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
-    if (!info) throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
+    if (!info)
+      throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
     fakes::Params params(spec.params);
     auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
                                   : fakes::Address::tcp("127.0.0.1", 0);
@@ -114,7 +117,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   std::unique_ptr<NginxInstance> nginx;
   if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
   result.ran = true;
-  result.observed.responses = send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
+  result.observed.responses =
+      send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
   if (nginx) {
     result.observed.nginx_exit = nginx->exited();
     nginx->stop();  // flushes the logs; read them only after
@@ -133,7 +137,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   result.checks = judge(plan.expect, result.observed);
 }
 
-PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options) {
+PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
+                      const RunOptions& options) {
   PhaseResult result;
   result.phase = plan.phase;
   auto start = Clock::now();
@@ -184,7 +189,8 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   return r;
 }
 
-std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios, const std::vector<Launcher*>& launchers,
+std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
+                                    const std::vector<Launcher*>& launchers,
                                     const RunOptions& options) {
   std::vector<std::pair<const Scenario*, Launcher*>> work;
   for (const auto& s : scenarios) {

@@ -18,10 +18,12 @@ struct RunOptions {
   std::function<void(const ScenarioResult&)> on_finished;
 };
 
-ScenarioResult run_scenario(const Scenario& scenario, Launcher& launcher, const RunOptions& options);
+ScenarioResult run_scenario(const Scenario& scenario, Launcher& launcher,
+                            const RunOptions& options);
 
 // Results in the order of `scenarios` x `launchers` (scenario-major).
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
-                                    const std::vector<Launcher*>& launchers, const RunOptions& options);
+                                    const std::vector<Launcher*>& launchers,
+                                    const RunOptions& options);
 
 }  // namespace badgateway

@@ -1,8 +1,8 @@
 #include "harness/scenario/loader.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <regex>
@@ -105,9 +105,11 @@ class Reader {
     if (!n) return std::nullopt;
     std::vector<int> out;
     auto take = [&](const toml::node& item) {
-      if (!item.is_integer()) fail_at(item.source(), field(key), "expected an integer or an array of integers");
+      if (!item.is_integer())
+        fail_at(item.source(), field(key), "expected an integer or an array of integers");
       auto v = item.as_integer()->get();
-      if (v < min || v > max) fail_at(item.source(), field(key), fmt::format("{} is out of range [{}, {}]", v, min, max));
+      if (v < min || v > max)
+        fail_at(item.source(), field(key), fmt::format("{} is out of range [{}, {}]", v, min, max));
       out.push_back(static_cast<int>(v));
     };
     if (const auto* arr = n->as_array()) {
@@ -174,7 +176,8 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   spec.unix_socket = listen == "unix";
   spec.behaviour = r.required_string("behaviour");
   // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
-  bool real_php_fpm = spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
+  bool real_php_fpm =
+      spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
   const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
   if (!info && !real_php_fpm) {
     std::vector<std::string> names;
@@ -182,8 +185,8 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
       if (b.protocol == spec.protocol) names.emplace_back(b.name);
     }
     if (spec.protocol == fakes::Protocol::fastcgi) names.emplace_back(kPhpFpmBehaviour);
-    r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol, spec.behaviour,
-                                    fmt::join(names, ", ")));
+    r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
+                                    spec.behaviour, fmt::join(names, ", ")));
   }
   for (const auto& [k, v] : r.raw()) {
     std::string key(k.str());
@@ -251,6 +254,7 @@ void check_regexes(Reader& r, std::string_view key, const std::vector<std::strin
 Expectation read_expectation(Reader& r) {
   Expectation e;
   e.status = r.integers("status", 0, 999);
+  e.status_in = r.integers("status_in", 0, 999);
   if (const toml::table* t = r.table("status_counts")) {
     std::map<int, int> counts;
     for (const auto& [k, v] : *t) {
@@ -261,14 +265,16 @@ Expectation read_expectation(Reader& r) {
       if (ec != std::errc{} || ptr != key.data() + key.size() || code < 0 || code > 999) {
         fail_at(r.file(), k.source(), field, "keys are status codes, e.g. \"502\" = 3");
       }
-      if (!v.is_integer() || v.as_integer()->get() < 0) fail_at(r.file(), v.source(), field, "expected a count");
+      if (!v.is_integer() || v.as_integer()->get() < 0)
+        fail_at(r.file(), v.source(), field, "expected a count");
       counts[code] = static_cast<int>(v.as_integer()->get());
     }
     e.status_counts = counts;
   }
   if (auto g = r.strings("generated_by")) {
     for (const auto& v : *g) {
-      if (v != "nginx" && v != "upstream") r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
+      if (v != "nginx" && v != "upstream")
+        r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
     }
     e.generated_by = g;
   }
@@ -276,8 +282,10 @@ Expectation read_expectation(Reader& r) {
     for (const auto& v : *o) {
       if (v != "complete" && v != "truncated" && v != "empty_reply" && v != "not_http" &&
           v != "connect_failed" && v != "timeout") {
-        r.fail("outcome", fmt::format("\"{}\" is not one of complete, truncated, empty_reply, not_http, "
-                                      "connect_failed, timeout", v));
+        r.fail("outcome",
+               fmt::format("\"{}\" is not one of complete, truncated, empty_reply, not_http, "
+                           "connect_failed, timeout",
+                           v));
       }
     }
     e.outcome = o;
@@ -350,12 +358,15 @@ RequestSpec read_request(Reader& r) {
   }
   if (const toml::table* h = r.table("headers")) {
     for (const auto& [k, v] : *h) {
-      if (!v.is_string()) r.fail_at(v.source(), r.field(std::string("headers.") + std::string(k.str())), "expected a string");
+      if (!v.is_string())
+        r.fail_at(v.source(), r.field(std::string("headers.") + std::string(k.str())),
+                  "expected a string");
       q.headers.emplace_back(std::string(k.str()), v.as_string()->get());
     }
   }
   q.body = r.string("body").value_or("");
-  if (auto n = r.integer("body_size", 0, 64 << 20)) q.body.assign(static_cast<std::size_t>(*n), 'b');
+  if (auto n = r.integer("body_size", 0, 64 << 20))
+    q.body.assign(static_cast<std::size_t>(*n), 'b');
   q.count = static_cast<int>(r.integer("count", 1, 10'000).value_or(1));
   q.concurrency = static_cast<int>(r.integer("concurrency", 1, 1'000).value_or(1));
   q.delay = r.duration("delay").value_or(Millis(0));
@@ -441,9 +452,10 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (!std::regex_match(s.name, name_re)) r.fail("name", "use lower-case letters, digits and '-'");
   s.description = r.required_string("description");
   s.cause = r.required_string("cause");
-  if (std::find_if(std::begin(kCauses), std::end(kCauses), [&](const char* c) { return s.cause == c; }) ==
-      std::end(kCauses)) {
-    r.fail("cause", fmt::format("unknown cause \"{}\" (known: {})", s.cause, fmt::join(kCauses, ", ")));
+  if (std::find_if(std::begin(kCauses), std::end(kCauses),
+                   [&](const char* c) { return s.cause == c; }) == std::end(kCauses)) {
+    r.fail("cause",
+           fmt::format("unknown cause \"{}\" (known: {})", s.cause, fmt::join(kCauses, ", ")));
   }
   s.teaches = r.required_string("teaches");
   s.directive = r.string("directive").value_or("");
@@ -472,8 +484,9 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", file);
   s.expect = read_expectation_set(er, names_of(s.fakes), s.response_count());
-  if (!s.expect.base.status && !s.expect.base.status_counts) {
-    er.fail_at(expect->source(), "expect.status", "is required (or expect.status_counts)");
+  if (!s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
+    er.fail_at(expect->source(), "expect.status",
+               "is required (or expect.status_counts / expect.status_in)");
   }
 
   if (const toml::table* fix = r.table("fix")) {
@@ -496,7 +509,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
       f.expect.base.overlay(patch.base);
       f.expect.by_version = patch.by_version;
     }
-    if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || f.nginx.user || !f.fakes.empty()) {
+    if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || f.nginx.user ||
+        !f.fakes.empty()) {
       // ok: the fix changes something
     } else {
       fr.fail_at(fix->source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
@@ -524,7 +538,8 @@ Scenario load_scenario_string(std::string_view text, const std::string& file_lab
 
 Scenario load_scenario_file(const std::filesystem::path& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw ScenarioError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
+  if (!f)
+    throw ScenarioError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   std::string text;
   char buf[8192];
   std::size_t n;

@@ -12,6 +12,7 @@ std::string SourcePos::str() const {
 void Expectation::overlay(const Expectation& patch) {
   if (patch.status) status = patch.status;
   if (patch.status_counts) status_counts = patch.status_counts;
+  if (patch.status_in) status_in = patch.status_in;
   if (patch.generated_by) generated_by = patch.generated_by;
   if (patch.outcome) outcome = patch.outcome;
   if (patch.error_log) error_log = patch.error_log;

@@ -20,8 +20,8 @@ struct SourcePos {
 
 // The seed's cause categories: every scenario reproduces one of them.
 inline constexpr const char* kCauses[] = {
-    "nginx_not_running", "firewall",     "dns",       "php_fpm_not_running", "php_fpm_timeout",
-    "server_unavailable", "high_load", "misconfiguration"};
+    "nginx_not_running", "firewall",           "dns",       "php_fpm_not_running",
+    "php_fpm_timeout",   "server_unavailable", "high_load", "misconfiguration"};
 
 struct FakeSpec {
   std::string name;
@@ -36,7 +36,8 @@ struct NginxSpec {
   std::optional<std::string> http;      // inside http {}
   std::optional<std::string> server;    // inside the generated server {}
   std::optional<std::string> location;  // inside the generated location / {}
-  std::optional<std::string> user;  // the worker user ("nobody nogroup"); default root when run as root
+  std::optional<std::string>
+      user;                   // the worker user ("nobody nogroup"); default root when run as root
   std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
 };
 
@@ -64,9 +65,10 @@ struct FakeCounts {
 // Every field optional so version-bound overrides can patch only what differs.
 struct Expectation {
   std::optional<std::vector<int>> status;  // one value for all responses, or one per response
-  std::optional<std::map<int, int>> status_counts;  // order-free, for concurrent requests
+  std::optional<std::map<int, int>> status_counts;       // order-free, for concurrent requests
+  std::optional<std::vector<int>> status_in;             // every response has one of these (races)
   std::optional<std::vector<std::string>> generated_by;  // "nginx" | "upstream", like status
-  std::optional<std::vector<std::string>> outcome;  // per response, like status
+  std::optional<std::vector<std::string>> outcome;       // per response, like status
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match
   std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match
   std::optional<TimeBound> elapsed;
@@ -89,9 +91,9 @@ struct ExpectationSet {
 
 struct FixSpec {
   std::string description;
-  NginxSpec nginx;                              // fields set here replace the broken ones
-  std::map<std::string, FakeSpec> fakes;        // replaced or added fakes (the upstream is back)
-  ExpectationSet expect;                        // defaults: 200 from the upstream
+  NginxSpec nginx;                        // fields set here replace the broken ones
+  std::map<std::string, FakeSpec> fakes;  // replaced or added fakes (the upstream is back)
+  ExpectationSet expect;                  // defaults: 200 from the upstream
 };
 
 struct Scenario {

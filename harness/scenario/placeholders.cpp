@@ -26,7 +26,8 @@ std::vector<Placeholder> find_placeholders(std::string_view text) {
 }
 
 std::string expand_placeholders(
-    std::string_view text, const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+    std::string_view text,
+    const std::function<std::optional<std::string>(const std::string&)>& lookup) {
   std::string out;
   std::size_t copied = 0;
   for (const auto& p : find_placeholders(text)) {
@@ -45,8 +46,8 @@ std::string check_placeholder(const std::string& name, const std::vector<std::st
   if (name.empty()) return "unterminated placeholder: \"{{\" without \"}}\"";
   if (name == "run_dir") return {};
   if (!name.starts_with("fakes.")) {
-    return fmt::format("unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path] or run_dir",
-                       name);
+    return fmt::format(
+        "unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path] or run_dir", name);
   }
   std::string rest = name.substr(6);
   std::string fake = rest.substr(0, rest.find('.'));
@@ -55,7 +56,8 @@ std::string check_placeholder(const std::string& name, const std::vector<std::st
     return fmt::format("unknown placeholder {{{{{}}}}}: no fake named \"{}\"", name, fake);
   }
   if (rest.find('.') != std::string::npos && attr != "host" && attr != "port" && attr != "path") {
-    return fmt::format("unknown placeholder {{{{{}}}}}: \"{}\" is not host, port or path", name, attr);
+    return fmt::format("unknown placeholder {{{{{}}}}}: \"{}\" is not host, port or path", name,
+                       attr);
   }
   return {};
 }

@@ -10,16 +10,17 @@
 namespace badgateway {
 
 struct Placeholder {
-  std::string name;     // "fakes.app.port"
-  std::size_t offset;   // of the opening "{{"
+  std::string name;    // "fakes.app.port"
+  std::size_t offset;  // of the opening "{{"
 };
 
 // Unterminated "{{" is returned with an empty name.
 std::vector<Placeholder> find_placeholders(std::string_view text);
 
 // Returns nullopt from `lookup` to signal an unknown placeholder; expand() then throws.
-std::string expand_placeholders(std::string_view text,
-                                const std::function<std::optional<std::string>(const std::string&)>& lookup);
+std::string expand_placeholders(
+    std::string_view text,
+    const std::function<std::optional<std::string>(const std::string&)>& lookup);
 
 // Known forms: fakes.NAME, fakes.NAME.host, fakes.NAME.port, fakes.NAME.path, run_dir.
 // Returns an error message, or empty when `name` is valid for the given fake names.

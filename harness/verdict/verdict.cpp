@@ -27,7 +27,8 @@ Check per_response(CheckKind kind, std::string subject, const std::vector<T>& ex
     want.push_back(e);
     got.push_back(a);
   }
-  bool uniform_want = std::adjacent_find(want.begin(), want.end(), std::not_equal_to<>()) == want.end();
+  bool uniform_want =
+      std::adjacent_find(want.begin(), want.end(), std::not_equal_to<>()) == want.end();
   c.expected = uniform_want && !want.empty() ? want[0] : fmt::format("{}", fmt::join(want, ", "));
   c.actual = fmt::format("{}", fmt::join(got, ", "));
   return c;
@@ -55,8 +56,8 @@ void check_log(const Expectation& e, const Observation& seen, std::vector<Check>
   for (const auto& p : e.no_error_log.value_or(std::vector<std::string>{})) forbidden.push_back(p);
   for (const auto& pattern : forbidden) {
     const std::string* line = first_match(std::regex(pattern));
-    out.push_back({CheckKind::no_error_log, fmt::format("no_error_log /{}/", pattern), "no matching line",
-                   line ? *line : "none", line == nullptr});
+    out.push_back({CheckKind::no_error_log, fmt::format("no_error_log /{}/", pattern),
+                   "no matching line", line ? *line : "none", line == nullptr});
   }
 }
 
@@ -64,15 +65,24 @@ void check_log(const Expectation& e, const Observation& seen, std::vector<Check>
 
 std::string_view to_string(CheckKind kind) {
   switch (kind) {
-    case CheckKind::status: return "status";
-    case CheckKind::generated_by: return "generated_by";
-    case CheckKind::outcome: return "outcome";
-    case CheckKind::error_log: return "error_log";
-    case CheckKind::no_error_log: return "no_error_log";
-    case CheckKind::elapsed: return "elapsed";
-    case CheckKind::fake_count: return "fake_count";
-    case CheckKind::upstream_attempts: return "upstream_attempts";
-    case CheckKind::nginx_crashed: return "nginx_crashed";
+    case CheckKind::status:
+      return "status";
+    case CheckKind::generated_by:
+      return "generated_by";
+    case CheckKind::outcome:
+      return "outcome";
+    case CheckKind::error_log:
+      return "error_log";
+    case CheckKind::no_error_log:
+      return "no_error_log";
+    case CheckKind::elapsed:
+      return "elapsed";
+    case CheckKind::fake_count:
+      return "fake_count";
+    case CheckKind::upstream_attempts:
+      return "upstream_attempts";
+    case CheckKind::nginx_crashed:
+      return "nginx_crashed";
   }
   return "?";
 }
@@ -83,9 +93,8 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
   out.push_back({CheckKind::nginx_crashed, "nginx running", "running until stopped",
                  seen.nginx_exit.value_or("running"), !seen.nginx_exit});
   if (e.status) {
-    out.push_back(per_response(CheckKind::status, "status", *e.status, rs, [](const Response& r) {
-      return r.status;
-    }));
+    out.push_back(per_response(CheckKind::status, "status", *e.status, rs,
+                               [](const Response& r) { return r.status; }));
   }
   if (e.status_counts) {
     std::map<int, int> got;
@@ -100,18 +109,29 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     out.push_back({CheckKind::status, "status_counts", show(*e.status_counts), show(got),
                    show(*e.status_counts) == show(got)});
   }
+  if (e.status_in) {
+    std::vector<std::string> got;
+    bool ok = true;
+    for (const auto& r : rs) {
+      ok =
+          ok && std::find(e.status_in->begin(), e.status_in->end(), r.status) != e.status_in->end();
+      got.push_back(std::to_string(r.status));
+    }
+    out.push_back({CheckKind::status, "status_in",
+                   fmt::format("each in {{{}}}", fmt::join(*e.status_in, ", ")),
+                   fmt::format("{}", fmt::join(got, ", ")), ok});
+  }
   if (e.outcome) {
-    out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs, [](const Response& r) {
-      return r.outcome;
-    }));
+    out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs,
+                               [](const Response& r) { return r.outcome; }));
   }
   if (e.generated_by) {
-    out.push_back(per_response(CheckKind::generated_by, "generated_by", *e.generated_by, rs,
-                               origin_of));
+    out.push_back(
+        per_response(CheckKind::generated_by, "generated_by", *e.generated_by, rs, origin_of));
   }
   if (e.upstream_attempts) {
-    out.push_back(per_response(CheckKind::upstream_attempts, "upstream_attempts", *e.upstream_attempts, rs,
-                               [&](const Response& r) {
+    out.push_back(per_response(CheckKind::upstream_attempts, "upstream_attempts",
+                               *e.upstream_attempts, rs, [&](const Response& r) {
                                  auto it = seen.access.find(r.request_id);
                                  return it == seen.access.end() ? -1 : it->second.attempts();
                                }));
@@ -122,7 +142,8 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                              e.elapsed->max ? format_duration(*e.elapsed->max) : "inf");
     std::vector<std::string> got;
     for (const auto& r : rs) {
-      if ((e.elapsed->min && r.elapsed < *e.elapsed->min) || (e.elapsed->max && r.elapsed > *e.elapsed->max)) {
+      if ((e.elapsed->min && r.elapsed < *e.elapsed->min) ||
+          (e.elapsed->max && r.elapsed > *e.elapsed->max)) {
         c.passed = false;
       }
       got.push_back(format_duration(r.elapsed));
@@ -135,8 +156,9 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     auto stats = it == seen.fakes.end() ? fakes::EndpointStats{} : it->second;
     auto add = [&](const char* what, std::optional<std::int64_t> want, std::uint64_t got) {
       if (!want) return;
-      out.push_back({CheckKind::fake_count, fmt::format("fakes.{}.{}", name, what), fmt::format("{}", *want),
-                     fmt::format("{}", got), static_cast<std::uint64_t>(*want) == got});
+      out.push_back({CheckKind::fake_count, fmt::format("fakes.{}.{}", name, what),
+                     fmt::format("{}", *want), fmt::format("{}", got),
+                     static_cast<std::uint64_t>(*want) == got});
     };
     add("connections", counts.connections, stats.connections);
     add("requests", counts.requests, stats.requests);

@@ -24,7 +24,8 @@ struct Site {
   void write(const std::string& location) {
     NginxSpec spec;
     spec.location = location;
-    RenderInput in{&spec, dir.path(), listen, [](const std::string&) { return std::nullopt; }, "test"};
+    RenderInput in{&spec, dir.path(), listen, [](const std::string&) { return std::nullopt; },
+                   "test"};
     std::ofstream(paths.config) << render_nginx_config(in);
   }
 

@@ -15,7 +15,9 @@ namespace badgateway::test {
 
 using Clock = std::chrono::steady_clock;
 
-RawClient::~RawClient() { close(); }
+RawClient::~RawClient() {
+  close();
+}
 
 void RawClient::close() {
   if (fd_ >= 0) ::close(fd_);
@@ -100,10 +102,13 @@ Received RawClient::read_at_least(std::size_t want, std::chrono::milliseconds li
   return r;
 }
 
-Received RawClient::read_all(std::chrono::milliseconds limit) { return read_at_least(SIZE_MAX, limit); }
+Received RawClient::read_all(std::chrono::milliseconds limit) {
+  return read_at_least(SIZE_MAX, limit);
+}
 
 std::string http_get(const std::string& path, bool keep_alive) {
-  return "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: " + (keep_alive ? "keep-alive" : "close") +
+  return "GET " + path +
+         " HTTP/1.1\r\nHost: test\r\nConnection: " + (keep_alive ? "keep-alive" : "close") +
          "\r\n\r\n";
 }
 

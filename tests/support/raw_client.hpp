@@ -23,12 +23,14 @@ class RawClient {
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
-  ConnectResult connect(const fakes::Address& to, std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
+  ConnectResult connect(const fakes::Address& to,
+                        std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
   bool send(const std::string& bytes);
   // Reads until the peer closes, resets, or `limit` passes.
   Received read_all(std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
   // Reads until `n` bytes arrived or the stream ends/limit passes.
-  Received read_at_least(std::size_t n, std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
+  Received read_at_least(std::size_t n,
+                         std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
   void close();
 
  private:

@@ -81,6 +81,40 @@ serve-http)
   expect_code 2 "$bg" serve --behaviour ok --set latncy=1s
   grep -q "latncy" "$work/err" || fail "unknown parameter not named"
   ;;
+serve-fastcgi)
+  # A hand-written nginx config in front of `serve --protocol fastcgi`, as a user would do it.
+  sock="$work/php.sock"
+  "$bg" serve --protocol fastcgi --listen "unix:$sock" --behaviour stderr >"$work/serve.out" 2>&1 &
+  fake=$!
+  wait_for 10 test -S "$sock" || fail "fastcgi socket not created"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  mkdir -p "$work/nginx/logs"
+  cat >"$work/nginx/nginx.conf" <<CONF
+daemon off; worker_processes 1; pid $work/nginx/nginx.pid; error_log $work/nginx/logs/error.log info;
+$([[ $(id -u) == 0 ]] && echo "user root root;")
+events {}
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/cb; fastcgi_temp_path $work/nginx/fc; proxy_temp_path $work/nginx/px;
+  uwsgi_temp_path $work/nginx/uw; scgi_temp_path $work/nginx/sc;
+  server { listen 127.0.0.1:$port; location / { include /etc/nginx/fastcgi_params; fastcgi_pass unix:$sock; } }
+}
+CONF
+  nginx -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/logs/error.log" &
+  ngx=$!
+  wait_for 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || { kill $ngx $fake; fail "nginx did not listen"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET /index.php?x=1 HTTP/1.0\r\nHost: t\r\n\r\n' >&3
+  response=$(cat <&3)
+  exec 3>&-
+  kill -QUIT $ngx; wait $ngx
+  kill -INT $fake; wait $fake
+  [[ $response == "HTTP/1.1 200"* ]] || fail "got: ${response%%$'\r'*}"
+  grep -q "X-Badgateway-Fake: stderr" <<<"$response" || fail "fake marker missing"
+  grep -q 'FastCGI sent in stderr: "PHP Warning' "$work/nginx/logs/error.log" || fail "stderr not logged by nginx"
+  grep -q "request GET /index.php" "$work/serve.out" || fail "serve did not print the request"
+  [[ ! -e $sock ]] || fail "socket left behind"
+  ;;
 help-version)
   expect_code 0 "$bg" --version
   grep -q "^badgateway [0-9]" "$work/out" || fail "version"

@@ -1,6 +1,11 @@
 #include "fakes/core/address.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/un.h>
+
 #include <charconv>
+#include <cstring>
 
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
@@ -39,6 +44,28 @@ bool Address::is_loopback() const {
   boost::system::error_code ec;
   auto ip = boost::asio::ip::make_address(host, ec);
   return !ec && ip.is_loopback();
+}
+
+socklen_t Address::to_sockaddr(sockaddr_storage& out) const {
+  out = {};
+  if (kind == Kind::unix_socket) {
+    auto* sun = reinterpret_cast<sockaddr_un*>(&out);
+    sun->sun_family = AF_UNIX;
+    std::strncpy(sun->sun_path, path.c_str(), sizeof(sun->sun_path) - 1);
+    return sizeof(sockaddr_un);
+  }
+  if (host.find(':') != std::string::npos) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    ::inet_pton(AF_INET6, host.c_str(), &sin6->sin6_addr);
+    return sizeof(sockaddr_in6);
+  }
+  auto* sin = reinterpret_cast<sockaddr_in*>(&out);
+  sin->sin_family = AF_INET;
+  sin->sin_port = htons(port);
+  ::inet_pton(AF_INET, host.c_str(), &sin->sin_addr);
+  return sizeof(sockaddr_in);
 }
 
 std::string Address::to_string() const {

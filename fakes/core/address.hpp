@@ -1,4 +1,6 @@
 #pragma once
+#include <sys/socket.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +29,8 @@ struct Address {
   static std::optional<Address> parse(std::string_view text, std::string* error = nullptr);
   std::string to_string() const;
   bool is_loopback() const;
+  // Fills `out` for connect()/bind() (unix, IPv4 or IPv6); returns the address length.
+  socklen_t to_sockaddr(sockaddr_storage& out) const;
 };
 
 }  // namespace badgateway::fakes

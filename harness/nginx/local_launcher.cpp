@@ -72,24 +72,8 @@ std::string find_in_path(const std::string& name) {
 bool wait_until_listening(const fakes::Address& a, Millis limit,
                           const std::function<bool()>& alive) {
   auto deadline = std::chrono::steady_clock::now() + limit;
-  auto ip = boost::asio::ip::make_address(a.host);
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (ip.is_v4()) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(a.port);
-    auto bytes = ip.to_v4().to_bytes();
-    std::memcpy(&sin->sin_addr, bytes.data(), bytes.size());
-    len = sizeof(sockaddr_in);
-  } else {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(a.port);
-    auto bytes = ip.to_v6().to_bytes();
-    std::memcpy(&sin6->sin6_addr, bytes.data(), bytes.size());
-    len = sizeof(sockaddr_in6);
-  }
+  sockaddr_storage ss;
+  socklen_t len = a.to_sockaddr(ss);
   while (std::chrono::steady_clock::now() < deadline) {
     int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;

@@ -20,11 +20,10 @@ namespace badgateway {
 namespace {
 
 bool unix_socket_accepts(const std::string& path) {
+  sockaddr_storage ss;
+  socklen_t len = fakes::Address::unix_socket(path).to_sockaddr(ss);
   int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_un a{};
-  a.sun_family = AF_UNIX;
-  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
-  bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
   if (fd >= 0) ::close(fd);
   return ok;
 }

@@ -130,20 +130,8 @@ Exchange round_trip(const fakes::Address& to, const std::string& request,
 Received connect_and_read(const fakes::Address& to, std::chrono::milliseconds limit) {
   Received r;
   r.end = EndKind::timed_out;
-  sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (to.kind == fakes::Address::Kind::unix_socket) {
-    auto* sun = reinterpret_cast<sockaddr_un*>(&ss);
-    sun->sun_family = AF_UNIX;
-    std::strncpy(sun->sun_path, to.path.c_str(), sizeof(sun->sun_path) - 1);
-    len = sizeof(sockaddr_un);
-  } else {
-    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(to.port);
-    ::inet_pton(AF_INET, to.host.c_str(), &sin->sin_addr);
-    len = sizeof(sockaddr_in);
-  }
+  sockaddr_storage ss;
+  socklen_t len = to.to_sockaddr(ss);
   int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return r;
   // Blocking: a loopback connect completes or fails at once.

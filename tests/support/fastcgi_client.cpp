@@ -31,29 +31,6 @@ bool same_name(std::string_view a, std::string_view b) {
          });
 }
 
-// Fills `ss` for `to`; returns the address length.
-socklen_t make_sockaddr(const fakes::Address& to, sockaddr_storage& ss) {
-  ss = {};
-  if (to.kind == fakes::Address::Kind::unix_socket) {
-    auto* sun = reinterpret_cast<sockaddr_un*>(&ss);
-    sun->sun_family = AF_UNIX;
-    std::strncpy(sun->sun_path, to.path.c_str(), sizeof(sun->sun_path) - 1);
-    return sizeof(sockaddr_un);
-  }
-  if (to.host.find(':') != std::string::npos) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(to.port);
-    ::inet_pton(AF_INET6, to.host.c_str(), &sin6->sin6_addr);
-    return sizeof(sockaddr_in6);
-  }
-  auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
-  sin->sin_family = AF_INET;
-  sin->sin_port = htons(to.port);
-  ::inet_pton(AF_INET, to.host.c_str(), &sin->sin_addr);
-  return sizeof(sockaddr_in);
-}
-
 // Non-blocking connect on a fresh socket: 0 or an errno. Async-signal-safe (used after fork()).
 int connect_fd(const sockaddr_storage& ss, socklen_t len, int limit_ms, int& fd_out) {
   fd_out = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -187,7 +164,7 @@ void FastcgiClient::close() {
 int FastcgiClient::connect(const fakes::Address& to, std::chrono::milliseconds limit) {
   close();
   sockaddr_storage ss;
-  socklen_t len = make_sockaddr(to, ss);
+  socklen_t len = to.to_sockaddr(ss);
   int err = connect_fd(ss, len, static_cast<int>(limit.count()), fd_);
   if (err != 0) close();
   return err;
@@ -277,7 +254,7 @@ Received FastcgiClient::read_all(std::chrono::milliseconds limit) {
 int connect_as_user(const fakes::Address& to, unsigned uid) {
   if (::geteuid() != 0) throw std::logic_error("connect_as_user needs root");
   sockaddr_storage ss;
-  socklen_t len = make_sockaddr(to, ss);
+  socklen_t len = to.to_sockaddr(ss);
   pid_t child = ::fork();
   if (child < 0) throw std::runtime_error("fork failed");
   if (child == 0) {

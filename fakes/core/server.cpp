@@ -266,14 +266,15 @@ Address FakeServer::add_endpoint(const std::string& name, const Address& where,
   return endpoints_.back()->bound();
 }
 
-void FakeServer::start() {
+void FakeServer::start(std::function<void()> on_io_thread) {
   if (started_) return;
   started_ = true;
   work_.emplace(io_->get_executor());
   for (auto& e : endpoints_) e->start(*io_);
   std::promise<void> done;
   finished_ = done.get_future();
-  thread_ = std::thread([this, done = std::move(done)]() mutable {
+  thread_ = std::thread([this, done = std::move(done), hook = std::move(on_io_thread)]() mutable {
+    if (hook) hook();
     io_->run();
     done.set_value();
   });

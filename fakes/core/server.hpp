@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <future>
 #include <list>
 #include <memory>
@@ -28,7 +29,9 @@ class FakeServer {
   // Returns the bound address (the kernel's port for port 0). Throws std::runtime_error.
   Address add_endpoint(const std::string& name, const Address& where, BehaviourPtr behaviour,
                        EndpointOptions options = {});
-  void start();
+  // `on_io_thread` runs first on the I/O thread, e.g. to enter the network namespace the
+  // endpoints were bound in (behaviours that listen again re-bind from that thread).
+  void start(std::function<void()> on_io_thread = {});
   void stop(Millis grace = Millis(1000));
 
   EndpointStats stats(const std::string& name) const;

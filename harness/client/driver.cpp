@@ -1,5 +1,7 @@
 #include "harness/client/driver.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -26,9 +28,12 @@ using fakes::use_tuple;
 using Clock = std::chrono::steady_clock;
 
 std::string build_request(const RequestSpec& spec, const std::string& id) {
+  // A scenario's own Host picks the server {} of a real config (server_name shop.example.com).
+  bool has_host = std::any_of(spec.headers.begin(), spec.headers.end(),
+                              [](const auto& h) { return beast::iequals(h.first, "host"); });
   std::string out =
-      fmt::format("{} {} HTTP/1.1\r\nHost: badgateway\r\n{}: {}\r\nConnection: close\r\n",
-                  spec.method, spec.path, kRequestIdHeader, id);
+      fmt::format("{} {} HTTP/1.1\r\n{}{}: {}\r\nConnection: close\r\n", spec.method, spec.path,
+                  has_host ? "" : "Host: badgateway\r\n", kRequestIdHeader, id);
   bool has_length = false;
   for (const auto& [k, v] : spec.headers) {
     out += fmt::format("{}: {}\r\n", k, v);

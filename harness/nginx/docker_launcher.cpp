@@ -19,6 +19,7 @@
 
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/nginx_output.hpp"
+#include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
 #include "harness/process/interrupt.hpp"
@@ -225,6 +226,37 @@ class DockerInstance final : public NginxInstance {
   bool removed_ = false;
 };
 
+// `-v SOURCE:TARGET`; docker splits on ':', so a path holding one cannot be mounted.
+std::string mount_spec(const std::filesystem::path& source, const std::filesystem::path& target) {
+  if (source.string().find(':') != std::string::npos) {
+    throw HarnessError(
+        fmt::format("{} cannot be bind-mounted into a container (contains ':')", source.string()));
+  }
+  return fmt::format("{}:{}", source.string(), target.string());
+}
+
+class DockerSandbox final : public Sandbox {
+ public:
+  DockerSandbox(std::string docker, std::string name)
+      : docker_(std::move(docker)), name_(std::move(name)) {}
+  ~DockerSandbox() override {
+    netns_ = NetNamespace();
+    try {
+      run_command({docker_, "rm", "-f", name_}, kDockerLimit);
+    } catch (...) {  // interrupted: the interrupt hook removes the container
+    }
+    untrack(name_);
+  }
+  const NetNamespace& netns() const override { return netns_; }
+  const std::string& name() const { return name_; }
+  void join(NetNamespace ns) { netns_ = std::move(ns); }
+
+ private:
+  std::string docker_;
+  std::string name_;
+  NetNamespace netns_;
+};
+
 }  // namespace
 
 void remove_containers_of_dead_runs(const std::string& docker) {
@@ -299,32 +331,102 @@ std::string DockerLauncher::label() const {
 }
 
 std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path& run_dir,
-                                                    const std::string& name) const {
+                                                    const std::string& name,
+                                                    const LaunchPaths* own) const {
   std::vector<std::string> argv{docker_, "run", "--rm"};
   if (!name.empty()) argv.insert(argv.end(), {"--name", name});
   argv.insert(argv.end(), {"--label", fmt::format("{}=1", kLabel), "--label",
                            fmt::format("{}={}", kPidLabel, ::getpid()), "--label",
-                           fmt::format("{}={}", kStartLabel, process_start_time(::getpid())),
-                           "--network", "host",
-                           // Files nginx creates in the run dir belong to us, as with the local
-                           // binary; as root this is root, matching the config's `user root root;`.
-                           "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
-  if (!run_dir.empty()) {
-    if (run_dir.string().find(':') != std::string::npos) {  // `-v` splits on ':'
-      throw HarnessError(
-          fmt::format("run directory {} cannot be bind-mounted (contains ':')", run_dir.string()));
-    }
-    argv.insert(argv.end(), {"-v", fmt::format("{}:{}", run_dir.string(), run_dir.string())});
+                           fmt::format("{}={}", kStartLabel, process_start_time(::getpid()))});
+  if (own && own->own) {
+    const auto* sandbox = dynamic_cast<const DockerSandbox*>(own->sandbox);
+    if (!sandbox) throw HarnessError("an own config needs the launcher's sandbox");
+    const OwnConfig& oc = *own->own;
+    argv.insert(
+        argv.end(),
+        {"--network", "container:" + sandbox->name(), "-v",
+         mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro", "-v",
+         mount_spec(oc.log_dir, "/var/log/nginx")});
+  } else {
+    argv.insert(argv.end(), {"--network", "host",
+                             // Files nginx creates in the run dir belong to us, as with the local
+                             // binary; as root this is root, matching `user root root;`.
+                             "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
   }
+  if (!run_dir.empty()) argv.insert(argv.end(), {"-v", mount_spec(run_dir, run_dir)});
   argv.push_back(image_);
   return argv;
 }
 
+std::vector<std::string> DockerLauncher::nginx_args(const LaunchPaths& paths, bool test) const {
+  std::vector<std::string> args{"nginx"};
+  if (test) args.insert(args.end(), {"-t", "-q"});
+  std::filesystem::path startup_log = test ? paths.run_dir / "logs/nginx-t.log" : paths.error_log;
+  if (paths.own) {
+    args.insert(args.end(), {"-c", kOwnConfigFile, "-e", startup_log.string(), "-g",
+                             paths.own->global_directives(paths.error_log)});
+  } else {
+    args.insert(args.end(), {"-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
+                             startup_log.string()});
+  }
+  return args;
+}
+
+std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) {
+  if (!paths.own) throw HarnessError("a sandbox is only for an own config");
+  std::string name = fmt::format("badgateway-{}-{}-net", ::getpid(), ++g_counter);
+  // The holder is nginx itself (every nginx image has it) with nothing to serve: no http {}.
+  std::filesystem::path conf = paths.run_dir / "holder.conf";
+  {
+    std::ofstream out(conf);
+    out << fmt::format(
+        "daemon off;\nmaster_process off;\npid {0}/holder.pid;\nerror_log {0}/logs/holder.log "
+        "info;\nevents {{\n    worker_connections 16;\n}}\n",
+        paths.run_dir.string());
+  }
+  std::vector<std::string> argv{
+      docker_,        "run",
+      "-d",           "--rm",
+      "--name",       name,
+      "--label",      fmt::format("{}=1", kLabel),
+      "--label",      fmt::format("{}={}", kPidLabel, ::getpid()),
+      "--label",      fmt::format("{}={}", kStartLabel, process_start_time(::getpid())),
+      "--network",    "none",
+      "--user",       fmt::format("{}:{}", ::geteuid(), ::getegid()),
+      "--entrypoint", "nginx",
+      "-v",           mount_spec(paths.run_dir, paths.run_dir)};
+  for (const auto& [host, ip] : paths.own->hosts) {
+    argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
+  }
+  argv.insert(argv.end(), {image_, "-c", conf.string()});
+  track(name, docker_);
+  auto sandbox = std::make_unique<DockerSandbox>(docker_, name);
+  CommandResult r = run_command(argv, kDockerRunLimit);
+  if (!r.ok()) {
+    throw HarnessError(
+        fmt::format("cannot start the network holder container: {}",
+                    r.status < 0 ? "docker run did not finish" : failure_line(r.output)));
+  }
+  CommandResult pid =
+      run_command({docker_, "inspect", "--format", "{{.State.Pid}}", name}, kDockerLimit);
+  pid_t holder = 0;
+  try {
+    holder = pid.ok() ? static_cast<pid_t>(std::stol(pid.output)) : 0;
+  } catch (...) {
+  }
+  if (holder <= 0) {
+    throw HarnessError(fmt::format("network holder container {} is not running: {}", name,
+                                   first_line(pid.output)));
+  }
+  // Needs the daemon on this machine, in our PID namespace: /proc/PID is the container's.
+  sandbox->join(NetNamespace::of_process(holder));
+  return sandbox;
+}
+
 void DockerLauncher::test_config(const LaunchPaths& paths) {
-  std::vector<std::string> argv = docker_run(paths.run_dir);
-  argv.insert(argv.end(),
-              {"nginx", "-t", "-q", "-p", paths.run_dir.string() + "/", "-c", paths.config.string(),
-               "-e", (paths.run_dir / "logs/nginx-t.log").string()});
+  std::vector<std::string> argv = docker_run(paths.run_dir, {}, &paths);
+  auto args = nginx_args(paths, true);
+  argv.insert(argv.end(), args.begin(), args.end());
   CommandResult r = run_command(argv, kDockerRunLimit);
   if (r.status < 0) {
     throw HarnessError(fmt::format("nginx -t in docker did not finish within {}",
@@ -337,15 +439,17 @@ void DockerLauncher::test_config(const LaunchPaths& paths) {
 std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
                                                      const fakes::Address& listen, Millis limit) {
   std::string name = fmt::format("badgateway-{}-{}", ::getpid(), ++g_counter);
-  std::vector<std::string> argv = docker_run(paths.run_dir, name);
-  argv.insert(argv.end(), {"nginx", "-p", paths.run_dir.string() + "/", "-c", paths.config.string(),
-                           "-e", paths.error_log.string()});
+  std::vector<std::string> argv = docker_run(paths.run_dir, name, &paths);
+  auto args = nginx_args(paths, false);
+  argv.insert(argv.end(), args.begin(), args.end());
   std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
   // Tracked before the CLI exists: an interrupt while it creates the container still removes it.
   track(name, docker_);
   Child cli;
   try {
-    cli = Child::spawn(argv, {stderr_file, {}});
+    SpawnOptions output;
+    output.stdout_file = stderr_file;
+    cli = Child::spawn(argv, output);
   } catch (...) {
     untrack(name);
     throw;
@@ -355,7 +459,10 @@ std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
   LogFile log(paths.error_log);
   auto alive = [&] { return instance->cli_running(); };
   bool started = log.wait_for_regex("start worker process", limit, alive);
-  bool up = started && wait_until_listening(listen, limit, alive);
+  bool up = started && [&] {
+    InNetNamespace there(paths.sandbox ? &paths.sandbox->netns() : nullptr);
+    return wait_until_listening(listen, limit, alive);
+  }();
   if (!up) {
     std::string why = instance->cli_running()
                           ? fmt::format("did not listen on {} within {}", listen.to_string(),

@@ -20,15 +20,24 @@ class DockerLauncher final : public Launcher {
 
   std::string label() const override;  // "nginx 1.22.1 (docker:badgateway/nginx:local)"
   const NginxVersion& version() const override { return version_; }
+  // A holder container with no network but loopback, and the run's host names (--add-host): the
+  // nginx containers join its namespace (and its /etc/hosts), and so do the fakes, through
+  // /proc/PID/ns/net.
+  std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
   void test_config(const LaunchPaths& paths) override;
   std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
                                        Millis limit) override;
   const std::string& image() const { return image_; }
 
  private:
-  // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted.
+  // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted. With
+  // an own config: the sandbox's network, the config at /etc/nginx, and root inside (the
+  // config's `user` directive needs a root master).
   std::vector<std::string> docker_run(const std::filesystem::path& run_dir,
-                                      const std::string& name = {}) const;
+                                      const std::string& name = {},
+                                      const LaunchPaths* own = nullptr) const;
+  // The nginx arguments after the image name.
+  std::vector<std::string> nginx_args(const LaunchPaths& paths, bool test) const;
 
   std::string docker_;  // resolved path of the CLI
   std::string image_;

@@ -2,6 +2,7 @@
 // How nginx is started is a detail of the launcher (local binary now, Docker next); the runner
 // and the verdicts only see this interface.
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -9,6 +10,7 @@
 
 #include "fakes/core/address.hpp"
 #include "fakes/core/units.hpp"
+#include "harness/net/netns.hpp"
 #include "harness/nginx/version.hpp"
 
 namespace badgateway {
@@ -25,10 +27,37 @@ class ConfigRejected : public HarnessError {
   using HarnessError::HarnessError;
 };
 
+// A user's own config, tested unchanged: it is mounted at /etc/nginx, its upstream host names
+// resolve to the fakes' loopback addresses, and nginx runs in a private network namespace.
+struct OwnConfig {
+  std::filesystem::path source;              // the user's directory (or single nginx.conf)
+  std::map<std::string, std::string> hosts;  // host name -> 127.0.0.N
+  std::filesystem::path hosts_file;          // the /etc/hosts nginx sees (local mode)
+  std::filesystem::path log_dir;             // mounted at /var/log/nginx
+  std::filesystem::path state_dir;           // local mode: private /run, /var/lib/nginx, ...
+  bool config_sets_daemon = false;           // the file says `daemon off;`: -g must not repeat it
+
+  bool is_directory() const { return std::filesystem::is_directory(source); }
+  // nginx's -g: the harness's error log (readiness, verdicts) and the foreground.
+  std::string global_directives(const std::filesystem::path& error_log) const;
+};
+
+inline constexpr const char* kOwnConfigMount = "/etc/nginx";
+inline constexpr const char* kOwnConfigFile = "/etc/nginx/nginx.conf";
+
+// The network namespace a run lives in: fakes bind there, nginx listens there, requests go there.
+class Sandbox {
+ public:
+  virtual ~Sandbox() = default;
+  virtual const NetNamespace& netns() const = 0;
+};
+
 struct LaunchPaths {
   std::filesystem::path run_dir;  // prefix; logs/ and tmp/ inside
-  std::filesystem::path config;   // rendered nginx.conf
+  std::filesystem::path config;   // rendered nginx.conf (own config: kOwnConfigFile)
   std::filesystem::path error_log;
+  const OwnConfig* own = nullptr;    // set: the user's config instead of a rendered one
+  const Sandbox* sandbox = nullptr;  // set with `own`
 };
 
 class NginxInstance {
@@ -47,6 +76,9 @@ class Launcher {
   virtual ~Launcher() = default;
   virtual std::string label() const = 0;  // column title: "nginx 1.22.1 (local)"
   virtual const NginxVersion& version() const = 0;
+  // The private network namespace for a run of paths.own (a Docker launcher backs it with a
+  // container so its nginx can join). Throws HarnessError.
+  virtual std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) = 0;
   // Runs `nginx -t`; throws ConfigRejected with nginx's message.
   virtual void test_config(const LaunchPaths& paths) = 0;
   // Starts nginx in the foreground and returns once `listen` answers (bounded by `limit`).

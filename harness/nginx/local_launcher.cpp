@@ -16,6 +16,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "harness/nginx/nginx_output.hpp"
+#include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
 
@@ -105,11 +106,49 @@ std::string LocalLauncher::label() const {
   return fmt::format("nginx {} (local)", version_.str());
 }
 
+namespace {
+
+class LocalSandbox final : public Sandbox {
+ public:
+  LocalSandbox() : netns_(NetNamespace::create()) {}
+  const NetNamespace& netns() const override { return netns_; }
+
+ private:
+  NetNamespace netns_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sandbox> LocalLauncher::open_sandbox(const LaunchPaths&) {
+  return std::make_unique<LocalSandbox>();
+}
+
+std::vector<std::string> LocalLauncher::nginx_argv(const LaunchPaths& paths, bool test) const {
+  std::vector<std::string> argv{binary_};
+  if (test) argv.insert(argv.end(), {"-t", "-q"});
+  std::filesystem::path startup_log = test ? paths.run_dir / "logs/nginx-t.log" : paths.error_log;
+  if (paths.own) {
+    // nginx's compiled-in prefix, as in production; the config sees its own /etc/nginx.
+    argv.insert(argv.end(), {"-c", kOwnConfigFile, "-e", startup_log.string(), "-g",
+                             paths.own->global_directives(paths.error_log)});
+  } else {
+    argv.insert(argv.end(), {"-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
+                             startup_log.string()});
+  }
+  return argv;
+}
+
+SpawnOptions LocalLauncher::spawn_options(const LaunchPaths& paths) const {
+  SpawnOptions options;
+  if (paths.own) {
+    options.mounts = local_mounts(*paths.own);
+    if (paths.sandbox) options.netns_fd = paths.sandbox->netns().fd();
+  }
+  return options;
+}
+
 void LocalLauncher::test_config(const LaunchPaths& paths) {
-  CommandResult r =
-      run_command({binary_, "-t", "-q", "-p", paths.run_dir.string() + "/", "-c",
-                   paths.config.string(), "-e", (paths.run_dir / "logs/nginx-t.log").string()},
-                  Millis(10'000));
+  CommandResult r = run_command(nginx_argv(paths, true), Millis(10'000), spawn_options(paths));
   if (!r.ok())
     throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", nginx_key_line(r.output)));
 }
@@ -117,13 +156,16 @@ void LocalLauncher::test_config(const LaunchPaths& paths) {
 std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
                                                     const fakes::Address& listen, Millis limit) {
   std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
-  Child child = Child::spawn({binary_, "-p", paths.run_dir.string() + "/", "-c",
-                              paths.config.string(), "-e", paths.error_log.string()},
-                             {stderr_file, {}});
+  SpawnOptions options = spawn_options(paths);
+  options.stdout_file = stderr_file;
+  Child child = Child::spawn(nginx_argv(paths, false), options);
   // Our own nginx must be up, not just something on the port: its log says so after bind().
   LogFile log(paths.error_log);
   bool started = log.wait_for_regex("start worker process", limit, [&] { return child.running(); });
-  bool up = started && wait_until_listening(listen, limit, [&] { return child.running(); });
+  bool up = started && [&] {
+    InNetNamespace there(paths.sandbox ? &paths.sandbox->netns() : nullptr);
+    return wait_until_listening(listen, limit, [&] { return child.running(); });
+  }();
   if (!up) {
     std::string why = child.running() ? fmt::format("did not listen on {} within {}",
                                                     listen.to_string(), format_duration(limit))

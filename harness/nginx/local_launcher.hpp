@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "harness/nginx/launcher.hpp"
+#include "harness/process/child.hpp"
 
 namespace badgateway {
 
@@ -13,12 +14,17 @@ class LocalLauncher final : public Launcher {
 
   std::string label() const override;
   const NginxVersion& version() const override { return version_; }
+  std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
   void test_config(const LaunchPaths& paths) override;
   std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
                                        Millis limit) override;
   const std::string& binary() const { return binary_; }
 
  private:
+  // The command line and namespaces for the rendered config or the user's own.
+  std::vector<std::string> nginx_argv(const LaunchPaths& paths, bool test) const;
+  SpawnOptions spawn_options(const LaunchPaths& paths) const;
+
   std::string binary_;
   NginxVersion version_;
 };

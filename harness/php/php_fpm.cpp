@@ -107,11 +107,15 @@ void PhpFpm::write_files() {
        << fmt::format("php_admin_value[auto_prepend_file] = {}/prepend.php\n", dir_.string());
 }
 
-void PhpFpm::start(Millis limit) {
+void PhpFpm::start(Millis limit, const NetNamespace* netns) {
   if (!spec_.start) return;
+  SpawnOptions options;
+  options.stdout_file = dir_ / "stderr.log";
+  if (netns) options.netns_fd = netns->fd();
   master_.emplace(Child::spawn(
       {binary_, "-F", "-R", "-n", "-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()},
-      {dir_ / "stderr.log", {}}));
+      options));
+  InNetNamespace probe_there(netns);
   auto deadline = std::chrono::steady_clock::now() + limit;
   auto ready = [&] {
     if (where_.kind == fakes::Address::Kind::unix_socket) return unix_socket_accepts(where_.path);

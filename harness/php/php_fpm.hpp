@@ -8,6 +8,7 @@
 
 #include "fakes/core/address.hpp"
 #include "fakes/core/params.hpp"
+#include "harness/net/netns.hpp"
 #include "harness/process/child.hpp"
 
 namespace badgateway {
@@ -39,7 +40,8 @@ class PhpFpm {
   PhpFpm& operator=(const PhpFpm&) = delete;
 
   // Starts (unless spec.start is false) and waits until the socket accepts; applies spec.kill.
-  void start(Millis limit);
+  // With `netns`, the pool lives in that network namespace (a run testing an own config).
+  void start(Millis limit, const NetNamespace* netns = nullptr);
   void stop();
   const fakes::Address& address() const { return where_; }
   // Requests php-fpm logged in its access log (read after stop()).

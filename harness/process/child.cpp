@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,6 +38,30 @@ int open_for_child(const std::filesystem::path& p, int fallback_flags) {
   return ::open(p.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 }
 
+// Or'ed into the errno the child reports: it failed before exec, while entering namespaces.
+constexpr int kNamespaceFailure = 1 << 20;
+
+// Runs in the forked child: system calls only.
+bool enter_namespaces(const SpawnOptions& options, const std::vector<std::string>& paths) {
+  if (options.netns_fd >= 0 && ::setns(options.netns_fd, CLONE_NEWNET) != 0) return false;
+  if (options.mounts.empty()) return true;
+  // Private and not propagated back: the bind mounts vanish with the child.
+  if (::unshare(CLONE_NEWNS) != 0 ||
+      ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    return false;
+  }
+  for (std::size_t i = 0; i < options.mounts.size(); ++i) {
+    const char* source = paths[2 * i].c_str();
+    const char* target = paths[2 * i + 1].c_str();
+    if (::mount(source, target, nullptr, MS_BIND | MS_REC, nullptr) != 0) return false;
+    if (options.mounts[i].read_only &&
+        ::mount(nullptr, target, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
@@ -51,6 +77,12 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   if (out < 0 || err < 0 || in < 0 || ::pipe2(ready, O_CLOEXEC) != 0) {
     throw std::runtime_error(
         fmt::format("cannot prepare to start {}: {}", argv[0], std::strerror(errno)));
+  }
+  // Prepared before fork: the child may only make system calls.
+  std::vector<std::string> mount_paths;
+  for (const auto& m : options.mounts) {
+    mount_paths.push_back(m.source.string());
+    mount_paths.push_back(m.target.string());
   }
   pid_t parent = ::getpid();
   // Held across fork so kill_all_children cannot miss a child that is being born.
@@ -71,6 +103,11 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    if (!enter_namespaces(options, mount_paths)) {
+      int e = errno | kNamespaceFailure;
+      (void)::write(ready[1], &e, sizeof e);
+      ::_exit(127);
+    }
     ::execvp(args[0], args.data());
     int e = errno;
     (void)::write(ready[1], &e, sizeof e);
@@ -95,6 +132,10 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   ::close(ready[0]);
   if (n == sizeof exec_errno) {
     child.wait_for(Millis(1000));
+    if (exec_errno & kNamespaceFailure) {
+      throw std::runtime_error(fmt::format("cannot prepare the namespaces of {}: {}", argv[0],
+                                           std::strerror(exec_errno & ~kNamespaceFailure)));
+    }
     throw std::runtime_error(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_errno)));
   }
   return child;
@@ -178,14 +219,18 @@ bool CommandResult::ok() const {
   return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, Millis limit) {
+CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
+                          const SpawnOptions& where) {
   char tmpl[] = "/tmp/badgateway-cmd-XXXXXX";
   int fd = ::mkstemp(tmpl);
   if (fd < 0) throw std::runtime_error(fmt::format("mkstemp: {}", std::strerror(errno)));
   ::close(fd);
   CommandResult result;
   try {
-    Child child = Child::spawn(argv, {tmpl, {}});
+    SpawnOptions options = where;
+    options.stdout_file = tmpl;
+    options.stderr_file.clear();
+    Child child = Child::spawn(argv, options);
     auto status = child.wait_for(limit);
     if (!status) {
       child.stop(SIGKILL, Millis(1000));

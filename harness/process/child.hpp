@@ -12,9 +12,19 @@
 
 namespace badgateway {
 
+// `source` appears at `target` for the child only (a private mount namespace): how a user's
+// config sees /etc/nginx, /etc/hosts and writable log directories without touching this machine's.
+struct BindMount {
+  std::filesystem::path source;
+  std::filesystem::path target;  // must exist
+  bool read_only = false;
+};
+
 struct SpawnOptions {
   std::filesystem::path stdout_file;  // empty: /dev/null
   std::filesystem::path stderr_file;  // empty: same as stdout_file
+  int netns_fd = -1;                  // the child's network namespace; -1: ours
+  std::vector<BindMount> mounts;      // non-empty: the child gets its own mount namespace
 };
 
 class Child {
@@ -49,7 +59,9 @@ struct CommandResult {
   std::string output;
   bool ok() const;
 };
-CommandResult run_command(const std::vector<std::string>& argv, Millis limit);
+// `where` supplies namespaces and mounts; its output files are ignored.
+CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
+                          const SpawnOptions& where = {});
 
 std::string describe_wait_status(int status);
 

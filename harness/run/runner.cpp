@@ -14,6 +14,7 @@
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/server.hpp"
 #include "harness/nginx/config.hpp"
+#include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/process/interrupt.hpp"
@@ -67,11 +68,27 @@ PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound
   };
 }
 
-void observe_logs(const LaunchPaths& paths, Observation& seen) {
+void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::path>& more_logs,
+                  Observation& seen) {
   seen.error_log = LogFile(paths.error_log).lines();
+  for (const auto& log : more_logs) {
+    for (auto& line : LogFile(log).lines()) seen.error_log.push_back(std::move(line));
+  }
   for (const auto& line : LogFile(paths.run_dir / "logs/access.log").lines()) {
     if (auto rec = parse_access_line(line)) seen.access[rec->request_id] = *rec;
   }
+}
+
+// An own config's host names, each on a loopback address of its own (127.0.0.1 is nginx's).
+std::map<std::string, std::string> assign_host_addresses(
+    const std::map<std::string, FakeSpec>& fakes) {
+  std::map<std::string, std::string> hosts;
+  for (const auto& [_, spec] : fakes) {
+    if (spec.host && !hosts.count(spec.host->name)) {
+      hosts[spec.host->name] = fmt::format("127.0.0.{}", hosts.size() + 2);
+    }
+  }
+  return hosts;
 }
 
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
@@ -85,40 +102,67 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
     // Workers that are not root must reach sockets in the run directory: traverse, not list.
     std::filesystem::permissions(dir.path(), std::filesystem::perms(0711));
   }
-  for (const auto& [name, spec] : plan.fakes) {
-    if (spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour) {
-      fakes::Params params(spec.params);
-      auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
-                                    : fakes::Address::tcp("127.0.0.1", pick_free_port());
-      pools[name] =
-          std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
-      bound[name] = where;
-      continue;
-    }
-    const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
-    if (!info)
-      throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
-    fakes::Params params(spec.params);
-    auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
-                                  : fakes::Address::tcp("127.0.0.1", 0);
-    bound[name] = server.add_endpoint(name, where, fakes::make_behaviour(*info, params));
-  }
-  fakes::Address listen = fakes::Address::tcp("127.0.0.1", pick_free_port());
   LaunchPaths paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"};
-  RenderInput in{&plan.nginx, dir.path(), listen, make_lookup(bound, dir.path().string()),
-                 fmt::format("{} ({})", s.name, plan.phase)};
+  std::optional<OwnConfig> own;
+  std::vector<std::filesystem::path> own_error_logs;
+  std::unique_ptr<Sandbox> sandbox;
+  const std::map<std::string, std::string> hosts = assign_host_addresses(plan.fakes);
+  if (plan.nginx.config) {
+    ConfigFacts facts = scan_own_config(*plan.nginx.config);
+    own = prepare_own_config(*plan.nginx.config, hosts, dir.path(), facts.daemon.has_value());
+    own_error_logs = observable_error_logs(*own, facts.error_logs);
+    paths.config = kOwnConfigFile;
+    paths.own = &*own;
+    sandbox = launcher.open_sandbox(paths);
+    paths.sandbox = sandbox.get();
+  }
+  const NetNamespace* netns = sandbox ? &sandbox->netns() : nullptr;
   {
+    InNetNamespace there(netns);  // the fakes' sockets belong to the run's namespace
+    for (const auto& [name, spec] : plan.fakes) {
+      auto tcp_where = [&](std::uint16_t any_port) {
+        return spec.host ? fakes::Address::tcp(hosts.at(spec.host->name), spec.host->port)
+                         : fakes::Address::tcp("127.0.0.1", any_port);
+      };
+      auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
+                                    : fakes::Address();
+      if (spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour) {
+        if (!spec.unix_socket) where = tcp_where(spec.host ? 0 : pick_free_port());
+        fakes::Params params(spec.params);
+        pools[name] =
+            std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
+        bound[name] = where;
+        continue;
+      }
+      const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
+      if (!info)
+        throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
+      if (!spec.unix_socket) where = tcp_where(0);
+      fakes::Params params(spec.params);
+      bound[name] = server.add_endpoint(name, where, fakes::make_behaviour(*info, params));
+    }
+  }
+  fakes::Address listen =
+      fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
+  if (!own) {
+    RenderInput in{&plan.nginx, dir.path(), listen, make_lookup(bound, dir.path().string()),
+                   fmt::format("{} ({})", s.name, plan.phase)};
     std::ofstream conf(paths.config);
     conf << render_nginx_config(in);
   }
   launcher.test_config(paths);
-  server.start();
-  for (auto& [name, pool] : pools) pool->start(options.start_limit);
+  server.start([netns] {
+    if (netns) netns->move_this_thread();
+  });
+  for (auto& [name, pool] : pools) pool->start(options.start_limit, netns);
   std::unique_ptr<NginxInstance> nginx;
   if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
   result.ran = true;
-  result.observed.responses =
-      send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
+  {
+    InNetNamespace there(netns);
+    result.observed.responses =
+        send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
+  }
   if (nginx) {
     result.observed.nginx_exit = nginx->exited();
     nginx->stop();  // flushes the logs; read them only after
@@ -133,7 +177,7 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
       result.observed.fakes[name] = server.stats(name);
     }
   }
-  observe_logs(paths, result.observed);
+  observe_logs(paths, own_error_logs, result.observed);
   result.checks = judge(plan.expect, result.observed);
 }
 
@@ -183,6 +227,8 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
     if (s.fix->nginx.location) fixed.nginx.location = s.fix->nginx.location;
     if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
     if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
+    if (s.fix->nginx.config) fixed.nginx.config = s.fix->nginx.config;
+    if (s.fix->nginx.port) fixed.nginx.port = s.fix->nginx.port;
     r.fixed = run_phase(s, fixed, launcher, options);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include <toml++/toml.h>
 
 #include "fakes/behaviours/registry.hpp"
+#include "harness/nginx/own_config.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/scenario/placeholders.hpp"
 
@@ -174,6 +176,26 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   std::string listen = r.string("listen").value_or("tcp");
   if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
   spec.unix_socket = listen == "unix";
+  if (auto host = r.string("host")) {
+    static const std::regex host_re(R"(([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:([0-9]{1,5}))?)");
+    std::smatch m;
+    if (!std::regex_match(*host, m, host_re) ||
+        std::regex_match(m[1].str(), std::regex(R"([0-9.]+)"))) {
+      r.fail("host",
+             "expected the host name the config uses, optionally with its port: \"app\" or "
+             "\"app:8080\"");
+    }
+    FakeSpec::HostName h{m[1].str(), 0, pos_of(*r.raw().get("host"), file)};
+    if (m[4].matched) {
+      int port = std::stoi(m[4].str());
+      if (port < 1 || port > 65535)
+        r.fail("host", fmt::format("port {} is out of range [1, 65535]", port));
+      h.port = static_cast<std::uint16_t>(port);
+    }
+    if (spec.unix_socket)
+      r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
+    spec.host = h;
+  }
   spec.behaviour = r.required_string("behaviour");
   // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
   bool real_php_fpm =
@@ -190,7 +212,7 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   }
   for (const auto& [k, v] : r.raw()) {
     std::string key(k.str());
-    if (key == "protocol" || key == "listen" || key == "behaviour") continue;
+    if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host") continue;
     spec.params[key] = to_param(v, r, r.field(key));
   }
   // Build once now so a bad parameter is a load error, not a run-time surprise.
@@ -227,7 +249,7 @@ std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::
   return out;
 }
 
-NginxSpec read_nginx(Reader& r) {
+NginxSpec read_nginx(Reader& r, const std::string& file) {
   NginxSpec spec;
   spec.http = r.string("http");
   spec.server = r.string("server");
@@ -237,8 +259,114 @@ NginxSpec read_nginx(Reader& r) {
     if (!n->is_boolean()) r.fail("start", "expected true or false");
     spec.start = n->as_boolean()->get();
   }
+  if (auto config = r.string("config")) {
+    // Relative to the scenario file, so a scenario and the config it tests travel together.
+    std::filesystem::path p = *config;
+    if (p.is_relative()) p = std::filesystem::path(file).parent_path() / p;
+    p = std::filesystem::absolute(p).lexically_normal();
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec))
+      r.fail("config", fmt::format("{} does not exist", p.string()));
+    if (std::filesystem::is_directory(p) && !std::filesystem::exists(p / "nginx.conf")) {
+      r.fail("config", fmt::format("{} has no nginx.conf", p.string()));
+    }
+    spec.config = p.string();
+    for (const char* key : {"http", "server", "location", "user"}) {
+      if (r.has(key)) {
+        r.fail(key, "cannot be combined with nginx.config: the config is tested as it is");
+      }
+    }
+  }
+  if (auto port = r.integer("port", 1, 65535)) {
+    if (!spec.config)
+      r.fail("port", "only with nginx.config (the rendered config listens where the harness says)");
+    spec.port = static_cast<std::uint16_t>(*port);
+  }
   r.reject_unknown();
   return spec;
+}
+
+[[noreturn]] void fail_at_pos(const SourcePos& pos, const std::string& field,
+                              const std::string& message) {
+  throw ScenarioError(fmt::format("{}: {}: {}", pos.str(), field, message));
+}
+
+// With nginx.config the config is scanned here, so a fake that stands for no name the config
+// uses, or a name no fake stands for, is a load error naming both files, not an nginx -t failure.
+void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>& fakes,
+                      const std::string& fakes_field) {
+  ConfigFacts facts;
+  try {
+    facts = scan_own_config(*nginx.config);
+  } catch (const ConfigScanError& e) {
+    nr.fail("config", e.what());
+  }
+  if (facts.daemon && *facts.daemon != "off") {
+    nr.fail("config", fmt::format("says `daemon {};`: badgateway runs nginx in the foreground "
+                                  "(remove it; the official images pass -g 'daemon off;' too)",
+                                  *facts.daemon));
+  }
+  if (!nginx.port) {
+    if (facts.listen_ports.empty()) nr.fail("config", "listens on no TCP port: set nginx.port");
+    nginx.port = facts.listen_ports.front();
+  } else if (std::find(facts.listen_ports.begin(), facts.listen_ports.end(), *nginx.port) ==
+             facts.listen_ports.end()) {
+    nr.fail("port", fmt::format("the config does not listen on {} (it listens on {})", *nginx.port,
+                                fmt::join(facts.listen_ports, ", ")));
+  }
+  std::set<std::string> names_used;
+  for (const auto& ref : facts.hosts) names_used.insert(ref.host);
+  std::set<std::pair<std::string, std::uint16_t>> taken;
+  for (FakeSpec* f : fakes) {
+    std::string field = fmt::format("{}.{}.host", fakes_field, f->name);
+    if (!f->host) {
+      fail_at_pos(f->pos, field,
+                  "is required with nginx.config: the host name (and port) the config connects to");
+    }
+    auto ports = facts.ports_of(f->host->name);
+    if (ports.empty()) {
+      fail_at_pos(f->host->pos, field,
+                  fmt::format("the config never connects to \"{}\" (it connects to: {})",
+                              f->host->name, fmt::join(names_used, ", ")));
+    }
+    if (f->host->port == 0) {
+      if (ports.size() > 1) {
+        fail_at_pos(f->host->pos, field,
+                    fmt::format("the config connects to {} on ports {}: say which (\"{}:{}\")",
+                                f->host->name, fmt::join(ports, ", "), f->host->name, ports[0]));
+      }
+      f->host->port = ports[0];
+    } else if (std::find(ports.begin(), ports.end(), f->host->port) == ports.end()) {
+      fail_at_pos(f->host->pos, field,
+                  fmt::format("the config connects to {} on port {}, not {}", f->host->name,
+                              fmt::join(ports, ", "), f->host->port));
+    }
+    if (!taken.emplace(f->host->name, f->host->port).second) {
+      fail_at_pos(
+          f->host->pos, field,
+          fmt::format("another fake already stands for {}:{}", f->host->name, f->host->port));
+    }
+  }
+  for (const auto& ref : facts.hosts) {
+    if (!taken.count({ref.host, ref.port})) {
+      nr.fail("config", fmt::format("{}:{}: {} connects to {}:{}, which no fake stands for (add a "
+                                    "fake with host = \"{}:{}\")",
+                                    ref.where.file, ref.where.line, ref.directive, ref.host,
+                                    ref.port, ref.host, ref.port));
+    }
+  }
+}
+
+// An own config has no harness access log: nothing records $upstream_addr per request.
+void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::string& field) {
+  bool uses = set.base.upstream_attempts.has_value();
+  for (const auto& v : set.by_version) uses = uses || v.patch.upstream_attempts.has_value();
+  if (uses) {
+    const toml::node* n = r.raw().get("upstream_attempts");
+    r.fail_at(n ? n->source() : r.raw().source(), field + ".upstream_attempts",
+              "needs the harness's access log, which an own config (nginx.config) does not have; "
+              "count connections with expect.fakes.NAME.connections");
+  }
 }
 
 void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
@@ -463,11 +591,21 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   if (const toml::table* n = r.table("nginx")) {
     Reader nr(*n, "nginx", file);
-    s.nginx = read_nginx(nr);
+    s.nginx = read_nginx(nr, file);
     check_snippets(nr, names_of(s.fakes), source);
+    if (s.nginx.config) {
+      std::vector<FakeSpec*> fakes;
+      for (auto& [_, f] : s.fakes) fakes.push_back(&f);
+      check_own_config(nr, s.nginx, fakes, "fakes");
+    }
   }
-  if (!s.nginx.location && !s.nginx.server) {
-    r.fail_at(root.source(), "nginx", "needs nginx.location or nginx.server");
+  if (!s.nginx.location && !s.nginx.server && !s.nginx.config) {
+    r.fail_at(root.source(), "nginx", "needs nginx.location, nginx.server or nginx.config");
+  }
+  if (!s.nginx.config) {
+    for (const auto& [name, f] : s.fakes) {
+      if (f.host) fail_at_pos(f.host->pos, "fakes." + name + ".host", "only with nginx.config");
+    }
   }
 
   if (const toml::node* n = r.get("requests")) {
@@ -484,6 +622,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", file);
   s.expect = read_expectation_set(er, names_of(s.fakes), s.response_count());
+  if (s.nginx.config) reject_access_log_checks(er, s.expect, "expect");
   if (!s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
     er.fail_at(expect->source(), "expect.status",
                "is required (or expect.status_counts / expect.status_in)");
@@ -496,8 +635,40 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
     if (const toml::table* ff = fr.table("fakes")) f.fakes = read_fakes(*ff, "fix.fakes", file);
     if (const toml::table* n = fr.table("nginx")) {
       Reader nr(*n, "fix.nginx", file);
-      f.nginx = read_nginx(nr);
+      f.nginx = read_nginx(nr, file);
       check_snippets(nr, names_of(s.fakes, &f.fakes), source);
+      if (f.nginx.config && !s.nginx.config) {
+        nr.fail("config", "the broken run must use nginx.config too");
+      }
+    }
+    if (s.nginx.config) {
+      // The fixed run: its config (the fix's or the same) against the fakes it will have.
+      const toml::table* fn = fr.raw().get_as<toml::table>("nginx");
+      Reader nr(fn ? *fn : *fix, fn ? "fix.nginx" : "fix", file);
+      for (const char* key : {"http", "server", "location", "user"}) {
+        if (fn && nr.has(key)) {
+          nr.fail(key, "cannot be combined with nginx.config: the config is tested as it is");
+        }
+      }
+      NginxSpec fixed = s.nginx;
+      if (f.nginx.config) {
+        fixed.config = f.nginx.config;
+        fixed.port = f.nginx.port;
+      } else if (f.nginx.port) {
+        fixed.port = f.nginx.port;
+      }
+      // A fake the fix replaces stands for the same name unless it says otherwise.
+      for (auto& [name, spec] : f.fakes) {
+        if (auto it = s.fakes.find(name); !spec.host && it != s.fakes.end())
+          spec.host = it->second.host;
+      }
+      std::map<std::string, FakeSpec> all = s.fakes;
+      for (const auto& [name, spec] : f.fakes) all[name] = spec;
+      std::vector<FakeSpec*> fakes;
+      for (auto& [name, spec] : all) fakes.push_back(&spec);
+      check_own_config(nr, fixed, fakes, "fix.fakes");
+      f.nginx.port = fixed.port;
+      for (auto& [name, spec] : f.fakes) spec.host = all[name].host;
     }
     // The fixed run expects a healthy answer unless it says otherwise.
     f.expect.base.status = std::vector<int>{200};
@@ -508,9 +679,10 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
           read_expectation_set(fer, names_of(s.fakes, &f.fakes), s.response_count());
       f.expect.base.overlay(patch.base);
       f.expect.by_version = patch.by_version;
+      if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
     }
     if (f.nginx.http || f.nginx.server || f.nginx.location || f.nginx.start || f.nginx.user ||
-        !f.fakes.empty()) {
+        f.nginx.config || !f.fakes.empty()) {
       // ok: the fix changes something
     } else {
       fr.fail_at(fix->source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");

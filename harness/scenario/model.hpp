@@ -1,5 +1,6 @@
 #pragma once
 // A scenario as loaded from TOML: plain data, validated once by the loader.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,14 @@ struct FakeSpec {
   std::string behaviour;
   std::map<std::string, fakes::ParamValue, std::less<>> params;
   bool unix_socket = false;  // listen on a socket in the run directory instead of 127.0.0.1:0
+  // With nginx.config: the host name and port the user's config connects to ("app:8080"). The
+  // fake answers there: the name resolves to a loopback address of its own.
+  struct HostName {
+    std::string name;
+    std::uint16_t port = 0;  // 0 in the file: the one port the config uses for `name`
+    SourcePos pos;
+  };
+  std::optional<HostName> host;
   SourcePos pos;
 };
 
@@ -39,6 +48,10 @@ struct NginxSpec {
   std::optional<std::string>
       user;                   // the worker user ("nobody nogroup"); default root when run as root
   std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
+  // The user's own nginx.conf or config directory (absolute), tested unchanged instead of the
+  // rendered frame; http/server/location/user do not apply then.
+  std::optional<std::string> config;
+  std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
 };
 
 struct RequestSpec {

@@ -1,0 +1,71 @@
+#include "harness/nginx/own_config.hpp"
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+namespace badgateway {
+
+std::string OwnConfig::global_directives(const std::filesystem::path& error_log) const {
+  return fmt::format("error_log {} info;{}", error_log.string(),
+                     config_sets_daemon ? "" : " daemon off;");
+}
+
+ConfigFacts scan_own_config(const std::filesystem::path& source) {
+  if (std::filesystem::is_directory(source))
+    return scan_nginx_config(source / "nginx.conf", source);
+  // A single file replaces the image's nginx.conf; what it includes is the image's.
+  return scan_nginx_config(source, source.parent_path(), kOwnConfigMount, false);
+}
+
+OwnConfig prepare_own_config(const std::filesystem::path& source,
+                             const std::map<std::string, std::string>& hosts,
+                             const std::filesystem::path& run_dir, bool config_sets_daemon) {
+  OwnConfig own;
+  own.source = source;
+  own.hosts = hosts;
+  own.config_sets_daemon = config_sets_daemon;
+  own.hosts_file = run_dir / "hosts";
+  own.log_dir = run_dir / "var-log-nginx";
+  own.state_dir = run_dir / "state";
+  std::ofstream out(own.hosts_file);
+  out << "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+  for (const auto& [name, ip] : hosts) out << ip << '\t' << name << '\n';
+  out.close();
+  if (!out) throw HarnessError(fmt::format("cannot write {}", own.hosts_file.string()));
+  std::filesystem::create_directories(own.log_dir);
+  for (const char* d : {"run", "lib", "cache"})
+    std::filesystem::create_directories(own.state_dir / d);
+  return own;
+}
+
+std::vector<BindMount> local_mounts(const OwnConfig& own) {
+  std::vector<BindMount> mounts;
+  if (own.is_directory()) {
+    mounts.push_back({own.source, kOwnConfigMount, true});
+  } else {
+    mounts.push_back({own.source, kOwnConfigFile, true});
+  }
+  mounts.push_back({own.hosts_file, "/etc/hosts", true});
+  const std::pair<const char*, std::filesystem::path> writable[] = {
+      {"/var/log/nginx", own.log_dir},
+      {"/var/lib/nginx", own.state_dir / "lib"},
+      {"/var/cache/nginx", own.state_dir / "cache"},
+      {"/run", own.state_dir / "run"}};  // last: a run dir under /run stays reachable until then
+  for (const auto& [target, source] : writable) {
+    if (std::filesystem::is_directory(target)) mounts.push_back({source, target, false});
+  }
+  return mounts;
+}
+
+std::vector<std::filesystem::path> observable_error_logs(const OwnConfig& own,
+                                                         const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> out;
+  const std::string prefix = "/var/log/nginx/";
+  for (const auto& p : paths) {
+    if (p.starts_with(prefix)) out.push_back(own.log_dir / p.substr(prefix.size()));
+  }
+  return out;
+}
+
+}  // namespace badgateway

@@ -243,9 +243,9 @@ class DockerSandbox final : public Sandbox {
     netns_ = NetNamespace();
     try {
       run_command({docker_, "rm", "-f", name_}, kDockerLimit);
-    } catch (...) {  // interrupted: the interrupt hook removes the container
+      untrack(name_);
+    } catch (...) {  // interrupted: still tracked, so the interrupt hook removes it
     }
-    untrack(name_);
   }
   const NetNamespace& netns() const override { return netns_; }
   const std::string& name() const { return name_; }
@@ -433,7 +433,8 @@ void DockerLauncher::test_config(const LaunchPaths& paths) {
                                    format_duration(kDockerRunLimit)));
   }
   if (!r.ok())
-    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", failure_line(r.output)));
+    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}",
+                                     with_host_paths(paths, failure_line(r.output))));
 }
 
 std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
@@ -470,8 +471,9 @@ std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
                           : instance->describe_exit();
     instance->remove();
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw HarnessError(fmt::format("nginx failed to start in container {}: {}: {}", name, why,
-                                   emerg ? *emerg : failure_line(read_whole_file(stderr_file))));
+    throw HarnessError(fmt::format(
+        "nginx failed to start in container {}: {}: {}", name, why,
+        with_host_paths(paths, emerg ? *emerg : failure_line(read_whole_file(stderr_file)))));
   }
   return instance;
 }

@@ -40,6 +40,9 @@ struct OwnConfig {
   bool is_directory() const { return std::filesystem::is_directory(source); }
   // nginx's -g: the harness's error log (readiness, verdicts) and the foreground.
   std::string global_directives(const std::filesystem::path& error_log) const;
+  // nginx's message with the mounted paths (/etc/nginx/conf.d/x.conf:12) turned back into the
+  // user's files, which are what they edit.
+  std::string on_host(std::string message) const;
 };
 
 inline constexpr const char* kOwnConfigMount = "/etc/nginx";

@@ -150,7 +150,8 @@ SpawnOptions LocalLauncher::spawn_options(const LaunchPaths& paths) const {
 void LocalLauncher::test_config(const LaunchPaths& paths) {
   CommandResult r = run_command(nginx_argv(paths, true), Millis(10'000), spawn_options(paths));
   if (!r.ok())
-    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}", nginx_key_line(r.output)));
+    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}",
+                                     with_host_paths(paths, nginx_key_line(r.output))));
 }
 
 std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
@@ -172,8 +173,9 @@ std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
                                       : describe_wait_status(child.exit_status().value_or(-1));
     child.stop(SIGKILL, Millis(1000));
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw HarnessError(fmt::format("nginx failed to start: {}: {}", why,
-                                   emerg ? *emerg : nginx_key_line(read_whole_file(stderr_file))));
+    throw HarnessError(fmt::format(
+        "nginx failed to start: {}: {}", why,
+        with_host_paths(paths, emerg ? *emerg : nginx_key_line(read_whole_file(stderr_file)))));
   }
   return std::make_unique<LocalInstance>(std::move(child), paths);
 }

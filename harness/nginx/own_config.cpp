@@ -18,6 +18,20 @@ ConfigFacts scan_own_config(const std::filesystem::path& source) {
   return scan_nginx_config(source, source.parent_path(), kOwnConfigMount, false);
 }
 
+std::string OwnConfig::on_host(std::string message) const {
+  const std::string mounted = is_directory() ? std::string(kOwnConfigMount) + "/" : kOwnConfigFile;
+  const std::string host = is_directory() ? source.string() + "/" : source.string();
+  for (std::size_t at = message.find(mounted); at != std::string::npos;
+       at = message.find(mounted, at + host.size())) {
+    message.replace(at, mounted.size(), host);
+  }
+  return message;
+}
+
+std::string with_host_paths(const LaunchPaths& paths, std::string message) {
+  return paths.own ? paths.own->on_host(std::move(message)) : message;
+}
+
 OwnConfig prepare_own_config(const std::filesystem::path& source,
                              const std::map<std::string, std::string>& hosts,
                              const std::filesystem::path& run_dir, bool config_sets_daemon) {

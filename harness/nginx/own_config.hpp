@@ -10,6 +10,9 @@
 
 namespace badgateway {
 
+// `message` with an own config's mounted paths shown as the user's files (see OwnConfig::on_host).
+std::string with_host_paths(const LaunchPaths& paths, std::string message);
+
 // The scan of a user's config: a directory's nginx.conf, or the file itself.
 ConfigFacts scan_own_config(const std::filesystem::path& source);
 

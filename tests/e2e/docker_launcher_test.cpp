@@ -27,6 +27,8 @@
 #include "harness/process/child.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/run/runner.hpp"
+#include "tests/support/own_config_fixture.hpp"
 #include "tests/support/raw_client.hpp"
 
 namespace badgateway {
@@ -414,6 +416,93 @@ TEST_CASE("docker launcher: timings against the local launcher") {
   }
   CHECK(median(in_docker.start) < 10'000);
   CHECK(containers_of(::getpid()).empty());
+}
+
+// A user's config, unchanged: port 80, an upstream by name.
+constexpr const char* kOwnConfig =
+    "events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n"
+    "            proxy_pass http://app:8080;\n            READ_TIMEOUT\n        }\n    }\n}\n";
+
+std::string own_scenario(const std::string& behaviour, const std::string& expect) {
+  return "name = \"t-own-docker\"\ndescription = \"d\"\ncause = \"server_unavailable\"\n"
+         "teaches = \"t\"\n[fakes.app]\nbehaviour = \"" +
+         behaviour +
+         "\"\nhost = \"app:8080\"\n[nginx]\nconfig = \"conf\"\n[[requests]]\ntimeout = \"60s\"\n"
+         "[expect]\n" +
+         expect + "\n";
+}
+
+std::string own_config(const std::string& read_timeout) {
+  std::string text = kOwnConfig;
+  text.replace(text.find("READ_TIMEOUT"), 12, read_timeout);
+  return text;
+}
+
+TEST_CASE("docker launcher: an own config runs unchanged in the holder's namespace") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf", own_config("proxy_read_timeout 300ms;"));
+  Scenario s = d.scenario(own_scenario("stall",
+                                       "status = 504\nerror_log = 'upstream timed out .* upstream: "
+                                       "\"http://127\\.0\\.0\\.2:8080/\"'"));
+  ScenarioResult r = run_scenario(s, docker(), {});
+  INFO(r.broken.harness_error.value_or(""));
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(r.broken.summary() == "504");
+  CHECK(containers_of(::getpid()).empty());  // holder and nginx both gone
+}
+
+TEST_CASE("docker launcher: an own config nginx rejects names the user's file; nothing is left") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf", own_config("proxy_read_timeoot 300ms;"));
+  ScenarioResult r = run_scenario(d.scenario(own_scenario("ok", "status = 200")), docker(), {});
+  CHECK(r.verdict() == Verdict::error);
+  REQUIRE(r.broken.harness_error);
+  INFO(*r.broken.harness_error);
+  CHECK(r.broken.harness_error->find("unknown directive \"proxy_read_timeoot\" in " +
+                                     (d.path() / "conf/nginx.conf:7").string()) !=
+        std::string::npos);
+  CHECK(containers_of(::getpid()).empty());
+}
+
+TEST_CASE("docker launcher: an interrupt during an own-config run removes holder and nginx") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf", own_config(""));  // 60 s default: the run waits for the interrupt
+  Scenario s = d.scenario(own_scenario("stall", "status = 504"));
+  std::fflush(nullptr);
+  pid_t run = ::fork();
+  if (run == 0) {  // no doctest assertion here: the child never returns to doctest
+    try {
+      install_interrupt_handling();
+      DockerLauncher launcher(kImage);
+      run_scenario(s, launcher, {});
+      // As the CLI does: the interrupt thread removes the containers, then exits with 130.
+      if (interrupted()) await_interrupt_exit();
+    } catch (...) {
+    }
+    ::_exit(3);
+  }
+  REQUIRE(run > 0);
+  // Both containers exist once nginx serves in the holder's namespace.
+  auto deadline = Clock::now() + Millis(60'000);
+  std::size_t seen = 0;
+  while (Clock::now() < deadline && (seen = containers_of(run).size()) < 2) ::usleep(100'000);
+  ::kill(run, SIGINT);
+  int status = 0;
+  deadline = Clock::now() + Millis(30'000);
+  while (::waitpid(run, &status, WNOHANG) == 0 && Clock::now() < deadline) ::usleep(20'000);
+  if (Clock::now() >= deadline) {
+    ::kill(run, SIGKILL);
+    ::waitpid(run, &status, 0);
+  }
+  CHECK(seen == 2);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  std::vector<std::string> left = containers_of(run);
+  CHECK(left.empty());
+  for (const auto& id : left) run_command({"docker", "rm", "-f", id}, Millis(15'000));
 }
 
 }  // namespace

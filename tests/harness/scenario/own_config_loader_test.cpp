@@ -2,47 +2,19 @@
 // rejects mappings that could not work, naming the file, line and field.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "harness/scenario/loader.hpp"
+#include "tests/support/own_config_fixture.hpp"
 
 namespace bg = badgateway;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A scenario directory with a config directory `conf/` next to the scenario file.
-class OwnConfigDir {
- public:
-  OwnConfigDir() {
-    char tmpl[] = "/tmp/badgateway-own-config-test-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
-    fs::create_directories(dir_ / "conf/conf.d");
-  }
-  ~OwnConfigDir() { fs::remove_all(dir_); }
-
-  void write(const std::string& relative, const std::string& text) const {
-    std::ofstream(dir_ / relative) << text;
-  }
-  // The loaded scenario, or the error message prefixed with "error: ".
-  std::string load(const std::string& text, bg::Scenario* out = nullptr) const {
-    try {
-      bg::Scenario s = bg::load_scenario_string(text, (dir_ / "t.toml").string());
-      if (out) *out = s;
-      return "loaded";
-    } catch (const bg::ScenarioError& e) {
-      return std::string("error: ") + e.what();
-    }
-  }
-  fs::path path() const { return dir_; }
-
- private:
-  fs::path dir_;
-};
+using badgateway::test::OwnConfigDir;
 
 const std::string kHead =
     "name = \"t\"\n"

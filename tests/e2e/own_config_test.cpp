@@ -1,0 +1,139 @@
+// A user's own config, unchanged, through the runner with the local nginx: it listens on :80 in
+// a private network namespace, its upstream names reach the fakes, its own log files are read.
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "harness/nginx/local_launcher.hpp"
+#include "harness/run/runner.hpp"
+#include "tests/support/own_config_fixture.hpp"
+
+namespace badgateway {
+namespace {
+
+using test::OwnConfigDir;
+
+// Port 80 on purpose: on this machine it may be taken (or need root); in the run's namespace it
+// is always free. Errors go to a server-level log only, as in many production configs.
+constexpr const char* kConfig = R"(
+worker_processes 1;
+events { worker_connections 64; }
+http {
+    upstream backend { server app:8080; }
+    server {
+        listen 80;
+        server_name api.example.com;
+        error_log /var/log/nginx/api.error.log;
+        location / {
+            proxy_pass http://backend;
+            proxy_read_timeout 300ms;
+        }
+        location /auth { proxy_pass http://auth:9090/check; }
+    }
+}
+)";
+
+constexpr const char* kScenario = R"(
+name = "t-own"
+description = "d"
+cause = "server_unavailable"
+teaches = "t"
+[fakes.app]
+behaviour = "refuse"
+host = "app"
+[fakes.auth]
+behaviour = "ok"
+host = "auth:9090"
+[nginx]
+config = "conf"
+[[requests]]
+path = "/"
+headers = { Host = "api.example.com" }
+[[requests]]
+path = "/auth"
+headers = { Host = "api.example.com" }
+[expect]
+status = [502, 200]
+generated_by = ["nginx", "upstream"]
+error_log = 'connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 127\.0\.0\.1, server: api\.example\.com, request: "GET / HTTP/1\.1", upstream: "http://127\.0\.0\.2:8080/"'
+fakes.auth.requests = 1
+[fix]
+description = "app is back"
+fakes.app.behaviour = "ok"
+expect.status = 200
+expect.fakes.app.requests = 1
+)";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string failures(const ScenarioResult& r) {
+  std::string out = r.broken.harness_error.value_or("");
+  for (const auto& c : r.broken.checks) {
+    if (!c.passed) out += " broken " + c.subject + ": " + c.actual;
+  }
+  if (r.fixed) {
+    out += r.fixed->harness_error.value_or("");
+    for (const auto& c : r.fixed->checks) {
+      if (!c.passed) out += " fixed " + c.subject + ": " + c.actual;
+    }
+  }
+  return out;
+}
+
+TEST_CASE("own config: the unchanged config reaches the fakes by name, on :80, in its namespace") {
+  if (::geteuid() != 0) return;  // namespaces need root: documented
+  OwnConfigDir d;
+  d.write("conf/nginx.conf", kConfig);
+  const std::string hosts_before = read_file("/etc/hosts");
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(d.scenario(kScenario), nginx, {});
+  INFO(failures(r));
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(r.broken.summary() == "502,200");
+  REQUIRE(r.fixed);
+  CHECK(r.fixed->observed.fakes.at("app").requests == 1);
+  CHECK(read_file("/etc/hosts") == hosts_before);  // the mapping lived in the run only
+}
+
+TEST_CASE("own config: two runs of the same :80 config at once do not collide") {
+  if (::geteuid() != 0) return;
+  OwnConfigDir d;
+  d.write("conf/nginx.conf", kConfig);
+  Scenario s = d.scenario(kScenario);
+  LocalLauncher nginx;
+  RunOptions options;
+  options.jobs = 2;
+  auto results = run_all({s, s}, {&nginx}, options);
+  REQUIRE(results.size() == 2);
+  for (const auto& r : results) {
+    INFO(failures(r));
+    CHECK(r.verdict() == Verdict::pass);
+  }
+}
+
+TEST_CASE("own config: nginx -t rejecting it is a harness error with nginx's message") {
+  if (::geteuid() != 0) return;
+  OwnConfigDir d;
+  std::string config = kConfig;
+  config.replace(config.find("proxy_read_timeout"), 18, "proxy_read_timeoot");
+  d.write("conf/nginx.conf", config);
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(d.scenario(kScenario), nginx, {});
+  CHECK(r.verdict() == Verdict::error);
+  REQUIRE(r.broken.harness_error);
+  INFO(*r.broken.harness_error);
+  CHECK(r.broken.harness_error->find("unknown directive \"proxy_read_timeoot\" in " +
+                                     (d.path() / "conf/nginx.conf:12").string()) !=
+        std::string::npos);
+}
+
+}  // namespace
+}  // namespace badgateway

@@ -29,8 +29,10 @@ std::string describe_fake(const FakeSpec& f) {
     params += fmt::format("{}{}={}", params.empty() ? "" : ", ", k,
                           std::visit([](const auto& x) { return fmt::format("{}", x); }, v));
   }
-  return fmt::format("{} ({}{}): {}", f.behaviour, f.unix_socket ? "unix socket" : "tcp",
-                     params.empty() ? "" : "; " + params, info ? info->summary : "?");
+  std::string where = f.unix_socket ? "unix socket" : "tcp";
+  if (f.host) where = fmt::format("as {}:{}", f.host->name, f.host->port);
+  return fmt::format("{} ({}{}): {}", f.behaviour, where, params.empty() ? "" : "; " + params,
+                     info ? info->summary : "?");
 }
 
 }  // namespace
@@ -87,6 +89,10 @@ int command_explain(const std::vector<std::string>& args) {
     if (s.name != name) continue;
     fmt::print("{}\n  {}\n\n", s.name, s.description);
     fmt::print("Cause:        {}\n", s.cause);
+    if (s.nginx.config) {
+      fmt::print("Config:       {} (unchanged; requests to port {})\n", *s.nginx.config,
+                 s.nginx.port.value_or(0));
+    }
     for (const auto& [fname, f] : s.fakes)
       fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
     fmt::print("Look for:     {}\n", s.teaches);

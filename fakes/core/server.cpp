@@ -5,11 +5,15 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <unistd.h>
+#include <system_error>
 
 #include <filesystem>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <boost/asio/basic_socket_acceptor.hpp>
@@ -172,6 +176,10 @@ class FakeServer::Endpoint final : public ListenerControl {
     if (!unix_socket && will_listen) acceptor_->set_option(asio::socket_base::reuse_address(true));
     acceptor_->bind(ep);
     created_path_ = unix_socket;
+    if (unix_socket && options_.socket_mode &&
+        ::chmod(requested_.path.c_str(), static_cast<mode_t>(*options_.socket_mode)) != 0) {
+      throw std::system_error(errno, std::generic_category(), "chmod " + requested_.path);
+    }
     switch (behaviour_->listening()) {
       case Listening::accept:
         acceptor_->listen(behaviour_->backlog());

@@ -15,6 +15,9 @@ namespace badgateway::fakes {
 
 struct EndpointOptions {
   Millis io_timeout{30'000};  // bounds every read and write a behaviour makes
+  // A unix socket's mode right after bind (before the behaviour's after_bind, which may set its
+  // own): 0666 lets an nginx worker that is not our user connect. Unset: the umask decides.
+  std::optional<unsigned> socket_mode;
 };
 
 // Hosts any number of fake endpoints on one I/O thread. Endpoints are added (and bound, so the

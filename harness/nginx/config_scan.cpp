@@ -326,7 +326,14 @@ class Scanner {
       rest.remove_prefix(scheme->first.size());
       port = scheme->second;
     }
-    if (istarts_with(rest, "unix:") || rest.starts_with('[')) return;
+    if (istarts_with(rest, "unix:")) {
+      std::string_view path = rest.substr(5);
+      // proxy_pass http://unix:/run/app.sock:/uri: the path ends at the colon before the URI.
+      if (scheme != std::end(kSchemes)) path = path.substr(0, path.find(':'));
+      if (!path.empty()) facts_.sockets.push_back({std::string(path), directive, where});
+      return;
+    }
+    if (rest.starts_with('[')) return;
     rest = rest.substr(0, rest.find_first_of("/?"));  // proxy_pass http://auth:9090/check
     std::string_view host = rest;
     if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {

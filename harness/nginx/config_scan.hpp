@@ -25,9 +25,16 @@ struct UpstreamHostRef {
   ConfigLocation where;
 };
 
+struct UpstreamSocketRef {
+  std::string path;       // "/run/php/php8.2-fpm.sock", as written after "unix:"
+  std::string directive;  // "fastcgi_pass", "server", "proxy_pass", ...
+  ConfigLocation where;
+};
+
 struct ConfigFacts {
   std::vector<std::uint16_t> listen_ports;  // order of appearance, deduplicated
   std::vector<UpstreamHostRef> hosts;       // every name-based upstream reference, in order
+  std::vector<UpstreamSocketRef> sockets;   // every unix-socket upstream, in order
   std::vector<std::string> error_logs;  // path argument of every error_log directive, as written
   std::optional<std::string> daemon;    // argument of a `daemon` directive if any
   std::vector<std::string> files;       // every file read, main first

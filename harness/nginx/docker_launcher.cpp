@@ -346,7 +346,10 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
         argv.end(),
         {"--network", "container:" + sandbox->name(), "-v",
          mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro", "-v",
-         mount_spec(oc.log_dir, "/var/log/nginx")});
+         mount_spec(oc.log_dir, "/var/log/nginx"),
+         // The run's own /run: the pid file, and the sockets of fakes that stand for the config's
+         // unix: upstreams.
+         "-v", mount_spec(oc.state_dir / "run", "/run")});
   } else {
     argv.insert(argv.end(), {"--network", "host",
                              // Files nginx creates in the run dir belong to us, as with the local

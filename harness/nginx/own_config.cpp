@@ -53,6 +53,14 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
   return own;
 }
 
+std::filesystem::path socket_on_host(const OwnConfig& own, const std::string& path) {
+  std::string p = std::filesystem::path(path).lexically_normal().string();
+  for (const char* run : {"/run/", "/var/run/"}) {
+    if (p.starts_with(run)) return own.state_dir / "run" / p.substr(std::string_view(run).size());
+  }
+  throw HarnessError(fmt::format("socket {} is not under /run", path));
+}
+
 std::vector<BindMount> local_mounts(const OwnConfig& own) {
   std::vector<BindMount> mounts;
   if (own.is_directory()) {

@@ -21,6 +21,9 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
                              const std::map<std::string, std::string>& hosts,
                              const std::filesystem::path& run_dir, bool config_sets_daemon);
 
+// Where a socket the config names under /run (or /var/run) is, on this host: in the run's /run.
+std::filesystem::path socket_on_host(const OwnConfig& own, const std::string& path);
+
 // What a local nginx sees instead of this machine's files: the config at /etc/nginx, the hosts
 // file, and private writable /var/log/nginx, /var/lib/nginx, /var/cache/nginx and /run (those the
 // machine has: a mount needs an existing target).

@@ -126,8 +126,16 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
       };
       auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
                                     : fakes::Address();
+      fakes::EndpointOptions endpoint;
+      if (spec.socket) {
+        auto path = socket_on_host(*own, *spec.socket);
+        std::filesystem::create_directories(path.parent_path());
+        where = fakes::Address::unix_socket(path.string());
+        endpoint.socket_mode = 0666;  // the config's workers (www-data, nginx) are not us
+      }
+      const bool tcp = !spec.unix_socket && !spec.socket;
       if (spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour) {
-        if (!spec.unix_socket) where = tcp_where(spec.host ? 0 : pick_free_port());
+        if (tcp) where = tcp_where(spec.host ? 0 : pick_free_port());
         fakes::Params params(spec.params);
         pools[name] =
             std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
@@ -137,9 +145,10 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
       const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
       if (!info)
         throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
-      if (!spec.unix_socket) where = tcp_where(0);
+      if (tcp) where = tcp_where(0);
       fakes::Params params(spec.params);
-      bound[name] = server.add_endpoint(name, where, fakes::make_behaviour(*info, params));
+      bound[name] =
+          server.add_endpoint(name, where, fakes::make_behaviour(*info, params), endpoint);
     }
   }
   fakes::Address listen =

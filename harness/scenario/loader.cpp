@@ -196,6 +196,18 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
       r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
     spec.host = h;
   }
+  if (auto socket = r.string("socket")) {
+    std::string path = std::filesystem::path(*socket).lexically_normal().string();
+    if (!path.starts_with("/run/") && !path.starts_with("/var/run/")) {
+      r.fail("socket",
+             "expected the socket path the config uses, under /run or /var/run (each "
+             "run has a private /run)");
+    }
+    if (spec.host) r.fail("socket", "a fake stands for a host name or a socket, not both");
+    if (spec.unix_socket) r.fail("socket", "replaces listen = \"unix\"");
+    spec.socket = path;
+    spec.socket_pos = pos_of(*r.raw().get("socket"), file);
+  }
   spec.behaviour = r.required_string("behaviour");
   // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
   bool real_php_fpm =
@@ -212,7 +224,10 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   }
   for (const auto& [k, v] : r.raw()) {
     std::string key(k.str());
-    if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host") continue;
+    if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host" ||
+        key == "socket") {
+      continue;
+    }
     spec.params[key] = to_param(v, r, r.field(key));
   }
   // Build once now so a bad parameter is a load error, not a run-time surprise.
@@ -286,6 +301,12 @@ NginxSpec read_nginx(Reader& r, const std::string& file) {
   return spec;
 }
 
+// /var/run is a symlink to /run on every system nginx runs on: one socket, two spellings.
+std::string same_run_path(const std::string& path) {
+  std::string p = std::filesystem::path(path).lexically_normal().string();
+  return p.starts_with("/var/run/") ? p.substr(4) : p;
+}
+
 [[noreturn]] void fail_at_pos(const SourcePos& pos, const std::string& field,
                               const std::string& message) {
   throw ScenarioError(fmt::format("{}: {}: {}", pos.str(), field, message));
@@ -317,11 +338,29 @@ void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>
   std::set<std::string> names_used;
   for (const auto& ref : facts.hosts) names_used.insert(ref.host);
   std::set<std::pair<std::string, std::uint16_t>> taken;
+  std::set<std::string> sockets_used;
+  for (const auto& ref : facts.sockets) sockets_used.insert(same_run_path(ref.path));
+  std::set<std::string> sockets_taken;
   for (FakeSpec* f : fakes) {
     std::string field = fmt::format("{}.{}.host", fakes_field, f->name);
+    if (f->socket) {
+      std::string socket_field = fmt::format("{}.{}.socket", fakes_field, f->name);
+      if (!sockets_used.count(same_run_path(*f->socket))) {
+        fail_at_pos(
+            f->socket_pos, socket_field,
+            fmt::format(
+                "the config never connects to unix:{} (its sockets: {})", *f->socket,
+                sockets_used.empty() ? "none" : fmt::format("{}", fmt::join(sockets_used, ", "))));
+      }
+      if (!sockets_taken.insert(same_run_path(*f->socket)).second) {
+        fail_at_pos(f->socket_pos, socket_field, "another fake already stands for this socket");
+      }
+      continue;
+    }
     if (!f->host) {
       fail_at_pos(f->pos, field,
-                  "is required with nginx.config: the host name (and port) the config connects to");
+                  "is required with nginx.config: the host name (and port), or the socket, the "
+                  "config connects to");
     }
     auto ports = facts.ports_of(f->host->name);
     if (ports.empty()) {
@@ -345,6 +384,14 @@ void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>
       fail_at_pos(
           f->host->pos, field,
           fmt::format("another fake already stands for {}:{}", f->host->name, f->host->port));
+    }
+  }
+  for (const auto& ref : facts.sockets) {
+    if (!sockets_taken.count(same_run_path(ref.path))) {
+      nr.fail("config",
+              fmt::format("{}:{}: {} connects to unix:{}, which no fake stands for (add "
+                          "a fake with socket = \"{}\")",
+                          ref.where.file, ref.where.line, ref.directive, ref.path, ref.path));
     }
   }
   for (const auto& ref : facts.hosts) {
@@ -605,6 +652,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (!s.nginx.config) {
     for (const auto& [name, f] : s.fakes) {
       if (f.host) fail_at_pos(f.host->pos, "fakes." + name + ".host", "only with nginx.config");
+      if (f.socket)
+        fail_at_pos(f.socket_pos, "fakes." + name + ".socket", "only with nginx.config");
     }
   }
 
@@ -659,8 +708,12 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
       }
       // A fake the fix replaces stands for the same name unless it says otherwise.
       for (auto& [name, spec] : f.fakes) {
-        if (auto it = s.fakes.find(name); !spec.host && it != s.fakes.end())
+        auto it = s.fakes.find(name);
+        if (!spec.host && !spec.socket && it != s.fakes.end()) {
           spec.host = it->second.host;
+          spec.socket = it->second.socket;
+          spec.socket_pos = it->second.socket_pos;
+        }
       }
       std::map<std::string, FakeSpec> all = s.fakes;
       for (const auto& [name, spec] : f.fakes) all[name] = spec;
@@ -668,7 +721,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
       for (auto& [name, spec] : all) fakes.push_back(&spec);
       check_own_config(nr, fixed, fakes, "fix.fakes");
       f.nginx.port = fixed.port;
-      for (auto& [name, spec] : f.fakes) spec.host = all[name].host;
+      for (auto& [name, spec] : f.fakes) spec.host = all[name].host;  // with the port resolved
     }
     // The fixed run expects a healthy answer unless it says otherwise.
     f.expect.base.status = std::vector<int>{200};

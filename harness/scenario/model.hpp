@@ -38,6 +38,10 @@ struct FakeSpec {
     SourcePos pos;
   };
   std::optional<HostName> host;
+  // With nginx.config: the unix socket the config connects to (`fastcgi_pass
+  // unix:/run/php/php8.2-fpm.sock;`). It must live under /run, which each run has of its own.
+  std::optional<std::string> socket;
+  SourcePos socket_pos;
   SourcePos pos;
 };
 

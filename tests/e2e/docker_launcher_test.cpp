@@ -505,5 +505,26 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
   for (const auto& id : left) run_command({"docker", "rm", "-f", id}, Millis(15'000));
 }
 
+TEST_CASE("docker launcher: an own config's unix: upstream reaches a fake through the run's /run") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf",
+          "events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n"
+          "            fastcgi_pass unix:/run/php/php-fpm.sock;\n        }\n    }\n}\n");
+  Scenario s = d.scenario(
+      "name = \"t-own-docker-socket\"\ndescription = \"d\"\ncause = \"php_fpm_not_running\"\n"
+      "teaches = \"t\"\n[fakes.php]\nprotocol = \"fastcgi\"\nbehaviour = \"not_running\"\n"
+      "socket = \"/run/php/php-fpm.sock\"\n[nginx]\nconfig = \"conf\"\n[expect]\nstatus = 502\n"
+      "error_log = 'connect\\(\\) to unix:/run/php/php-fpm\\.sock failed \\(2: No such file'\n"
+      "[fix]\ndescription = \"back\"\nfakes.php = { protocol = \"fastcgi\", behaviour = \"ok\" "
+      "}\n");
+  ScenarioResult r = run_scenario(s, docker(), {});
+  INFO(r.broken.harness_error.value_or(""));
+  CHECK(r.verdict() == Verdict::pass);
+  REQUIRE(r.fixed);
+  CHECK(r.fixed->summary() == "200");  // the container's worker (not root) connected: mode 0666
+  CHECK(containers_of(::getpid()).empty());
+}
+
 }  // namespace
 }  // namespace badgateway

@@ -135,5 +135,55 @@ TEST_CASE("own config: nginx -t rejecting it is a harness error with nginx's mes
         std::string::npos);
 }
 
+// Debian's usual PHP wiring: a unix socket under /run, workers that are not root.
+constexpr const char* kSocketConfig = R"(
+worker_processes 1;
+events { worker_connections 64; }
+http {
+    server {
+        listen 80;
+        location ~ \.php$ {
+            fastcgi_param SCRIPT_FILENAME /var/www/html$fastcgi_script_name;
+            fastcgi_pass unix:/var/run/php/php8.2-fpm.sock;
+        }
+    }
+}
+)";
+
+constexpr const char* kSocketScenario = R"(
+name = "t-own-socket"
+description = "d"
+cause = "php_fpm_not_running"
+teaches = "t"
+[fakes.php]
+protocol = "fastcgi"
+behaviour = "not_running"
+socket = "/run/php/php8.2-fpm.sock"
+[nginx]
+config = "conf"
+[[requests]]
+path = "/index.php"
+[expect]
+status = 502
+generated_by = "nginx"
+error_log = 'connect\(\) to unix:/var/run/php/php8\.2-fpm\.sock failed \(2: No such file or directory\) while connecting to upstream'
+[fix]
+description = "PHP-FPM is back"
+fakes.php = { protocol = "fastcgi", behaviour = "ok" }
+expect.fakes.php.requests = 1
+)";
+
+TEST_CASE("own config: a unix: upstream is a fake's socket in the run's private /run") {
+  if (::geteuid() != 0) return;
+  OwnConfigDir d;
+  d.write("conf/nginx.conf", kSocketConfig);
+  const bool host_socket_before = std::filesystem::exists("/run/php/php8.2-fpm.sock");
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(d.scenario(kSocketScenario), nginx, {});
+  INFO(failures(r));
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(std::filesystem::exists("/run/php/php8.2-fpm.sock") == host_socket_before);
+}
+
 }  // namespace
 }  // namespace badgateway

@@ -270,6 +270,12 @@ TEST_SUITE("config_scan") {
                                            "uwsgi_pass py:3031", "uwsgi_pass py2:3032",
                                            "scgi_pass scgi-app:4000", "memcached_pass cache:11211",
                                            "fastcgi_pass php-no-port:0"});
+    std::vector<std::string> sockets;
+    for (const auto& ref : facts.sockets) {
+      sockets.push_back(ref.directive + " " + ref.path + " line " + std::to_string(ref.where.line));
+    }
+    CHECK(sockets == std::vector<std::string>{"server /run/b.sock line 2",
+                                              "proxy_pass /run/app.sock line 16"});
   }
 
   TEST_CASE("a missing non-glob include is an error naming the including file and line") {

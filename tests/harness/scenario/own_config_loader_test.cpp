@@ -192,3 +192,30 @@ TEST_CASE("own config: a single nginx.conf is scanned alone; its includes are th
   CHECK(s.nginx.port == 8080);
   CHECK(s.fakes.at("app").host->port == 8080);
 }
+
+TEST_CASE("own config: unix: upstreams are stood for by fakes with socket under /run") {
+  OwnConfigDir d;
+  d.write("conf/nginx.conf",
+          "events {}\nhttp { server { listen 80;\n"
+          "  location / { fastcgi_pass unix:/var/run/php/php8.2-fpm.sock; } } }\n");
+  const std::string fake = "[fakes.php]\nprotocol = \"fastcgi\"\nbehaviour = \"ok\"\n";  // 5-7
+  bg::Scenario s;
+  REQUIRE(d.load(kHead + fake + "socket = \"/run/php/php8.2-fpm.sock\"\n" + kNginx + kExpect, &s) ==
+          "loaded");
+  CHECK(s.fakes.at("php").socket == "/run/php/php8.2-fpm.sock");
+  const std::string unmapped =
+      kHead + "[fakes.app]\nbehaviour = \"ok\"\nsocket = \"/run/x.sock\"\n" + kNginx + kExpect;
+  const std::string never =
+      "t.toml:7:10: fakes.app.socket: the config never connects to unix:/run/x.sock";
+  CHECK(contains(d.load(unmapped), never) == never);
+  const std::string outside = kHead + fake + "socket = \"/tmp/php.sock\"\n" + kNginx + kExpect;
+  const std::string outside_error = "t.toml:8:10: fakes.php.socket: expected the socket path";
+  CHECK(contains(d.load(outside), outside_error) == outside_error);
+  d.write("conf/nginx.conf",
+          "events {}\nhttp { server { listen 80;\n"
+          "  location / { fastcgi_pass unix:/run/php/php8.2-fpm.sock; } } }\n");
+  const std::string missing =
+      "conf/nginx.conf:3: fastcgi_pass connects to "
+      "unix:/run/php/php8.2-fpm.sock, which no fake stands for";
+  CHECK(contains(d.load(kHead + "[nginx]\nconfig = \"conf\"\n" + kExpect), missing) == missing);
+}

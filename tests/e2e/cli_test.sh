@@ -42,6 +42,11 @@ bad-scenario)
     || { cat "$work/err" >&2; fail "error does not name file:line:col and field"; }
   [[ $(wc -l <"$work/err") == 1 ]] || fail "error is not one line"
   expect_code 2 "$bg" run "$work/missing.toml"
+  # An own config: the error names the scenario's key and the config's own file and line.
+  expect_code 2 "$bg" run "$fx/bad-own-config.toml"
+  grep -qx "badgateway: $fx/bad-own-config.toml:11:10: nginx.config: $(cd "$fx" && pwd)/own-config-unmapped/nginx.conf:6: proxy_pass connects to reports:8000, which no fake stands for (add a fake with host = \"reports:8000\")" "$work/err" \
+    || { cat "$work/err" >&2; fail "own-config error does not name both files"; }
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "own-config error is not one line"
   ;;
 list-explain)
   expect_code 0 "$bg" list

@@ -91,6 +91,22 @@ std::map<std::string, std::string> assign_host_addresses(
   return hosts;
 }
 
+// Where a fake listens: a socket in the run directory, the socket an own config names (in the
+// run's private /run), the loopback address of the host name it stands for, or 127.0.0.1 on a
+// port the kernel picks (chosen up front for PHP-FPM, which cannot report it).
+fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
+                            const std::filesystem::path& dir, const OwnConfig* own,
+                            const std::map<std::string, std::string>& hosts, bool needs_port) {
+  if (spec.unix_socket) return fakes::Address::unix_socket((dir / (name + ".sock")).string());
+  if (spec.socket && own) {
+    auto path = socket_on_host(*own, *spec.socket);
+    std::filesystem::create_directories(path.parent_path());
+    return fakes::Address::unix_socket(path.string());
+  }
+  if (spec.host) return fakes::Address::tcp(hosts.at(spec.host->name), spec.host->port);
+  return fakes::Address::tcp("127.0.0.1", needs_port ? pick_free_port() : 0);
+}
+
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
                     const RunOptions& options, PhaseResult& result) {
   RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
@@ -120,23 +136,12 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   {
     InNetNamespace there(netns);  // the fakes' sockets belong to the run's namespace
     for (const auto& [name, spec] : plan.fakes) {
-      auto tcp_where = [&](std::uint16_t any_port) {
-        return spec.host ? fakes::Address::tcp(hosts.at(spec.host->name), spec.host->port)
-                         : fakes::Address::tcp("127.0.0.1", any_port);
-      };
-      auto where = spec.unix_socket ? fakes::Address::unix_socket((dir / (name + ".sock")).string())
-                                    : fakes::Address();
-      fakes::EndpointOptions endpoint;
-      if (spec.socket) {
-        auto path = socket_on_host(*own, *spec.socket);
-        std::filesystem::create_directories(path.parent_path());
-        where = fakes::Address::unix_socket(path.string());
-        endpoint.socket_mode = 0666;  // the config's workers (www-data, nginx) are not us
-      }
-      const bool tcp = !spec.unix_socket && !spec.socket;
-      if (spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour) {
-        if (tcp) where = tcp_where(spec.host ? 0 : pick_free_port());
-        fakes::Params params(spec.params);
+      const bool real_php_fpm =
+          spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
+      fakes::Address where =
+          fake_address(name, spec, dir.path(), own ? &*own : nullptr, hosts, real_php_fpm);
+      fakes::Params params(spec.params);
+      if (real_php_fpm) {
         pools[name] =
             std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
         bound[name] = where;
@@ -145,8 +150,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
       const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
       if (!info)
         throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
-      if (tcp) where = tcp_where(0);
-      fakes::Params params(spec.params);
+      fakes::EndpointOptions endpoint;
+      if (spec.socket) endpoint.socket_mode = 0666;  // the config's workers (www-data) are not us
       bound[name] =
           server.add_endpoint(name, where, fakes::make_behaviour(*info, params), endpoint);
     }

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev
-  nginx php-fpm
+  nginx php-fpm clang-format
 )
 [[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io)
 

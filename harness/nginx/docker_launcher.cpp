@@ -91,9 +91,7 @@ void untrack(const std::string& name) {
 // Child::spawn refuses to start anything once an interrupt began, so the hook spawns outside its
 // registry. Bounded: KILLed after `limit`.
 void run_unregistered(const std::vector<std::string>& argv, Millis limit) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_args(argv);
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
   posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);

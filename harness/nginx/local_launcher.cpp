@@ -64,7 +64,7 @@ std::string find_in_path(const std::string& name) {
   std::string dir;
   while (std::getline(in, dir, ':')) {
     if (dir.empty()) continue;
-    std::string candidate = dir + "/" + name;
+    std::string candidate = fmt::format("{}/{}", dir, name);
     if (::access(candidate.c_str(), X_OK) == 0) return candidate;
   }
   return "";

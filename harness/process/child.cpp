@@ -66,9 +66,7 @@ bool enter_namespaces(const SpawnOptions& options, const std::vector<std::string
 
 Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
   if (argv.empty()) throw std::invalid_argument("empty argv");
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
+  std::vector<char*> args = exec_args(argv);
   int out = open_for_child(options.stdout_file, O_WRONLY);
   int err =
       options.stderr_file.empty() ? ::dup(out) : open_for_child(options.stderr_file, O_WRONLY);
@@ -247,6 +245,14 @@ CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
   result.output = ss.str();
   ::unlink(tmpl);
   return result;
+}
+
+std::vector<char*> exec_args(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
 }
 
 std::string describe_wait_status(int status) {

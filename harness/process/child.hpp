@@ -65,6 +65,9 @@ CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
 
 std::string describe_wait_status(int status);
 
+// execv's argument array over `argv`'s strings (which must outlive it), null-terminated.
+std::vector<char*> exec_args(const std::vector<std::string>& argv);
+
 // Called by the signal thread: ends every live child (TERM, then KILL) within `grace`.
 void kill_all_children(Millis grace);
 

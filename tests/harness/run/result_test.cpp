@@ -6,7 +6,7 @@ namespace bg = badgateway;
 
 namespace {
 
-bg::PhaseResult ran_with(std::vector<std::pair<int, std::string>> responses) {
+bg::PhaseResult ran_with(const std::vector<std::pair<int, std::string>>& responses) {
   bg::PhaseResult p;
   p.phase = "broken";
   p.ran = true;

@@ -13,6 +13,7 @@
 
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/server.hpp"
+#include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
@@ -31,23 +32,6 @@ struct PhasePlan {
   NginxSpec nginx;
   Expectation expect;
 };
-
-// A free loopback port for nginx. Another process may take it before nginx binds; start()
-// then fails with EADDRINUSE and the phase is retried on a new port.
-std::uint16_t pick_free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw HarnessError("cannot find a free loopback port");
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound,
                               const std::string& run_dir) {

@@ -20,6 +20,7 @@
 
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/server.hpp"
+#include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/docker_launcher.hpp"
 #include "harness/nginx/local_launcher.hpp"
@@ -70,18 +71,6 @@ std::vector<std::string> containers_of(pid_t pid) {
   std::istringstream in(r.output);
   for (std::string id; in >> id;) ids.push_back(id);
   return ids;
-}
-
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
 }
 
 struct Site {
@@ -198,7 +187,7 @@ TEST_CASE("docker launcher: reads the version from the image") {
 
 TEST_CASE("docker launcher: nginx -t failure carries nginx's own message") {
   SKIP_WITHOUT_DOCKER(true);
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("retrun 200;");
   try {
     docker().test_config(site.paths);
@@ -213,7 +202,7 @@ TEST_CASE("docker launcher: nginx -t failure carries nginx's own message") {
 
 TEST_CASE("docker launcher: starts, reloads with HUP, stops without leftover containers") {
   SKIP_WITHOUT_DOCKER(true);
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("return 200 \"v1\\n\";");
   docker().test_config(site.paths);
   auto instance = docker().start(site.paths, site.listen, Millis(10'000));
@@ -238,7 +227,7 @@ TEST_CASE("docker launcher: starts, reloads with HUP, stops without leftover con
 
 TEST_CASE("docker launcher: a port already in use is a harness error naming it") {
   SKIP_WITHOUT_DOCKER(true);
-  Site first(free_port());
+  Site first(pick_free_port());
   first.write("return 200;");
   auto running = docker().start(first.paths, first.listen, Millis(10'000));
   Site second(first.listen.port);
@@ -258,7 +247,7 @@ TEST_CASE("docker launcher: a port already in use is a harness error naming it")
 TEST_CASE(
     "docker launcher: loopback fakes (tcp and unix socket) are reachable from the container") {
   SKIP_WITHOUT_DOCKER(true);
-  Site site(free_port());
+  Site site(pick_free_port());
   fakes::FakeServer server;
   auto endpoint = [&](const std::string& name, const std::string& behaviour,
                       const fakes::Address& where) {
@@ -306,7 +295,7 @@ TEST_CASE("docker launcher: containers of dead runs are removed, live runs' are 
 
 TEST_CASE("docker launcher: a killed nginx reports the signal, and stop still cleans up") {
   SKIP_WITHOUT_DOCKER(true);
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("return 200;");
   auto instance = docker().start(site.paths, site.listen, Millis(10'000));
   std::vector<std::string> ids = containers_of(::getpid());
@@ -328,7 +317,7 @@ bool read_ready(int fd, Millis limit) {
 
 TEST_CASE("docker launcher: an interrupt removes this process's containers") {
   SKIP_WITHOUT_DOCKER(true);
-  std::uint16_t port = free_port();
+  std::uint16_t port = pick_free_port();
   int ready[2];
   REQUIRE(::pipe(ready) == 0);
   std::fflush(nullptr);  // the child flushes on exit: it must not repeat our buffered output
@@ -385,7 +374,7 @@ struct Timings {
 Timings measure(Launcher& launcher, int runs) {
   Timings t;
   for (int i = 0; i < runs; ++i) {
-    Site site(free_port());
+    Site site(pick_free_port());
     site.write("return 200;");
     auto begin = Clock::now();
     launcher.test_config(site.paths);

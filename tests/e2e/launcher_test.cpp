@@ -5,6 +5,7 @@
 #include <fstream>
 #include <regex>
 
+#include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/observe/log_file.hpp"
@@ -37,20 +38,6 @@ struct Site {
   }
 };
 
-std::uint16_t free_port() {
-  // The kernel's choice, released at once; nginx binds it a few ms later.
-  test::RawClient probe;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 TEST_CASE("launcher: reads the version from nginx -v") {
   LocalLauncher nginx;
   CHECK(nginx.version().major == 1);
@@ -64,7 +51,7 @@ TEST_CASE("launcher: a missing binary is a harness error") {
 
 TEST_CASE("launcher: nginx -t failure carries nginx's own message") {
   LocalLauncher nginx;
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("retrun 200;");
   try {
     nginx.test_config(site.paths);
@@ -76,7 +63,7 @@ TEST_CASE("launcher: nginx -t failure carries nginx's own message") {
 
 TEST_CASE("launcher: starts in the foreground, reloads with SIGHUP, stops without leftovers") {
   LocalLauncher nginx;
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("return 200 \"v1\\n\";");
   nginx.test_config(site.paths);
   auto instance = nginx.start(site.paths, site.listen, Millis(5000));
@@ -100,7 +87,7 @@ TEST_CASE("launcher: starts in the foreground, reloads with SIGHUP, stops withou
 
 TEST_CASE("launcher: a crashed worker shows as [alert] in the error log") {
   LocalLauncher nginx;
-  Site site(free_port());
+  Site site(pick_free_port());
   site.write("return 200;");
   auto instance = nginx.start(site.paths, site.listen, Millis(5000));
   LogFile log(site.paths.error_log);
@@ -115,7 +102,7 @@ TEST_CASE("launcher: a crashed worker shows as [alert] in the error log") {
 
 TEST_CASE("launcher: a port already in use is a harness error naming it") {
   LocalLauncher nginx;
-  Site first(free_port());
+  Site first(pick_free_port());
   first.write("return 200;");
   auto running = nginx.start(first.paths, first.listen, Millis(5000));
   Site second(first.listen.port);

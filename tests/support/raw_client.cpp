@@ -78,10 +78,7 @@ Received RawClient::read_at_least(std::size_t want, std::chrono::milliseconds li
     } else if (n == 0) {
       r.end = EndKind::eof;
       return r;
-    } else if (errno == ECONNRESET) {
-      r.end = EndKind::reset;
-      return r;
-    } else if (errno != EAGAIN && errno != EINTR) {
+    } else if (errno != EAGAIN && errno != EINTR) {  // ECONNRESET, or worse
       r.end = EndKind::reset;
       return r;
     }

@@ -61,4 +61,18 @@ std::string render_nginx_config(const RenderInput& in) {
   return out;
 }
 
+std::vector<std::string> nginx_arguments(const LaunchPaths& paths, bool test) {
+  std::vector<std::string> args;
+  if (test) args.insert(args.end(), {"-t", "-q"});
+  std::filesystem::path startup_log = test ? paths.run_dir / "logs/nginx-t.log" : paths.error_log;
+  if (paths.own) {
+    args.insert(args.end(), {"-c", kOwnConfigFile, "-e", startup_log.string(), "-g",
+                             paths.own->global_directives(paths.error_log)});
+  } else {
+    args.insert(args.end(), {"-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
+                             startup_log.string()});
+  }
+  return args;
+}
+
 }  // namespace badgateway

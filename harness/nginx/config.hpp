@@ -5,8 +5,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fakes/core/address.hpp"
+#include "harness/nginx/launcher.hpp"
 #include "harness/scenario/model.hpp"
 
 namespace badgateway {
@@ -28,5 +30,10 @@ inline constexpr const char* kAccessLogFormat =
 
 // Throws std::invalid_argument on an unknown placeholder.
 std::string render_nginx_config(const RenderInput& in);
+
+// nginx's arguments after the program name, for `nginx -t` (`test`) or the foreground run: the
+// rendered config with the run dir as prefix, or an own config at /etc/nginx with nginx's
+// compiled-in prefix (as in production) and the harness's error log added with -g.
+std::vector<std::string> nginx_arguments(const LaunchPaths& paths, bool test);
 
 }  // namespace badgateway

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/nginx/own_config.hpp"
@@ -361,15 +362,8 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
 
 std::vector<std::string> DockerLauncher::nginx_args(const LaunchPaths& paths, bool test) const {
   std::vector<std::string> args{"nginx"};
-  if (test) args.insert(args.end(), {"-t", "-q"});
-  std::filesystem::path startup_log = test ? paths.run_dir / "logs/nginx-t.log" : paths.error_log;
-  if (paths.own) {
-    args.insert(args.end(), {"-c", kOwnConfigFile, "-e", startup_log.string(), "-g",
-                             paths.own->global_directives(paths.error_log)});
-  } else {
-    args.insert(args.end(), {"-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
-                             startup_log.string()});
-  }
+  auto rest = nginx_arguments(paths, test);
+  args.insert(args.end(), rest.begin(), rest.end());
   return args;
 }
 

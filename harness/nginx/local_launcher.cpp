@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 
+#include "harness/nginx/config.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
@@ -125,16 +126,8 @@ std::unique_ptr<Sandbox> LocalLauncher::open_sandbox(const LaunchPaths&) {
 
 std::vector<std::string> LocalLauncher::nginx_argv(const LaunchPaths& paths, bool test) const {
   std::vector<std::string> argv{binary_};
-  if (test) argv.insert(argv.end(), {"-t", "-q"});
-  std::filesystem::path startup_log = test ? paths.run_dir / "logs/nginx-t.log" : paths.error_log;
-  if (paths.own) {
-    // nginx's compiled-in prefix, as in production; the config sees its own /etc/nginx.
-    argv.insert(argv.end(), {"-c", kOwnConfigFile, "-e", startup_log.string(), "-g",
-                             paths.own->global_directives(paths.error_log)});
-  } else {
-    argv.insert(argv.end(), {"-p", paths.run_dir.string() + "/", "-c", paths.config.string(), "-e",
-                             startup_log.string()});
-  }
+  auto args = nginx_arguments(paths, test);
+  argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }
 

@@ -64,7 +64,10 @@ NetNamespace NetNamespace::create() {
 }
 
 NetNamespace NetNamespace::of_process(pid_t pid) {
-  return NetNamespace(open_ns(fmt::format("/proc/{}/ns/net", pid)));
+  NetNamespace ns(open_ns(fmt::format("/proc/{}/ns/net", pid)));
+  // Joining it later needs the same privilege; fail here, with the reason, not mid-run.
+  InNetNamespace probe(&ns);
+  return ns;
 }
 
 bool NetNamespace::move_this_thread() const {
@@ -96,7 +99,9 @@ InNetNamespace::InNetNamespace(const NetNamespace* ns) {
     ::close(home_);
     home_ = -1;
     throw HarnessError(
-        fmt::format("cannot enter the run's network namespace: {}", std::strerror(e)));
+        fmt::format("cannot enter the run's network namespace: {} (testing an own config needs "
+                    "root or CAP_SYS_ADMIN)",
+                    std::strerror(e)));
   }
 }
 

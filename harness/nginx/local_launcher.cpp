@@ -121,6 +121,15 @@ class LocalSandbox final : public Sandbox {
 }  // namespace
 
 std::unique_ptr<Sandbox> LocalLauncher::open_sandbox(const LaunchPaths&) {
+  // The config is mounted over the machine's /etc/nginx, in nginx's mount namespace only; a
+  // mount needs its target to exist.
+  if (!std::filesystem::is_directory(kOwnConfigMount)) {
+    throw HarnessError(
+        fmt::format("testing an own config with the local nginx mounts it at {}, "
+                    "which this machine does not have (create it, or use --nginx "
+                    "docker:IMAGE)",
+                    kOwnConfigMount));
+  }
   return std::make_unique<LocalSandbox>();
 }
 

@@ -69,6 +69,7 @@ std::map<std::string, std::string> assign_host_addresses(
   std::map<std::string, std::string> hosts;
   for (const auto& [_, spec] : fakes) {
     if (spec.host && !hosts.count(spec.host->name)) {
+      if (hosts.size() + 2 > 254) throw HarnessError("more than 253 upstream host names");
       hosts[spec.host->name] = fmt::format("127.0.0.{}", hosts.size() + 2);
     }
   }

@@ -1,5 +1,5 @@
 #pragma once
-// How nginx is started is a detail of the launcher (local binary now, Docker next); the runner
+// How nginx is started is a detail of the launcher (local binary, Docker); the runner
 // and the verdicts only see this interface.
 #include <filesystem>
 #include <map>
@@ -34,7 +34,8 @@ struct OwnConfig {
   std::map<std::string, std::string> hosts;  // host name -> 127.0.0.N
   std::filesystem::path hosts_file;          // the /etc/hosts nginx sees (local mode)
   std::filesystem::path log_dir;             // mounted at /var/log/nginx
-  std::filesystem::path state_dir;           // local mode: private /run, /var/lib/nginx, ...
+  std::filesystem::path state_dir;           // run/ is nginx's /run (and the fakes' sockets);
+                                             // lib/, cache/: /var/lib/nginx, ... (local mode)
   bool config_sets_daemon = false;           // the file says `daemon off;`: -g must not repeat it
 
   bool is_directory() const { return std::filesystem::is_directory(source); }

@@ -1,5 +1,7 @@
 // Nothing listening: the port is bound but never listen()ed, so connect() gets ECONNREFUSED and
-// no other process can take the port while the scenario runs.
+// no other process can take the port while the scenario runs. Protocol-free, so it is also the
+// FastCGI `refuse`: on a unix socket the file exists but nobody listens (a stale socket left by a
+// dead PHP-FPM) and nginx logs "connect() to unix:... failed (111: Connection refused)".
 #include "fakes/behaviours/refuse.hpp"
 
 namespace badgateway::fakes {

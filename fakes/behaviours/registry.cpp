@@ -18,7 +18,6 @@
 #include "fakes/behaviours/fastcgi/ok.hpp"
 #include "fakes/behaviours/fastcgi/overload.hpp"
 #include "fakes/behaviours/fastcgi/permission_denied.hpp"
-#include "fakes/behaviours/fastcgi/refuse.hpp"
 #include "fakes/behaviours/fastcgi/stall.hpp"
 #include "fakes/behaviours/fastcgi/stderr.hpp"
 #include "fakes/behaviours/fastcgi/wrong_request_id.hpp"
@@ -77,7 +76,7 @@ constexpr BehaviourInfo kTable[] = {
     {"ok", fastcgi, "answers normally (Status, Content-Type: text/html, body); honours keep_conn",
      "status=200, body_size=64 | body=TEXT, latency=0ms", make_fastcgi_ok},
     {"refuse", fastcgi, "nothing listening: ECONNREFUSED (unix: a stale socket file)", "",
-     make_fastcgi_refuse},
+     make_refuse},
     {"not_running", fastcgi,
      "no listener and no socket file: unix connect() gets ENOENT (TCP: refused)", "",
      make_fastcgi_not_running},

@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::test {
@@ -50,20 +52,34 @@ std::string unique_socket_path() {
   }
 }
 
-fakes::Address add_fake(fakes::FakeServer& server, const std::string& name,
-                        std::string_view behaviour, ParamMap params, const fakes::Address& where) {
-  const fakes::BehaviourInfo* info = fakes::find_behaviour(behaviour, fakes::Protocol::http);
-  if (!info) throw std::invalid_argument("no HTTP behaviour named " + std::string(behaviour));
-  fakes::Params p(std::move(params));
-  return server.add_endpoint(name, where, fakes::make_behaviour(*info, p));
+namespace {
+
+const fakes::BehaviourInfo& registered(std::string_view behaviour, fakes::Protocol protocol) {
+  const fakes::BehaviourInfo* info = fakes::find_behaviour(behaviour, protocol);
+  if (!info) {
+    throw std::invalid_argument(fmt::format("no {} behaviour named {}",
+                                            protocol == fakes::Protocol::http ? "HTTP" : "FastCGI",
+                                            behaviour));
+  }
+  return *info;
 }
 
-std::optional<std::string> param_error_key(std::string_view behaviour, ParamMap params) {
-  const fakes::BehaviourInfo* info = fakes::find_behaviour(behaviour, fakes::Protocol::http);
-  if (!info) throw std::invalid_argument("no HTTP behaviour named " + std::string(behaviour));
+}  // namespace
+
+fakes::Address add_fake(fakes::FakeServer& server, const std::string& name,
+                        std::string_view behaviour, ParamMap params, const fakes::Address& where,
+                        fakes::Protocol protocol) {
+  fakes::Params p(std::move(params));
+  return server.add_endpoint(name, where,
+                             fakes::make_behaviour(registered(behaviour, protocol), p));
+}
+
+std::optional<std::string> param_error_key(std::string_view behaviour, ParamMap params,
+                                           fakes::Protocol protocol) {
+  const fakes::BehaviourInfo& info = registered(behaviour, protocol);
   fakes::Params p(std::move(params));
   try {
-    fakes::make_behaviour(*info, p);
+    fakes::make_behaviour(info, p);
   } catch (const fakes::ParamError& e) {
     return e.key();
   }
@@ -104,9 +120,10 @@ std::shared_ptr<EventLog> watch(fakes::Recorder& recorder) {
   return log;
 }
 
-FakeFixture::FakeFixture(std::string_view behaviour, ParamMap params, const fakes::Address& where)
+FakeFixture::FakeFixture(std::string_view behaviour, ParamMap params, const fakes::Address& where,
+                         fakes::Protocol protocol)
     : name_(behaviour) {
-  address_ = add_fake(server_, name_, behaviour, std::move(params), where);
+  address_ = add_fake(server_, name_, behaviour, std::move(params), where, protocol);
   events_ = watch(server_.recorder(name_));
   server_.start();
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fakes/core/address.hpp"
+#include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
 #include "fakes/core/recorder.hpp"
 #include "fakes/core/server.hpp"
@@ -31,16 +32,18 @@ fakes::Address any_loopback_port();
 // A unix socket path under the temp directory that does not exist yet (unique per call).
 std::string unique_socket_path();
 
-// Builds `behaviour` (HTTP) from the registry with `params` (unknown keys are rejected, as in a
+// Builds `behaviour` from the registry with `params` (unknown keys are rejected, as in a
 // scenario) and adds it to a server that has not started. Returns the bound address.
 // Throws fakes::ParamError, std::invalid_argument (unknown behaviour) or std::runtime_error.
 fakes::Address add_fake(fakes::FakeServer& server, const std::string& name,
                         std::string_view behaviour, ParamMap params = {},
-                        const fakes::Address& where = any_loopback_port());
+                        const fakes::Address& where = any_loopback_port(),
+                        fakes::Protocol protocol = fakes::Protocol::http);
 
 // Builds `behaviour` without a server and returns the key of the ParamError that rejects
 // `params`, or nullopt when they are accepted.
-std::optional<std::string> param_error_key(std::string_view behaviour, ParamMap params);
+std::optional<std::string> param_error_key(std::string_view behaviour, ParamMap params,
+                                           fakes::Protocol protocol = fakes::Protocol::http);
 
 // Every line a Recorder reports ("connection accepted", "request GET / (0 body bytes)", ...),
 // so a test can wait for the fake to reach a point instead of sleeping.
@@ -67,7 +70,8 @@ std::shared_ptr<EventLog> watch(fakes::Recorder& recorder);
 class FakeFixture {
  public:
   explicit FakeFixture(std::string_view behaviour, ParamMap params = {},
-                       const fakes::Address& where = any_loopback_port());
+                       const fakes::Address& where = any_loopback_port(),
+                       fakes::Protocol protocol = fakes::Protocol::http);
 
   const fakes::Address& address() const { return address_; }
   const std::string& name() const { return name_; }

@@ -171,20 +171,7 @@ int FastcgiClient::connect(const fakes::Address& to, std::chrono::milliseconds l
 }
 
 bool FastcgiClient::send(std::string_view bytes) {
-  std::size_t sent = 0;
-  auto deadline = Clock::now() + std::chrono::seconds(2);
-  while (sent < bytes.size() && Clock::now() < deadline) {
-    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{fd_, POLLOUT, 0};
-      ::poll(&p, 1, 100);
-    } else {
-      return false;
-    }
-  }
-  return sent == bytes.size();
+  return send_all(fd_, bytes);
 }
 
 FcgiResponse FastcgiClient::read_response(std::chrono::milliseconds limit) {
@@ -275,35 +262,11 @@ int connect_as_user(const fakes::Address& to, unsigned uid) {
 fakes::Address add_fastcgi_fake(fakes::FakeServer& server, const std::string& name,
                                 std::string_view behaviour, ParamMap params,
                                 const fakes::Address& where) {
-  const fakes::BehaviourInfo* info = fakes::find_behaviour(behaviour, fakes::Protocol::fastcgi);
-  if (!info) throw std::invalid_argument("no FastCGI behaviour named " + std::string(behaviour));
-  fakes::Params p(std::move(params));
-  return server.add_endpoint(name, where, fakes::make_behaviour(*info, p));
+  return add_fake(server, name, behaviour, std::move(params), where, fakes::Protocol::fastcgi);
 }
 
 std::optional<std::string> fastcgi_param_error_key(std::string_view behaviour, ParamMap params) {
-  const fakes::BehaviourInfo* info = fakes::find_behaviour(behaviour, fakes::Protocol::fastcgi);
-  if (!info) throw std::invalid_argument("no FastCGI behaviour named " + std::string(behaviour));
-  fakes::Params p(std::move(params));
-  try {
-    fakes::make_behaviour(*info, p);
-  } catch (const fakes::ParamError& e) {
-    return e.key();
-  }
-  return std::nullopt;
-}
-
-FastcgiFixture::FastcgiFixture(std::string_view behaviour, ParamMap params,
-                               const fakes::Address& where)
-    : name_(behaviour) {
-  address_ = add_fastcgi_fake(server_, name_, behaviour, std::move(params), where);
-  events_ = watch(server_.recorder(name_));
-  server_.start();
-}
-
-fakes::EndpointStats FastcgiFixture::stop_and_stats() {
-  server_.stop();
-  return server_.stats(name_);
+  return param_error_key(behaviour, std::move(params), fakes::Protocol::fastcgi);
 }
 
 FcgiExchange fastcgi_round_trip(const fakes::Address& to, const FcgiRequest& request,

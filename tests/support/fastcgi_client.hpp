@@ -99,23 +99,11 @@ fakes::Address add_fastcgi_fake(fakes::FakeServer& server, const std::string& na
 std::optional<std::string> fastcgi_param_error_key(std::string_view behaviour, ParamMap params);
 
 // One started FakeServer with one FastCGI endpoint named after its behaviour.
-class FastcgiFixture {
+class FastcgiFixture : public FakeFixture {
  public:
   explicit FastcgiFixture(std::string_view behaviour, ParamMap params = {},
-                          const fakes::Address& where = any_loopback_port());
-
-  const fakes::Address& address() const { return address_; }
-  const std::string& name() const { return name_; }
-  fakes::FakeServer& server() { return server_; }
-  EventLog& events() { return *events_; }
-  fakes::EndpointStats stats() const { return server_.stats(name_); }
-  fakes::EndpointStats stop_and_stats();
-
- private:
-  fakes::FakeServer server_;
-  std::string name_;
-  fakes::Address address_;
-  std::shared_ptr<EventLog> events_;
+                          const fakes::Address& where = any_loopback_port())
+      : FakeFixture(behaviour, std::move(params), where, fakes::Protocol::fastcgi) {}
 };
 
 // Connects, sends `request` and reads one response.

@@ -43,21 +43,25 @@ ConnectResult RawClient::connect(const fakes::Address& to, std::chrono::millisec
   return err == ECONNREFUSED ? ConnectResult::refused : ConnectResult::failed;
 }
 
-bool RawClient::send(const std::string& bytes) {
+bool send_all(int fd, std::string_view bytes, std::chrono::milliseconds limit) {
   std::size_t sent = 0;
-  auto deadline = Clock::now() + std::chrono::seconds(2);
+  auto deadline = Clock::now() + limit;
   while (sent < bytes.size() && Clock::now() < deadline) {
-    ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      pollfd p{fd_, POLLOUT, 0};
+      pollfd p{fd, POLLOUT, 0};
       ::poll(&p, 1, 100);
     } else {
       return false;
     }
   }
   return sent == bytes.size();
+}
+
+bool RawClient::send(const std::string& bytes) {
+  return send_all(fd_, bytes);
 }
 
 Received RawClient::read_at_least(std::size_t want, std::chrono::milliseconds limit) {

@@ -3,6 +3,7 @@
 // refused vs timed-out connects, FIN vs RST, partial responses. Every call has a deadline.
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "fakes/core/address.hpp"
 
@@ -15,6 +16,11 @@ struct Received {
   std::string bytes;
   EndKind end = EndKind::open;
 };
+
+// Writes all of `bytes` to a non-blocking socket, waiting for room; false on error or after
+// `limit`. Shared by the HTTP and FastCGI test clients.
+bool send_all(int fd, std::string_view bytes,
+              std::chrono::milliseconds limit = std::chrono::milliseconds(2000));
 
 class RawClient {
  public:

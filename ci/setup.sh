@@ -2,11 +2,19 @@
 # Installs what badgateway needs from Debian's packages. Idempotent: installs only what is missing.
 set -euo pipefail
 
-packages=(
+# Building badgateway.
+build=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev
-  nginx php-fpm clang-format
 )
+# Running it: the nginx and PHP-FPM it puts under test.
+runtime=(nginx php-fpm)
+# Testing it (BADGATEWAY_TEST_DEPS=1, set by ci/run-tests.sh and .ci/run): lint, report validators,
+# the CPU hog of the soak stage, clang's libFuzzer and sanitizer runtimes.
+test=(clang-format python3 libxml2-utils stress-ng clang libclang-rt-14-dev)
+
+packages=("${build[@]}" "${runtime[@]}")
+[[ "${BADGATEWAY_TEST_DEPS:-0}" == 1 ]] && packages+=("${test[@]}")
 [[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io)
 
 missing=()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# CI stage: an ASan+UBSan build runs the unit and integration tests and the CLI end-to-end checks,
+# then the catalog once more under a CPU hog: this build doubles as one soak pass.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+  -DBADGATEWAY_WERROR=ON -DBADGATEWAY_SANITIZE=address,undefined >/dev/null
+cmake --build build-asan -j "$(nproc)"
+echo "stage-asan: built in $((SECONDS - start)) s"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Docker tests run in the normal suite; here the point is our own code under the sanitizers.
+ctest --test-dir build-asan --output-on-failure -j 2 --timeout 600 -LE 'docker|lint'
+bash ci/stage-soak.sh ./build-asan/badgateway 1
+echo "stage-asan: done in $((SECONDS - start)) s"

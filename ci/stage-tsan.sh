@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# CI stage: a ThreadSanitizer build of the unit tests, which cover the threaded units (the fakes'
+# server and its io_context thread, every behaviour on it, the interrupt thread, the runner's jobs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$SECONDS
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
+  -DBADGATEWAY_WERROR=ON -DBADGATEWAY_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j "$(nproc)" --target unit_tests
+echo "stage-tsan: built in $((SECONDS - start)) s"
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/ci/tsan.supp"
+./build-tsan/tests/unit_tests --no-intro
+echo "stage-tsan: done in $((SECONDS - start)) s"

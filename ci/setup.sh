@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev
+  libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev libpcre2-dev python3
   nginx php-fpm clang-format
 )
 [[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io)

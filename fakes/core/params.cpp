@@ -7,6 +7,9 @@
 namespace badgateway::fakes {
 namespace {
 
+// A size written as an integer has the cap of one written as a string: parse_size's 1 GiB.
+constexpr std::int64_t kMaxSizeBytes = std::int64_t{1} << 30;
+
 std::string describe(const ParamValue& v) {
   return std::visit(
       [](const auto& x) -> std::string {
@@ -68,8 +71,13 @@ Millis Params::duration(std::string_view key, Millis fallback) {
 std::uint64_t Params::size(std::string_view key, std::uint64_t fallback) {
   const ParamValue* v = use(key);
   if (!v) return fallback;
-  if (const auto* i = std::get_if<std::int64_t>(v); i && *i >= 0)
+  if (const auto* i = std::get_if<std::int64_t>(v); i && *i >= 0) {
+    if (*i > kMaxSizeBytes) {
+      throw ParamError(std::string(key),
+                       fmt::format("{} is out of range [0, {}]", *i, kMaxSizeBytes));
+    }
     return static_cast<std::uint64_t>(*i);
+  }
   const auto* s = std::get_if<std::string>(v);
   auto n = s ? parse_size(*s) : std::nullopt;
   if (!n) {

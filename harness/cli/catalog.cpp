@@ -15,7 +15,7 @@ std::filesystem::path catalog_dir() {
   return BADGATEWAY_SCENARIO_DIR;
 }
 
-std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths) {
+std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths, Millis time_limit) {
   std::vector<std::filesystem::path> files;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -35,6 +35,7 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths) {
   std::map<std::string, std::string> seen;
   for (const auto& f : files) {
     Scenario s = load_scenario_file(f);
+    check_time_limit(s, time_limit);
     if (auto [it, fresh] = seen.emplace(s.name, f.string()); !fresh) {
       throw ScenarioError(
           fmt::format("{}: name: \"{}\" is already used by {}", f.string(), s.name, it->second));

@@ -4,13 +4,16 @@
 #include <vector>
 
 #include "harness/scenario/model.hpp"
+#include "harness/scenario/time_limit.hpp"
 
 namespace badgateway {
 
 // The built-in catalog: $BADGATEWAY_SCENARIOS, else the source tree's scenarios/.
 std::filesystem::path catalog_dir();
 
-// Files and directories (searched recursively for *.toml), sorted; throws ScenarioError.
-std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths);
+// Files and directories (searched recursively for *.toml), sorted; throws ScenarioError, also
+// for a scenario whose planned duration exceeds `time_limit` (see time_limit.hpp).
+std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths,
+                                     Millis time_limit = kDefaultScenarioTimeLimit);
 
 }  // namespace badgateway

@@ -34,6 +34,9 @@ fix (it must recover). PATH is a scenario file or a directory; default: the buil
   --junit FILE      write JUnit XML
   --json FILE       write a JSON report
   --keep            keep run directories (config, logs) for inspection
+  --timeout DURATION  time limit per scenario, both runs together (default 10m): a scenario
+                    whose requests may take longer is rejected; one that overruns is stopped
+                    and reported as TIMEOUT
   --help
 
 NO_COLOR disables colour; no colour is used when stdout is not a terminal.
@@ -68,6 +71,15 @@ int command_run(const std::vector<std::string>& args) {
       json = o.value();
     } else if (o.is("--keep")) {
       options.keep = true;
+    } else if (o.is("--timeout")) {
+      std::string v = o.value();
+      auto d = parse_duration(v);
+      if (!d || d->count() <= 0 || *d > kMaxScenarioTimeLimit) {
+        throw UsageError(fmt::format(
+            "--timeout: expected a duration such as \"90s\" or \"10m\" (at most 24h), got \"{}\"",
+            v));
+      }
+      options.time_limit = *d;
     } else if (o.positional()) {
       paths.push_back(o.current());
     } else {
@@ -80,7 +92,7 @@ int command_run(const std::vector<std::string>& args) {
   std::vector<Scenario> scenarios;
   std::vector<std::unique_ptr<Launcher>> launchers;
   try {
-    for (auto& s : load_scenarios(paths)) {
+    for (auto& s : load_scenarios(paths, options.time_limit)) {
       bool keep = filters.empty();
       for (const auto& f : filters) keep = keep || ::fnmatch(f.c_str(), s.name.c_str(), 0) == 0;
       if (keep) scenarios.push_back(std::move(s));
@@ -126,7 +138,8 @@ int command_run(const std::vector<std::string>& args) {
   bool any_error = false, any_fail = false;
   for (const auto& r : results) {
     any_error = any_error || r.verdict() == Verdict::error;
-    any_fail = any_fail || r.verdict() == Verdict::fail;
+    // An overrun is the scenario's result (like a failed check), not an environment problem.
+    any_fail = any_fail || r.verdict() == Verdict::fail || r.verdict() == Verdict::timeout;
   }
   if (any_error) return kExitUsage;
   return any_fail ? kExitFailed : kExitOk;

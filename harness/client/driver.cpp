@@ -110,7 +110,8 @@ Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec,
 
 std::vector<Response> send_requests(const fakes::Address& nginx,
                                     const std::vector<RequestSpec>& requests,
-                                    const std::string& id_prefix) {
+                                    const std::string& id_prefix,
+                                    std::chrono::steady_clock::time_point deadline, bool* overran) {
   std::vector<Response> responses;
   for (const auto& spec : requests) {
     for (int i = 0; i < spec.count; ++i) {
@@ -139,7 +140,15 @@ std::vector<Response> send_requests(const fakes::Address& nginx,
           }
         },
         asio::detached);
-    io.run();
+    io.run_until(deadline);
+    if (!io.stopped()) {
+      // Over the time limit: destroying the io_context closes the sockets still open.
+      if (overran) *overran = true;
+      for (auto& r : responses) {
+        if (r.outcome.empty()) r.outcome = "timeout";
+      }
+      break;
+    }
     next = end;
   }
   return responses;

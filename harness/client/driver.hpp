@@ -1,5 +1,6 @@
 #pragma once
 // Sends a scenario's requests to nginx and records exactly what came back.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -28,8 +29,12 @@ struct Response {
 
 inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";
 
-std::vector<Response> send_requests(const fakes::Address& nginx,
-                                    const std::vector<RequestSpec>& requests,
-                                    const std::string& id_prefix);
+// Stops at `deadline` (the scenario's time limit) with the requests still open closed and
+// `overran` set; those that never completed have the outcome "timeout".
+std::vector<Response> send_requests(
+    const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
+    const std::string& id_prefix,
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
+    bool* overran = nullptr);
 
 }  // namespace badgateway

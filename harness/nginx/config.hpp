@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fakes/core/address.hpp"
@@ -30,6 +31,15 @@ inline constexpr const char* kAccessLogFormat =
 
 // Throws std::invalid_argument on an unknown placeholder.
 std::string render_nginx_config(const RenderInput& in);
+
+// `text` as one nginx config token: in double quotes, with '"' and '\\' escaped the way
+// ngx_conf_read_token undoes it. '$' stays special where a directive takes variables.
+std::string nginx_quote(std::string_view text);
+
+// A snippet (nginx.http/server/location) with its placeholders expanded; a word whose expansion
+// holds characters nginx would split it at (' ', ';', ...) becomes one quoted token. Throws
+// std::invalid_argument for an unknown placeholder, as expand_placeholders() does.
+std::string expand_nginx_snippet(std::string_view text, const PlaceholderLookup& lookup);
 
 // nginx's arguments after the program name, for `nginx -t` (`test`) or the foreground run: the
 // rendered config with the run dir as prefix, or an own config at /etc/nginx with nginx's

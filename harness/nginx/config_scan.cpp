@@ -13,18 +13,26 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/bounded_file.hpp"
+
 namespace badgateway {
 
 namespace fs = std::filesystem;
 
 ConfigScanError::ConfigScanError(const ConfigLocation& where, const std::string& what)
-    : std::runtime_error(fmt::format("{}:{}: {}", where.file, where.line, what)), where(where) {}
+    : std::runtime_error(where.line > 0 ? fmt::format("{}:{}: {}", where.file, where.line, what)
+                                        : what),
+      where(where) {}
 
 namespace {
 
 // nginx follows includes without a limit and fails only when it runs out of descriptors; we
 // stop far earlier so a loop is reported instead of exhausting the process.
 constexpr int kMaxIncludeDepth = 32;
+// Globs can fan out at every level; bounded in total too. Blocks are parsed recursively: nginx
+// itself allows any nesting, but no real config nests blocks more than a handful deep.
+constexpr int kMaxFilesRead = 1000;
+constexpr std::size_t kMaxBlockDepth = 64;
 
 // Blocks whose entries are data (map keys, MIME types...), not directives: a map entry named
 // `listen` or `server` must not count as one.
@@ -228,14 +236,20 @@ class Scanner {
       throw ConfigScanError(*from, fmt::format("includes nested deeper than {} (an include loop?)",
                                                kMaxIncludeDepth));
     }
-    std::ifstream in(file, std::ios::binary);
-    if (std::error_code ec; !in || fs::is_directory(file, ec)) {
-      throw ConfigScanError(from ? *from : here, fmt::format("cannot read {}", file.string()));
+    if (++files_read_ > kMaxFilesRead) {
+      throw ConfigScanError(*from, fmt::format("includes more than {} files", kMaxFilesRead));
+    }
+    // Only regular files, size-capped: a config pointing at /dev/zero or a FIFO is an error.
+    std::string text;
+    try {
+      text = read_bounded_file(file);
+    } catch (const InputFileError& e) {
+      throw ConfigScanError(from ? *from : here, fmt::format("cannot read {}", e.what()));
     }
     if (std::find(facts_.files.begin(), facts_.files.end(), here.file) == facts_.files.end()) {
       facts_.files.push_back(here.file);
     }
-    Lexer lexer(std::string(std::istreambuf_iterator<char>(in), {}), here.file);
+    Lexer lexer(std::move(text), here.file);
     ++depth_;
     parse_block(lexer, nullptr);
     --depth_;
@@ -279,6 +293,9 @@ class Scanner {
       const bool http_server = args[0] == "server" && in("http");
       if (args[0] == "upstream" && args.size() > 1) upstreams_.insert(lower(args[1]));
       if (http_server) server_listens_.push_back(false);
+      if (context_.size() >= kMaxBlockDepth) {
+        throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
+      }
       context_.push_back(args[0]);
       parse_block(lexer, &where);
       context_.pop_back();
@@ -382,6 +399,7 @@ class Scanner {
   std::vector<std::string> context_;  // names of the enclosing blocks, outermost first
   std::vector<bool> server_listens_;  // for each enclosing http server{}: has it a listen?
   int depth_ = 0;
+  int files_read_ = 0;
 };
 
 }  // namespace

@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "harness/nginx/config.hpp"
+
 namespace badgateway {
 
 std::string OwnConfig::global_directives(const std::filesystem::path& error_log) const {
-  return fmt::format("error_log {} info;{}", error_log.string(),
+  return fmt::format("error_log {} info;{}", nginx_quote(error_log.string()),
                      config_sets_daemon ? "" : " daemon off;");
 }
 

@@ -1,9 +1,10 @@
 #include "harness/nginx/version.hpp"
 
 #include <charconv>
-#include <regex>
 
 #include <fmt/format.h>
+
+#include "harness/regex/regex.hpp"
 
 namespace badgateway {
 
@@ -13,6 +14,7 @@ std::optional<NginxVersion> NginxVersion::parse(std::string_view text) {
   std::size_t pos = 0;
   for (int i = 0; i < 3; ++i) {
     if (pos >= text.size()) return i >= 2 ? std::optional(v) : std::nullopt;
+    if (text[pos] < '0' || text[pos] > '9') return std::nullopt;  // from_chars takes a '-'
     auto [ptr, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), *parts[i]);
     if (ec != std::errc{}) return std::nullopt;
     pos = static_cast<std::size_t>(ptr - text.data());
@@ -26,10 +28,10 @@ std::optional<NginxVersion> NginxVersion::parse(std::string_view text) {
 }
 
 std::optional<NginxVersion> NginxVersion::from_banner(std::string_view banner) {
-  static const std::regex re(R"(/(\d+\.\d+(?:\.\d+)?))");
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_search(banner.begin(), banner.end(), m, re)) return std::nullopt;
-  return parse(std::string_view(&*m[1].first, static_cast<std::size_t>(m[1].length())));
+  static const Regex re(R"(/(\d+\.\d+(?:\.\d+)?))");
+  auto m = re.search_groups(banner);
+  if (!m) return std::nullopt;
+  return parse((*m)[1]);
 }
 
 std::string NginxVersion::str() const {
@@ -71,7 +73,36 @@ std::optional<VersionRange> VersionRange::parse(std::string_view text, std::stri
     if (error) *error = "empty version range";
     return std::nullopt;
   }
+  if (range.impossible()) {
+    if (error) *error = fmt::format("no nginx version is {}", text);
+    return std::nullopt;
+  }
   return range;
+}
+
+// The tightest lower and upper bounds; a range whose bounds cross (">=1.25, <1.23") or meet
+// without both including the meeting point (">1.23, <=1.23", "1.23, !=1.23") admits no version.
+bool VersionRange::impossible() const {
+  std::optional<std::pair<NginxVersion, bool>> lo, hi;  // version, inclusive
+  auto raise = [&](const NginxVersion& v, bool inclusive) {
+    if (!lo || v > lo->first || (v == lo->first && !inclusive)) lo = {v, inclusive};
+  };
+  auto lower = [&](const NginxVersion& v, bool inclusive) {
+    if (!hi || v < hi->first || (v == hi->first && !inclusive)) hi = {v, inclusive};
+  };
+  for (const auto& c : clauses_) {
+    if (c.op == ">" || c.op == ">=" || c.op == "==") raise(c.version, c.op != ">");
+    if (c.op == "<" || c.op == "<=" || c.op == "==") lower(c.version, c.op != "<");
+  }
+  if (!lo || !hi) return false;
+  if (lo->first > hi->first) return true;
+  if (lo->first == hi->first) {
+    if (!lo->second || !hi->second) return true;
+    for (const auto& c : clauses_) {
+      if (c.op == "!=" && c.version == lo->first) return true;
+    }
+  }
+  return false;
 }
 
 bool VersionRange::contains(const NginxVersion& v) const {

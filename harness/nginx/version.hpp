@@ -20,6 +20,8 @@ class VersionRange {
  public:
   static std::optional<VersionRange> parse(std::string_view text, std::string* error = nullptr);
   bool contains(const NginxVersion& v) const;
+  // No version satisfies every clause; parse() rejects such a range.
+  bool impossible() const;
   const std::string& text() const { return text_; }
 
  private:

@@ -2,9 +2,10 @@
 
 #include <chrono>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <thread>
+
+#include "harness/regex/regex.hpp"
 
 namespace badgateway {
 
@@ -34,9 +35,9 @@ std::vector<std::string> LogFile::lines() const {
 }
 
 std::optional<std::string> LogFile::find_regex(const std::string& pattern) const {
-  std::regex re(pattern);
+  Regex re(pattern);
   for (const auto& line : lines()) {
-    if (std::regex_search(line, re)) return line;
+    if (re.search(line)) return line;
   }
   return std::nullopt;
 }

@@ -7,7 +7,6 @@
 
 #include <csignal>
 #include <fstream>
-#include <regex>
 #include <stdexcept>
 #include <thread>
 
@@ -15,6 +14,7 @@
 
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/observe/log_file.hpp"
+#include "harness/scenario/names.hpp"
 
 namespace badgateway {
 namespace {
@@ -43,10 +43,18 @@ PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
   s.request_terminate_timeout =
       p.duration("request_terminate_timeout", s.request_terminate_timeout);
   s.listen_mode = p.text("listen_mode", s.listen_mode);
-  if (!std::regex_match(s.listen_mode, std::regex("0?[0-7]{3}"))) {
+  std::string_view digits = s.listen_mode;
+  if (digits.size() == 4 && digits.front() == '0') digits.remove_prefix(1);
+  if (digits.size() != 3 || digits.find_first_not_of("01234567") != std::string_view::npos) {
     throw fakes::ParamError("listen_mode", "expected an octal mode such as \"0660\"");
   }
   s.listen_owner = p.text("listen_owner", "");
+  // Rendered into php-fpm.conf: one word, so it cannot add a line or a directive.
+  if (!s.listen_owner.empty()) {
+    if (auto e = check_user_name(s.listen_owner, false); !e.empty()) {
+      throw fakes::ParamError("listen_owner", e);
+    }
+  }
   s.start = p.boolean("start", true);
   s.kill = p.choice("kill", "", {"", "master", "all"});
   return s;
@@ -88,12 +96,12 @@ void PhpFpm::write_files() {
   std::string user = current_user();
   std::ofstream conf(dir_ / "php-fpm.conf");
   conf << "[global]\n"
-       << fmt::format("pid = {}/php-fpm.pid\n", dir_.string())
-       << fmt::format("error_log = {}/php-fpm.log\n", dir_.string())
+       << fmt::format("pid = \"{}/php-fpm.pid\"\n", dir_.string())
+       << fmt::format("error_log = \"{}/php-fpm.log\"\n", dir_.string())
        << "log_level = notice\ndaemonize = no\n\n"
        << fmt::format("[{}]\n", name_)
        << fmt::format("user = {}\ngroup = {}\n", user, user == "root" ? "root" : user)
-       << fmt::format("listen = {}\n", listen)
+       << fmt::format("listen = \"{}\"\n", listen)
        << fmt::format("listen.mode = {}\n", spec_.listen_mode)
        << fmt::format("listen.owner = {}\n", spec_.listen_owner.empty() ? user : spec_.listen_owner)
        << fmt::format("listen.backlog = {}\n", spec_.backlog)
@@ -101,10 +109,10 @@ void PhpFpm::write_files() {
        // PHP-FPM takes whole seconds (no "ms" suffix); 0 disables.
        << fmt::format("request_terminate_timeout = {}s\n",
                       (spec_.request_terminate_timeout.count() + 999) / 1000)
-       << fmt::format("access.log = {}/access.log\n", dir_.string())
+       << fmt::format("access.log = \"{}/access.log\"\n", dir_.string())
        << "access.format = \"%m %r %s\"\n"
        << "catch_workers_output = yes\n"
-       << fmt::format("php_admin_value[auto_prepend_file] = {}/prepend.php\n", dir_.string());
+       << fmt::format("php_admin_value[auto_prepend_file] = \"{}/prepend.php\"\n", dir_.string());
 }
 
 void PhpFpm::start(Millis limit, const NetNamespace* netns) {

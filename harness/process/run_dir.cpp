@@ -23,12 +23,28 @@ std::string sanitize(const std::string& label) {
   return out.substr(0, 40);
 }
 
+// The run directory's path goes into nginx.conf and php-fpm.conf in double quotes. A space or ';'
+// is fine there; these are not: '$' (nginx expands variables in some paths, PHP's ini parser in
+// quoted strings), '"' and '\\' (escapes, differently in each), control characters (a new line).
+void check_quotable(const std::string& base) {
+  for (char c : base) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '$' || c == '"' || c == '\\' || u < 0x20 || u == 0x7F) {
+      throw std::runtime_error(fmt::format(
+          "TMPDIR=\"{}\" cannot be written into nginx.conf or php-fpm.conf: choose a directory "
+          "without '$', '\"', '\\' or control characters",
+          base));
+    }
+  }
+}
+
 }  // namespace
 
 RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   std::lock_guard lock(g_mutex);
   if (g_closing) throw std::runtime_error("interrupted");
   const char* base = std::getenv("TMPDIR");
+  if (base && *base) check_quotable(base);
   std::string tmpl =
       fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
   // mkdtemp creates the directory with mode 0700.

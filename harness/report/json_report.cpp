@@ -16,6 +16,7 @@ std::string phase_json(const PhaseResult& p) {
       fmt::format("{{\"phase\":{},\"passed\":{},\"duration_ms\":{},\"summary\":{}", q(p.phase),
                   p.passed() ? "true" : "false", p.duration.count(), q(p.summary()));
   if (p.harness_error) out += fmt::format(",\"harness_error\":{}", q(*p.harness_error));
+  if (p.timed_out) out += ",\"timed_out\":true";
   if (!p.run_dir.empty()) out += fmt::format(",\"run_dir\":{}", q(p.run_dir));
   out += ",\"responses\":[";
   for (std::size_t i = 0; i < p.observed.responses.size(); ++i) {

@@ -16,6 +16,9 @@ std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
                   static_cast<double>(p.duration.count()) / 1000.0);
   if (p.harness_error) {
     out += fmt::format("      <error message=\"{}\"/>\n", xml_escape(*p.harness_error));
+  } else if (p.timed_out) {
+    out += fmt::format("      <failure message=\"{}\"/>\n",
+                       xml_escape("stopped at the scenario's time limit (run --timeout)"));
   } else {
     std::string details;
     std::string first;

@@ -31,6 +31,9 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
       out += fmt::format("  {}: harness error: {}\n", p->phase, *p->harness_error);
       continue;
     }
+    if (p->timed_out) {
+      out += fmt::format("  {}: stopped at the scenario's time limit (run --timeout)\n", p->phase);
+    }
     for (const auto& c : p->checks) {
       if (c.passed) continue;
       out +=
@@ -111,7 +114,7 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   std::string out = "\n" + pad("SCENARIO", name_w) + "  " + pad("CAUSE", cause_w);
   for (const auto& t : targets) out += "  " + pad(t, col_w[t]);
   out += "  TIME\n";
-  std::size_t counts[3] = {0, 0, 0};
+  std::size_t counts[4] = {0, 0, 0, 0};
   for (const auto& n : names) {
     out += pad(n, name_w) + "  " + pad(causes[n], cause_w);
     Millis time{0};
@@ -132,8 +135,9 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   for (const auto& r : results) {
     if (!r.name.empty() && r.verdict() != Verdict::pass) append_details(out, r, style);
   }
-  out += fmt::format("\n{} passed, {} failed, {} errors; {} runs in {}\n", counts[0], counts[1],
-                     counts[2], counts[0] + counts[1] + counts[2], format_duration(wall_time));
+  out += fmt::format("\n{} passed, {} failed, {} errors{}; {} runs in {}\n", counts[0], counts[1],
+                     counts[2], counts[3] ? fmt::format(", {} timed out", counts[3]) : "",
+                     counts[0] + counts[1] + counts[2] + counts[3], format_duration(wall_time));
   return out;
 }
 

@@ -5,7 +5,7 @@
 namespace badgateway {
 
 bool PhaseResult::passed() const {
-  if (!ran || harness_error) return false;
+  if (!ran || harness_error || timed_out) return false;
   for (const auto& c : checks) {
     if (!c.passed) return false;
   }
@@ -14,6 +14,7 @@ bool PhaseResult::passed() const {
 
 std::string PhaseResult::summary() const {
   if (harness_error) return "error";
+  if (timed_out) return "timeout";
   if (!ran) return "-";
   std::vector<std::string> parts;
   std::string last;
@@ -45,12 +46,15 @@ std::string_view to_string(Verdict v) {
       return "FAIL";
     case Verdict::error:
       return "ERROR";
+    case Verdict::timeout:
+      return "TIMEOUT";
   }
   return "?";
 }
 
 Verdict ScenarioResult::verdict() const {
   if (broken.harness_error || (fixed && fixed->harness_error)) return Verdict::error;
+  if (broken.timed_out || (fixed && fixed->timed_out)) return Verdict::timeout;
   if (!broken.passed() || (fixed && !fixed->passed())) return Verdict::fail;
   return Verdict::pass;
 }

@@ -12,6 +12,7 @@ struct PhaseResult {
   std::string phase;  // "broken" | "fixed"
   bool ran = false;
   std::optional<std::string> harness_error;  // environment or config problem, not a verdict
+  bool timed_out = false;                    // stopped at the scenario's time limit
   std::vector<Check> checks;
   Observation observed;
   Millis duration{0};
@@ -22,7 +23,8 @@ struct PhaseResult {
   std::string summary() const;
 };
 
-enum class Verdict { pass, fail, error };
+// timeout: the scenario overran its time limit (run --timeout) and was stopped.
+enum class Verdict { pass, fail, error, timeout };
 std::string_view to_string(Verdict v);
 
 struct ScenarioResult {

@@ -93,7 +93,7 @@ fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
 }
 
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
-                    const RunOptions& options, PhaseResult& result) {
+                    const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
   RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
   if (options.keep) result.run_dir = dir.path().string();
   fakes::FakeServer server;
@@ -159,8 +159,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   result.ran = true;
   {
     InNetNamespace there(netns);
-    result.observed.responses =
-        send_requests(listen, s.requests, fmt::format("{}-{}", s.name, plan.phase));
+    result.observed.responses = send_requests(
+        listen, s.requests, fmt::format("{}-{}", s.name, plan.phase), deadline, &result.timed_out);
   }
   if (nginx) {
     result.observed.nginx_exit = nginx->exited();
@@ -181,15 +181,19 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
 }
 
 PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
-                      const RunOptions& options) {
+                      const RunOptions& options, Clock::time_point deadline) {
   PhaseResult result;
   result.phase = plan.phase;
   auto start = Clock::now();
+  if (start >= deadline) {
+    result.timed_out = true;  // the broken run used up the scenario's time
+    return result;
+  }
   for (int attempt = 1;; ++attempt) {
     try {
       result = PhaseResult{};
       result.phase = plan.phase;
-      run_phase_once(s, plan, launcher, options, result);
+      run_phase_once(s, plan, launcher, options, deadline, result);
       break;
     } catch (const HarnessError& e) {
       std::string what = e.what();
@@ -216,9 +220,10 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.target = launcher.label();
   r.nginx_version = launcher.version().str();
   auto start = Clock::now();
+  const auto deadline = start + options.time_limit;
   PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
-  r.broken = run_phase(s, broken, launcher, options);
-  if (s.fix && !interrupted()) {
+  r.broken = run_phase(s, broken, launcher, options, deadline);
+  if (s.fix && !interrupted() && !r.broken.timed_out) {
     PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(launcher.version())};
     for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
     if (s.fix->nginx.http) fixed.nginx.http = s.fix->nginx.http;
@@ -228,7 +233,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
     if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
     if (s.fix->nginx.config) fixed.nginx.config = s.fix->nginx.config;
     if (s.fix->nginx.port) fixed.nginx.port = s.fix->nginx.port;
-    r.fixed = run_phase(s, fixed, launcher, options);
+    r.fixed = run_phase(s, fixed, launcher, options, deadline);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
   return r;

@@ -7,6 +7,7 @@
 #include "harness/nginx/launcher.hpp"
 #include "harness/run/result.hpp"
 #include "harness/scenario/model.hpp"
+#include "harness/scenario/time_limit.hpp"
 
 namespace badgateway {
 
@@ -14,6 +15,8 @@ struct RunOptions {
   int jobs = 1;
   bool keep = false;  // keep run directories
   Millis start_limit{5000};
+  // The whole scenario (both runs); past it the requests stop and the verdict is timeout.
+  Millis time_limit = kDefaultScenarioTimeLimit;
   std::function<void(const ScenarioResult&)> on_started;  // progress (from worker threads)
   std::function<void(const ScenarioResult&)> on_finished;
 };

@@ -6,16 +6,19 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include "fakes/behaviours/registry.hpp"
+#include "harness/input/bounded_file.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/php/php_fpm.hpp"
+#include "harness/regex/regex.hpp"
+#include "harness/scenario/names.hpp"
 #include "harness/scenario/placeholders.hpp"
+#include "harness/scenario/toml_prescan.hpp"
 
 namespace badgateway {
 namespace {
@@ -157,10 +160,7 @@ fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& fi
 FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
                    const std::string& file) {
   if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
-  static const std::regex name_re("[a-z][a-z0-9_]*");
-  if (!std::regex_match(name, name_re)) {
-    fail_at(file, node.source(), path, "fake names are snake_case: [a-z][a-z0-9_]*");
-  }
+  if (auto e = check_fake_name(name); !e.empty()) fail_at(file, node.source(), path, e);
   Reader r(*node.as_table(), path, file);
   FakeSpec spec;
   spec.name = name;
@@ -177,21 +177,10 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
   spec.unix_socket = listen == "unix";
   if (auto host = r.string("host")) {
-    static const std::regex host_re(R"(([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:([0-9]{1,5}))?)");
-    std::smatch m;
-    if (!std::regex_match(*host, m, host_re) ||
-        std::regex_match(m[1].str(), std::regex(R"([0-9.]+)"))) {
-      r.fail("host",
-             "expected the host name the config uses, optionally with its port: \"app\" or "
-             "\"app:8080\"");
-    }
-    FakeSpec::HostName h{m[1].str(), 0, pos_of(*r.raw().get("host"), file)};
-    if (m[4].matched) {
-      int port = std::stoi(m[4].str());
-      if (port < 1 || port > 65535)
-        r.fail("host", fmt::format("port {} is out of range [1, 65535]", port));
-      h.port = static_cast<std::uint16_t>(port);
-    }
+    HostAndPort hp;
+    if (auto e = check_host_and_port(*host, hp); !e.empty()) r.fail("host", e);
+    FakeSpec::HostName h{hp.host, static_cast<std::uint16_t>(hp.port),
+                         pos_of(*r.raw().get("host"), file)};
     if (spec.unix_socket)
       r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
     spec.host = h;
@@ -254,8 +243,18 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   return spec;
 }
 
+// Far more than any fault needs; each fake is a listening socket (or a PHP-FPM pool).
+constexpr std::size_t kMaxFakes = 64;
+// All groups together: each response is kept for the verdicts, each body is held in memory.
+constexpr std::size_t kMaxResponses = 100'000;
+constexpr std::size_t kMaxBodyBytes = 64 << 20;
+
 std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::string& path,
                                            const std::string& file) {
+  if (table.size() > kMaxFakes) {
+    fail_at(file, table.source(), path,
+            fmt::format("{} fakes (at most {})", table.size(), kMaxFakes));
+  }
   std::map<std::string, FakeSpec> out;
   for (const auto& [k, v] : table) {
     std::string name(k.str());
@@ -270,6 +269,9 @@ NginxSpec read_nginx(Reader& r, const std::string& file) {
   spec.server = r.string("server");
   spec.location = r.string("location");
   spec.user = r.string("user");
+  if (spec.user) {
+    if (auto e = check_user_name(*spec.user, true); !e.empty()) r.fail("user", e);
+  }
   if (const toml::node* n = r.get("start")) {
     if (!n->is_boolean()) r.fail("start", "expected true or false");
     spec.start = n->as_boolean()->get();
@@ -419,9 +421,10 @@ void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::s
 void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
   for (const auto& p : patterns) {
     try {
-      std::regex re(p);
-    } catch (const std::regex_error& e) {
-      r.fail(key, fmt::format("invalid regular expression \"{}\": {}", p, e.what()));
+      Regex re(p);
+    } catch (const RegexError& e) {
+      // The pattern itself may be huge: its offset in the message says where.
+      r.fail(key, fmt::format("invalid regular expression: {}", e.what()));
     }
   }
 }
@@ -440,8 +443,8 @@ Expectation read_expectation(Reader& r) {
       if (ec != std::errc{} || ptr != key.data() + key.size() || code < 0 || code > 999) {
         fail_at(r.file(), k.source(), field, "keys are status codes, e.g. \"502\" = 3");
       }
-      if (!v.is_integer() || v.as_integer()->get() < 0)
-        fail_at(r.file(), v.source(), field, "expected a count");
+      if (!v.is_integer() || v.as_integer()->get() < 0 || v.as_integer()->get() > 1'000'000)
+        fail_at(r.file(), v.source(), field, "expected a count in [0, 1000000]");
       counts[code] = static_cast<int>(v.as_integer()->get());
     }
     e.status_counts = counts;
@@ -520,11 +523,11 @@ ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& f
   return set;
 }
 
-RequestSpec read_request(Reader& r) {
+// `body_bytes` counts the bodies of the groups before this one: all of them are held in memory.
+RequestSpec read_request(Reader& r, std::size_t& body_bytes) {
   RequestSpec q;
   if (auto m = r.string("method")) {
-    static const std::regex method_re("[A-Z]+");
-    if (!std::regex_match(*m, method_re)) r.fail("method", "expected an upper-case HTTP method");
+    if (auto e = check_method(*m); !e.empty()) r.fail("method", e);
     q.method = *m;
   }
   if (auto p = r.string("path")) {
@@ -533,15 +536,24 @@ RequestSpec read_request(Reader& r) {
   }
   if (const toml::table* h = r.table("headers")) {
     for (const auto& [k, v] : *h) {
-      if (!v.is_string())
-        r.fail_at(v.source(), r.field(std::string("headers.") + std::string(k.str())),
-                  "expected a string");
+      std::string field = r.field(std::string("headers.") + std::string(k.str()));
+      if (!v.is_string()) r.fail_at(v.source(), field, "expected a string");
+      // A CR or LF would split the request the client sends into two.
+      if (auto e = check_single_line(v.as_string()->get()); !e.empty())
+        r.fail_at(v.source(), field, e);
       q.headers.emplace_back(std::string(k.str()), v.as_string()->get());
     }
   }
   q.body = r.string("body").value_or("");
-  if (auto n = r.integer("body_size", 0, 64 << 20))
-    q.body.assign(static_cast<std::size_t>(*n), 'b');
+  auto body_size = r.integer("body_size", 0, static_cast<std::int64_t>(kMaxBodyBytes));
+  const std::size_t size = body_size ? static_cast<std::size_t>(*body_size) : q.body.size();
+  if (body_bytes + size > kMaxBodyBytes) {
+    r.fail(body_size ? "body_size" : "body",
+           fmt::format("request bodies of {} bytes in all (at most {})", body_bytes + size,
+                       kMaxBodyBytes));
+  }
+  body_bytes += size;
+  if (body_size) q.body.assign(size, 'b');  // checked first: never more than the cap
   q.count = static_cast<int>(r.integer("count", 1, 10'000).value_or(1));
   q.concurrency = static_cast<int>(r.integer("concurrency", 1, 1'000).value_or(1));
   q.delay = r.duration("delay").value_or(Millis(0));
@@ -621,10 +633,10 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   Reader r(root, "", file);
   Scenario s;
   s.origin = {file, 0, 0};
+  s.requests_origin = s.origin;
   if (auto v = r.integer("format", 1, 1); v && *v != 1) r.fail("format", "only format 1 exists");
   s.name = r.required_string("name");
-  static const std::regex name_re("[a-z0-9][a-z0-9-]*");
-  if (!std::regex_match(s.name, name_re)) r.fail("name", "use lower-case letters, digits and '-'");
+  if (auto e = check_scenario_name(s.name); !e.empty()) r.fail("name", e);
   s.description = r.required_string("description");
   s.cause = r.required_string("cause");
   if (std::find_if(std::begin(kCauses), std::end(kCauses),
@@ -660,9 +672,16 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (const toml::node* n = r.get("requests")) {
     const toml::array* arr = n->as_array();
     if (!arr || !arr->is_array_of_tables()) r.fail("requests", "expected [[requests]] tables");
+    s.requests_origin = pos_of(*n, file);
+    std::size_t responses = 0, body_bytes = 0;
     for (const auto& item : *arr) {
       Reader qr(*item.as_table(), "requests", file);
-      s.requests.push_back(read_request(qr));
+      s.requests.push_back(read_request(qr, body_bytes));
+      responses += static_cast<std::size_t>(s.requests.back().count);
+      if (responses > kMaxResponses) {
+        qr.fail_at(item.source(), "requests",
+                   fmt::format("{} requests in all (at most {})", responses, kMaxResponses));
+      }
     }
   }
   if (s.requests.empty()) s.requests.emplace_back();
@@ -750,6 +769,11 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
 }  // namespace
 
 Scenario load_scenario_string(std::string_view text, const std::string& file_label) {
+  // Before toml++ sees the text: see toml_prescan.hpp for the inputs it must never get.
+  if (auto p = prescan_toml(text)) {
+    SourcePos pos{file_label, p->line, p->column};
+    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
+  }
   toml::table root;
   try {
     root = toml::parse(text, file_label);
@@ -762,14 +786,12 @@ Scenario load_scenario_string(std::string_view text, const std::string& file_lab
 }
 
 Scenario load_scenario_file(const std::filesystem::path& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f)
-    throw ScenarioError(fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno)));
   std::string text;
-  char buf[8192];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
+  try {
+    text = read_bounded_file(path);
+  } catch (const InputFileError& e) {
+    throw ScenarioError(e.what());
+  }
   return load_scenario_string(text, path.string());
 }
 

@@ -115,6 +115,7 @@ struct FixSpec {
 
 struct Scenario {
   SourcePos origin;
+  SourcePos requests_origin;  // the first [[requests]], else the file: for time-limit errors
   std::string name;
   std::string description;
   std::string cause;

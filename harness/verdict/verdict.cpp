@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
+#include <optional>
 
 #include <fmt/format.h>
+
+#include "harness/regex/regex.hpp"
 
 namespace badgateway {
 namespace {
@@ -40,24 +42,41 @@ std::string origin_of(const Response& r) {
 }
 
 void check_log(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
-  auto first_match = [&](const std::regex& re) -> const std::string* {
-    for (const auto& line : seen.error_log) {
-      if (std::regex_search(line, re)) return &line;
+  // The first line the pattern matches, or why matching failed (a PCRE2 limit: the pattern
+  // backtracks too much on some line). Patterns were compiled once at load time already.
+  struct Found {
+    const std::string* line = nullptr;
+    std::optional<std::string> error;
+  };
+  auto first_match = [&](const std::string& pattern) -> Found {
+    try {
+      Regex re(pattern);
+      for (const auto& line : seen.error_log) {
+        if (re.search(line)) return {&line, std::nullopt};
+      }
+    } catch (const RegexError& err) {
+      return {nullptr, std::string(err.what())};
     }
-    return nullptr;
+    return {};
   };
   for (const auto& pattern : e.error_log.value_or(std::vector<std::string>{})) {
-    const std::string* line = first_match(std::regex(pattern));
+    Found f = first_match(pattern);
     out.push_back({CheckKind::error_log, fmt::format("error_log /{}/", pattern), "a matching line",
-                   line ? *line : fmt::format("no match in {} lines", seen.error_log.size()),
-                   line != nullptr});
+                   f.error  ? *f.error
+                   : f.line ? *f.line
+                            : fmt::format("no match in {} lines", seen.error_log.size()),
+                   f.line != nullptr});
   }
   std::vector<std::string> forbidden = kDefaultNoErrorLog;
   for (const auto& p : e.no_error_log.value_or(std::vector<std::string>{})) forbidden.push_back(p);
   for (const auto& pattern : forbidden) {
-    const std::string* line = first_match(std::regex(pattern));
+    Found f = first_match(pattern);
     out.push_back({CheckKind::no_error_log, fmt::format("no_error_log /{}/", pattern),
-                   "no matching line", line ? *line : "none", line == nullptr});
+                   "no matching line",
+                   f.error  ? *f.error
+                   : f.line ? *f.line
+                            : "none",
+                   f.line == nullptr && !f.error});
   }
 }
 

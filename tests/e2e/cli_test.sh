@@ -35,6 +35,12 @@ exit-codes)
   expect_code 2 "$bg" run --nginx /nonexistent/nginx
   grep -q "nginx not found" "$work/err" || fail "missing nginx not explained"
   expect_code 2 "$bg" run --filter 'no-such-*'
+  # A scenario planned to take longer than --timeout is rejected before anything runs.
+  expect_code 2 "$bg" run --timeout 1s "$fx/failing.toml"
+  grep -qx "badgateway: $fx/failing.toml: requests: may take up to 5s (delay plus count / concurrency x timeout per group), over the scenario time limit of 1s (run --timeout)" "$work/err" \
+    || { cat "$work/err" >&2; fail "time limit not explained"; }
+  expect_code 2 "$bg" run --timeout banana "$fx/failing.toml"
+  grep -q "^badgateway: --timeout: expected a duration" "$work/err" || fail "bad --timeout accepted"
   ;;
 bad-scenario)
   expect_code 2 "$bg" run "$fx/bad-unknown-key.toml"

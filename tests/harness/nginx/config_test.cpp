@@ -40,24 +40,54 @@ TEST_SUITE("config") {
     INFO(conf);
     CHECK(contains(conf, "# rendered by badgateway: upstream-refused (broken)\n"));
     CHECK(contains(conf, "\ndaemon off;\n"));
-    CHECK(contains(conf, "\npid /tmp/bg-run-1/nginx.pid;\n"));
-    CHECK(contains(conf, "\nerror_log /tmp/bg-run-1/logs/error.log info;\n"));
-    CHECK(contains(conf, "access_log /tmp/bg-run-1/logs/access.log badgateway;\n"));
+    CHECK(contains(conf, "\npid \"/tmp/bg-run-1/nginx.pid\";\n"));
+    CHECK(contains(conf, "\nerror_log \"/tmp/bg-run-1/logs/error.log\" info;\n"));
+    CHECK(contains(conf, "access_log \"/tmp/bg-run-1/logs/access.log\" badgateway;\n"));
     CHECK(contains(conf, std::string("log_format badgateway '") + bg::kAccessLogFormat + "';"));
     for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
       CAPTURE(kind);
-      CHECK(contains(conf, std::string(kind) + "_temp_path /tmp/bg-run-1/tmp/" + kind + ";\n"));
+      CHECK(contains(conf, std::string(kind) + "_temp_path \"/tmp/bg-run-1/tmp/" + kind + "\";\n"));
     }
     CHECK(contains(conf, "listen 127.0.0.1:8123;\n"));
     // Nothing may point outside the run directory: every absolute path starts with it.
     int paths = 0;
-    for (std::size_t pos = conf.find(" /"); pos != std::string::npos;
-         pos = conf.find(" /", pos + 1)) {
-      if (conf.compare(pos, 4, " / {") == 0) continue;  // the generated location
-      CHECK(conf.compare(pos + 1, 14, "/tmp/bg-run-1/") == 0);
+    for (std::size_t pos = conf.find(" \"/"); pos != std::string::npos;
+         pos = conf.find(" \"/", pos + 1)) {
+      CHECK(conf.compare(pos + 2, 14, "/tmp/bg-run-1/") == 0);
       ++paths;
     }
     CHECK(paths == 8);  // pid, error_log, access_log and five temp paths
+  }
+
+  TEST_CASE("paths are quoted: a space or ';' in TMPDIR stays inside one token") {
+    CHECK(bg::nginx_quote("/tmp/a b;c") == "\"/tmp/a b;c\"");
+    CHECK(bg::nginx_quote(R"(/tmp/a"b\c)") == R"("/tmp/a\"b\\c")");
+    bg::NginxSpec spec;
+    spec.location = "return 200;";
+    auto in = input(spec);
+    in.run_dir = "/tmp/my dir;user root";
+    const std::string conf = bg::render_nginx_config(in);
+    INFO(conf);
+    CHECK(contains(conf, "\npid \"/tmp/my dir;user root/nginx.pid\";\n"));
+    CHECK_FALSE(contains(conf, "\nuser root/"));
+  }
+
+  TEST_CASE("a placeholder expanding to such a path makes its whole word one quoted token") {
+    auto lookup = [](const std::string& name) -> std::optional<std::string> {
+      if (name == "run_dir") return "/tmp/my dir;x";
+      if (name == "fakes.app") return "127.0.0.1:9001";
+      return std::nullopt;
+    };
+    CHECK(bg::expand_nginx_snippet("root {{run_dir}}/www;\nfastcgi_pass unix:{{run_dir}}/p.sock;",
+                                   lookup) ==
+          "root \"/tmp/my dir;x/www\";\nfastcgi_pass \"unix:/tmp/my dir;x/p.sock\";");
+    // Words without such characters, quoted strings, comments and ${var} stay as written.
+    CHECK(bg::expand_nginx_snippet("proxy_pass http://{{fakes.app}}; # {{x}}\nset $a \"${b}c\";",
+                                   lookup) ==
+          "proxy_pass http://127.0.0.1:9001; # {{x}}\nset $a \"${b}c\";");
+    CHECK(bg::expand_nginx_snippet("location / { return 200 '{{run_dir}}'; }", lookup) ==
+          "location / { return 200 '/tmp/my dir;x'; }");
+    CHECK_THROWS_AS(bg::expand_nginx_snippet("x {{nope}};", lookup), std::invalid_argument);
   }
 
   TEST_CASE("the frame's blocks are balanced") {

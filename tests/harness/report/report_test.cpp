@@ -261,6 +261,23 @@ TEST_SUITE("report") {
     CHECK_FALSE(contains(table, "\033["));
   }
 
+  TEST_CASE("an overrun shows as TIMEOUT in every report") {
+    bg::ScenarioResult r = passing();
+    r.fixed.reset();
+    r.broken.timed_out = true;
+    const std::string table = bg::summary_table({r}, 2000ms, bg::TerminalStyle{false});
+    INFO(table);
+    CHECK(contains(table, "TIMEOUT"));
+    CHECK(contains(table, "  broken: stopped at the scenario's time limit (run --timeout)\n"));
+    CHECK(contains(table, "\n0 passed, 0 failed, 0 errors, 1 timed out; 1 runs in 2s\n"));
+    const std::string json = bg::json_report({r}, 2000ms);
+    CHECK(contains(json, "\"verdict\":\"TIMEOUT\""));
+    CHECK(contains(json, "\"timed_out\":true"));
+    CHECK(contains(
+        bg::junit_report({r}),
+        "<failure message=\"stopped at the scenario&apos;s time limit (run --timeout)\"/>"));
+  }
+
   TEST_CASE("summary_table counts only the runs that happened") {
     std::vector<bg::ScenarioResult> results = {passing(),
                                                bg::ScenarioResult{}};  // second: interrupted

@@ -83,4 +83,17 @@ TEST_SUITE("result") {
     CHECK(bg::to_string(bg::Verdict::fail) == "FAIL");
     CHECK(bg::to_string(bg::Verdict::error) == "ERROR");
   }
+
+  TEST_CASE("an overrun is its own verdict: over a failure, under a harness error") {
+    bg::ScenarioResult r;
+    r.broken = ran_with({{0, "timeout"}});
+    r.broken.checks = {check(false)};
+    r.broken.timed_out = true;
+    CHECK_FALSE(r.broken.passed());
+    CHECK(r.broken.summary() == "timeout");
+    CHECK(r.verdict() == bg::Verdict::timeout);
+    CHECK(bg::to_string(bg::Verdict::timeout) == "TIMEOUT");
+    r.broken.harness_error = "no nginx";
+    CHECK(r.verdict() == bg::Verdict::error);
+  }
 }

@@ -1,0 +1,29 @@
+#include "harness/scenario/time_limit.hpp"
+
+#include <fmt/format.h>
+
+#include "fakes/core/units.hpp"
+#include "harness/scenario/loader.hpp"
+
+namespace badgateway {
+
+Millis planned_duration(const Scenario& s) {
+  Millis once{0};
+  for (const auto& q : s.requests) {
+    auto rounds = (q.count + q.concurrency - 1) / q.concurrency;
+    once += q.delay + rounds * q.timeout;
+  }
+  return s.fix ? 2 * once : once;
+}
+
+void check_time_limit(const Scenario& s, Millis limit) {
+  Millis planned = planned_duration(s);
+  if (planned <= limit) return;
+  throw ScenarioError(fmt::format(
+      "{}: requests: may take up to {} (delay plus count / concurrency x timeout per group{}), "
+      "over the scenario time limit of {} (run --timeout)",
+      s.requests_origin.str(), format_duration(planned), s.fix ? ", twice with the fix" : "",
+      format_duration(limit)));
+}
+
+}  // namespace badgateway

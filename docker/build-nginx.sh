@@ -111,8 +111,11 @@ archive_version() {
 # complete DIR: the build in DIR is usable (marker written last, binary answers -V with VERSION).
 complete() {
     local dir=$1 version=$2
+    local banner
     [[ -f $dir/.badgateway-complete && -x $dir/sbin/nginx ]] || return 1
-    "$dir/sbin/nginx" -V 2>&1 | grep -q "^nginx version: nginx/$version\$"
+    # Captured first: `nginx -V | grep -q` would fail under pipefail when grep exits early.
+    banner=$("$dir/sbin/nginx" -V 2>&1) || return 1
+    [[ $banner == "nginx version: nginx/$version"$'\n'* ]]
 }
 
 build_one() {

@@ -150,9 +150,12 @@ if [[ -d $conf_dir ]]; then
     mkdir -p "$root$conf_dir/sites-enabled"
 fi
 
-# Prefix (html/, modules-available/ that modules-enabled/ links point at).
-for dir in "$prefix_dir" /usr/share/nginx; do
-    if [[ -d $dir && ! -e $root$dir ]]; then
+# Prefix (html/, modules-available/ that modules-enabled/ links point at; for a source build
+# from build-nginx.sh also logs/, which nginx opens before reading its config). The conf dir may
+# already be inside it, so each is copied once, merged into what is there.
+[[ $prefix_dir == /usr/share/nginx ]] && prefix_dirs=("$prefix_dir") || prefix_dirs=("$prefix_dir" /usr/share/nginx)
+for dir in "${prefix_dirs[@]}"; do
+    if [[ -d $dir ]]; then
         mkdir -p "$root$dir"
         cp -a -- "$dir/." "$root$dir/"
     fi

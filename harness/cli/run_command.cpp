@@ -1,5 +1,6 @@
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -29,8 +30,11 @@ fix (it must recover). PATH is a scenario file or a directory; default: the buil
 
   --jobs N          run N scenarios in parallel (each with its own ports, run dir and nginx)
   --filter GLOB     only scenarios whose name matches GLOB (repeatable)
-  --nginx NGINX     nginx to test: a binary (default: nginx from PATH) or docker:IMAGE (a local
-                    image, run with host networking); repeatable: one column per nginx
+  --nginx NGINX     nginx to test: a binary path (default: nginx from PATH), docker:IMAGE (a
+                    local image, run with host networking), N.N.N (a build made by
+                    docker/build-nginx.sh, in $BADGATEWAY_NGINX_CACHE or
+                    ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx from PATH and
+                    every cached build); repeatable: one column per nginx, in version order
   --junit FILE      write JUnit XML
   --json FILE       write a JSON report
   --keep            keep run directories (config, logs) for inspection
@@ -97,7 +101,11 @@ int command_run(const std::vector<std::string>& args) {
       for (const auto& f : filters) keep = keep || ::fnmatch(f.c_str(), s.name.c_str(), 0) == 0;
       if (keep) scenarios.push_back(std::move(s));
     }
-    for (const auto& spec : nginx_specs) launchers.push_back(make_launcher(spec));
+    for (const auto& spec : expand_nginx_specs(nginx_specs))
+      launchers.push_back(make_launcher(spec));
+    // Columns in version order (the order given for equal versions).
+    std::stable_sort(launchers.begin(), launchers.end(),
+                     [](const auto& a, const auto& b) { return a->version() < b->version(); });
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;

@@ -19,6 +19,7 @@
 
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
+#include "harness/nginx/nginx_cache.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
@@ -321,14 +322,15 @@ DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
   std::call_once(hook_once, [] { add_interrupt_hook(remove_live_containers_on_interrupt); });
 
   std::vector<std::string> argv = docker_run({});
-  argv.insert(argv.end(), {"nginx", "-v"});
+  argv.insert(argv.end(), {"nginx", "-V"});
   CommandResult r = run_command(argv, kDockerRunLimit);
   auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
   if (!v) {
-    throw HarnessError(fmt::format("nginx -v in image {} did not print a version: {}", image_,
+    throw HarnessError(fmt::format("nginx -V in image {} did not print a version: {}", image_,
                                    failure_line(r.output)));
   }
   version_ = *v;
+  conf_dir_ = conf_dir_from_configure(r.output);
 }
 
 std::string DockerLauncher::label() const {

@@ -20,6 +20,7 @@ class DockerLauncher final : public Launcher {
 
   std::string label() const override;  // "nginx 1.22.1 (docker:badgateway/nginx:local)"
   const NginxVersion& version() const override { return version_; }
+  const std::string& conf_dir() const override { return conf_dir_; }
   // A holder container with no network but loopback, and the run's host names (--add-host): the
   // nginx containers join its namespace (and its /etc/hosts), and so do the fakes, through
   // /proc/PID/ns/net.
@@ -42,6 +43,7 @@ class DockerLauncher final : public Launcher {
   std::string docker_;  // resolved path of the CLI
   std::string image_;
   NginxVersion version_;
+  std::string conf_dir_;
 };
 
 // `docker rm -f` of every container labelled org.badgateway=1 whose org.badgateway.pid is no

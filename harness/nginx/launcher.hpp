@@ -80,6 +80,9 @@ class Launcher {
   virtual ~Launcher() = default;
   virtual std::string label() const = 0;  // column title: "nginx 1.22.1 (local)"
   virtual const NginxVersion& version() const = 0;
+  // nginx's own config directory, where its fastcgi_params and mime.types are (from `nginx -V`;
+  // /etc/nginx for Debian's package): what `{{nginx.conf_dir}}` expands to.
+  virtual const std::string& conf_dir() const = 0;
   // The private network namespace for a run of paths.own (a Docker launcher backs it with a
   // container so its nginx can join). Throws HarnessError.
   virtual std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) = 0;

@@ -16,6 +16,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include "harness/nginx/config.hpp"
+#include "harness/nginx/nginx_cache.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
@@ -95,12 +96,13 @@ LocalLauncher::LocalLauncher(const std::string& binary) {
                     "--nginx PATH)",
                     binary));
   }
-  CommandResult r = run_command({binary_, "-v"}, Millis(5000));
+  CommandResult r = run_command({binary_, "-V"}, Millis(5000));
   auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
   if (!v)
     throw HarnessError(
-        fmt::format("{} -v did not print a version: {}", binary_, nginx_key_line(r.output)));
+        fmt::format("{} -V did not print a version: {}", binary_, nginx_key_line(r.output)));
   version_ = *v;
+  conf_dir_ = conf_dir_from_configure(r.output);
 }
 
 std::string LocalLauncher::label() const {

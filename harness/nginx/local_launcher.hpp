@@ -14,6 +14,7 @@ class LocalLauncher final : public Launcher {
 
   std::string label() const override;
   const NginxVersion& version() const override { return version_; }
+  const std::string& conf_dir() const override { return conf_dir_; }
   std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
   void test_config(const LaunchPaths& paths) override;
   std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
@@ -27,6 +28,7 @@ class LocalLauncher final : public Launcher {
 
   std::string binary_;
   NginxVersion version_;
+  std::string conf_dir_;
 };
 
 // Resolves a program name through PATH; empty when not found.

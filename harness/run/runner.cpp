@@ -34,9 +34,10 @@ struct PhasePlan {
 };
 
 PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound,
-                              const std::string& run_dir) {
-  return [bound, run_dir](const std::string& name) -> std::optional<std::string> {
+                              const std::string& run_dir, const std::string& conf_dir) {
+  return [bound, run_dir, conf_dir](const std::string& name) -> std::optional<std::string> {
     if (name == "run_dir") return run_dir;
+    if (name == "nginx.conf_dir") return conf_dir;
     if (!name.starts_with("fakes.")) return std::nullopt;
     std::string rest = name.substr(6);
     auto dot = rest.find('.');
@@ -144,7 +145,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   fakes::Address listen =
       fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
   if (!own) {
-    RenderInput in{&plan.nginx, dir.path(), listen, make_lookup(bound, dir.path().string()),
+    RenderInput in{&plan.nginx, dir.path(), listen,
+                   make_lookup(bound, dir.path().string(), launcher.conf_dir()),
                    fmt::format("{} ({})", s.name, plan.phase)};
     std::ofstream conf(paths.config);
     conf << render_nginx_config(in);

@@ -44,10 +44,12 @@ std::string expand_placeholders(
 
 std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names) {
   if (name.empty()) return "unterminated placeholder: \"{{\" without \"}}\"";
-  if (name == "run_dir") return {};
+  if (name == "run_dir" || name == "nginx.conf_dir") return {};
   if (!name.starts_with("fakes.")) {
     return fmt::format(
-        "unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path] or run_dir", name);
+        "unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path], run_dir or "
+        "nginx.conf_dir",
+        name);
   }
   std::string rest = name.substr(6);
   std::string fake = rest.substr(0, rest.find('.'));

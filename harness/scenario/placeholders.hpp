@@ -22,7 +22,8 @@ std::string expand_placeholders(
     std::string_view text,
     const std::function<std::optional<std::string>(const std::string&)>& lookup);
 
-// Known forms: fakes.NAME, fakes.NAME.host, fakes.NAME.port, fakes.NAME.path, run_dir.
+// Known forms: fakes.NAME, fakes.NAME.host, fakes.NAME.port, fakes.NAME.path, run_dir,
+// nginx.conf_dir (the nginx under test's own config directory: fastcgi_params, mime.types).
 // Returns an error message, or empty when `name` is valid for the given fake names.
 std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names);
 

@@ -83,6 +83,7 @@ TEST_SUITE("placeholders") {
 
   TEST_CASE("check_placeholder accepts the documented forms") {
     CHECK(bg::check_placeholder("run_dir", kFakes).empty());
+    CHECK(bg::check_placeholder("nginx.conf_dir", kFakes).empty());
     CHECK(bg::check_placeholder("fakes.app", kFakes).empty());
     CHECK(bg::check_placeholder("fakes.backup", kFakes).empty());
     CHECK(bg::check_placeholder("fakes.app.host", kFakes).empty());
@@ -103,6 +104,7 @@ TEST_SUITE("placeholders") {
     CHECK_FALSE(bg::check_placeholder("fakes.app.port.extra", kFakes).empty());
     CHECK_FALSE(bg::check_placeholder("fakes.app", {}).empty());
     CHECK_FALSE(bg::check_placeholder("RUN_DIR", kFakes).empty());
+    CHECK_FALSE(bg::check_placeholder("nginx.prefix", kFakes).empty());
   }
 
   TEST_CASE("check_placeholder rejects an empty attribute after a trailing dot") {

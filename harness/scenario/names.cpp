@@ -44,7 +44,7 @@ std::string check_method(std::string_view method) {
 }
 
 std::string check_host_and_port(std::string_view text, HostAndPort& out) {
-  const std::string usage =
+  std::string usage =
       "expected the host name the config uses, optionally with its port: \"app\" or "
       "\"app:8080\"";
   std::string_view host = text, port;
@@ -75,7 +75,7 @@ std::string check_host_and_port(std::string_view text, HostAndPort& out) {
 }
 
 std::string check_user_name(std::string_view text, bool allow_group) {
-  const std::string usage =
+  std::string usage =
       allow_group ? "expected a user name, or a user and a group name" : "expected a user name";
   if (auto e = too_long(text, kMaxNameLength); !e.empty()) return e;
   int words = 0;

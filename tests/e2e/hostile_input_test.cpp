@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kStalled = R"(
 name = "t-stalled"
 description = "d"
-cause = "timeout"
+cause = "server_unavailable"
 teaches = "t"
 [fakes.app]
 behaviour = "stall"
@@ -56,7 +56,7 @@ TEST_CASE("runner: a scenario over its time limit is stopped and gets the timeou
 constexpr const char* kHealthy = R"(
 name = "t-healthy"
 description = "d"
-cause = "timeout"
+cause = "server_unavailable"
 teaches = "t"
 [fakes.app]
 behaviour = "ok"

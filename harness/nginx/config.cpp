@@ -43,7 +43,7 @@ std::string render_nginx_config(const RenderInput& in) {
   out += "events {\n    worker_connections 1024;\n}\n";
   out += "http {\n";
   out += fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat);
-  out += fmt::format("    access_log {}/logs/access.log badgateway;\n", dir);
+  out += fmt::format("    access_log {}/{} badgateway;\n", dir, kOtherServersAccessLog);
   for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
     out += fmt::format("    {}_temp_path {}/tmp/{};\n", kind, dir, kind);
   }
@@ -51,6 +51,7 @@ std::string render_nginx_config(const RenderInput& in) {
   out += "    server {\n";
   out += fmt::format("        listen {};\n", in.listen.to_string());
   out += "        server_name badgateway;\n";
+  out += fmt::format("        access_log {}/logs/access.log badgateway;\n", dir);
   out += indent(expand(in.spec->server), 8);
   if (in.spec->location) {
     out += "        location / {\n";

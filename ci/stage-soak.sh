@@ -2,7 +2,7 @@
 # Stability under load: the catalog PASSES times (default 5) with --jobs 2 while stress-ng keeps
 # both cores busy; zero failed verdicts allowed. Prints failures per pass and the client's
 # elapsed-time error against nginx's $request_time. Run from the repo root after ci/build.sh.
-# Usage: ci/stage-soak.sh [PASSES] [BADGATEWAY]
+# Usage: ci/stage-soak.sh [PASSES] [BADGATEWAY] [SCENARIOS]
 set -uo pipefail
 passes=${1:-5}
 bg=${2:-./build/badgateway}
@@ -28,7 +28,7 @@ hog=$!
 failed=0
 start=$SECONDS
 for ((i = 1; i <= passes; i++)); do
-  "$bg" run --jobs 2 --keep --json "$work/pass$i.json" >"$work/pass$i.out" 2>&1
+  "$bg" run ${3:+"$3"} --jobs 2 --keep --json "$work/pass$i.json" >"$work/pass$i.out" 2>&1
   code=$?
   summary=$(tail -1 "$work/pass$i.out")
   echo "pass $i: exit $code: $summary"

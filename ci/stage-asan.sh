@@ -12,5 +12,5 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detec
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # Docker tests run in the normal suite; here the point is our own code under the sanitizers.
 ctest --test-dir build-asan --output-on-failure -j 2 --timeout 600 -LE 'docker|lint'
-bash ci/stage-soak.sh ./build-asan/badgateway 1
+bash ci/stage-soak.sh 1 ./build-asan/badgateway
 echo "stage-asan: done in $((SECONDS - start)) s"

@@ -168,7 +168,11 @@ class FakeServer::Endpoint final : public ListenerControl {
   void bind_and_listen(const GenericEndpoint& ep) {
     bool unix_socket = requested_.kind == Address::Kind::unix_socket;
     if (unix_socket && behaviour_->listening() == Listening::none) return;  // no file at all
-    acceptor_->open(ep.protocol());
+    // Asio opens without SOCK_CLOEXEC: a listener inherited by some nginx of another run would
+    // stay open after stop_listening() and turn "refused" into a hang.
+    int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, ep.protocol().protocol());
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    acceptor_->assign(ep.protocol(), fd);
     // Only a listener gets SO_REUSEADDR (quick rebinds in `refuse` overload mode); a bound-only
     // socket without it keeps the port reserved against every other bind.
     bool will_listen = behaviour_->listening() == Listening::accept ||
@@ -209,7 +213,8 @@ class FakeServer::Endpoint final : public ListenerControl {
         co_await resume_->async_wait(use_tuple);
         continue;
       }
-      auto [ec, socket] = co_await acceptor_->async_accept(use_tuple);
+      auto [ec, socket] = co_await accept_cloexec();
+      if (ec == asio::error::would_block) continue;
       if (ec) {
         if (stopping_ || !listening_) continue;
         // EMFILE and friends: back off briefly instead of spinning.
@@ -220,6 +225,25 @@ class FakeServer::Endpoint final : public ListenerControl {
       ++sessions_;  // now, not when session() starts: the next iteration checks the limit
       asio::co_spawn(acceptor_->get_executor(), session(std::move(socket)), asio::detached);
     }
+  }
+
+  // async_accept() uses accept(), which leaves the connection inheritable across exec: a copy
+  // in another run's nginx keeps this fake's RST or FIN from reaching the nginx it belongs to.
+  Task<std::tuple<boost::system::error_code, asio::generic::stream_protocol::socket>>
+  accept_cloexec() {
+    asio::generic::stream_protocol::socket socket(acceptor_->get_executor());
+    auto [ec] = co_await acceptor_->async_wait(asio::socket_base::wait_read, use_tuple);
+    if (ec) co_return std::tuple{ec, std::move(socket)};
+    int fd = ::accept4(acceptor_->native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      int e = errno == EAGAIN ? EWOULDBLOCK : errno;
+      co_return std::tuple{boost::system::error_code(e, boost::system::system_category()),
+                           std::move(socket)};
+    }
+    boost::system::error_code aec;
+    socket.assign(acceptor_->local_endpoint().protocol(), fd, aec);
+    if (aec) ::close(fd);
+    co_return std::tuple{aec, std::move(socket)};
   }
 
   Task<void> session(asio::generic::stream_protocol::socket socket) {

@@ -76,4 +76,11 @@ std::string format_duration(Millis d) {
   return fmt::format("{}ms", ms);
 }
 
+std::string format_duration(Micros d) {
+  auto us = d.count();
+  if (us % 1000 == 0) return format_duration(Millis(us / 1000));
+  if (us >= 1'000'000) return fmt::format("{:.6f}s", static_cast<double>(us) / 1e6);
+  return fmt::format("{:.3f}ms", static_cast<double>(us) / 1e3);
+}
+
 }  // namespace badgateway

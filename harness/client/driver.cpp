@@ -1,10 +1,18 @@
 #include "harness/client/driver.hpp"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
@@ -16,6 +24,7 @@
 
 #include "fakes/core/asio.hpp"
 #include "fakes/core/connection.hpp"
+#include "harness/client/kernel_clock.hpp"
 
 namespace badgateway {
 namespace {
@@ -53,13 +62,103 @@ bool is_parse_error(const boost::system::error_code& ec) {
          ec != http::error::need_more;
 }
 
+// Reads one response with recvmsg() so each segment brings the kernel's receive timestamp.
+// Returns like http::async_read: an error code (beast::error::timeout at the deadline) and the
+// number of bytes received.
+Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
+    beast::tcp_stream& stream, beast::flat_buffer& buffer,
+    http::response_parser<http::string_body>& parser, Clock::time_point deadline, bool stamping,
+    std::optional<KernelTime>& first_sent, std::optional<KernelTime>& last_received) {
+  using namespace asio::experimental::awaitable_operators;
+  auto& socket = stream.socket();
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_at(deadline);
+  std::size_t total = 0;
+  boost::system::error_code ec;
+  // Parses what is buffered; true once the message is complete or unparseable.
+  auto parse = [&] {
+    while (buffer.size() > 0 && !parser.is_done()) {
+      std::size_t used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == http::error::need_more) {
+        ec = {};
+        return false;
+      }
+      if (ec) return true;
+      if (used == 0) return false;
+    }
+    return parser.is_done();
+  };
+  for (;;) {
+    auto space = buffer.prepare(64 * 1024);
+    ssize_t n =
+        receive_with_timestamp(socket.native_handle(), space.data(), space.size(), last_received);
+    if (n > 0) {
+      buffer.commit(static_cast<std::size_t>(n));
+      total += static_cast<std::size_t>(n);
+      if (parse()) break;
+      continue;
+    }
+    if (n == 0) {  // the peer's FIN
+      if (total == 0) {
+        ec = http::error::end_of_stream;
+      } else {
+        parser.put_eof(ec);  // completes a body delimited by the close, else partial_message
+      }
+      break;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      ec.assign(errno, boost::system::system_category());
+      break;
+    }
+    if (stamping) {  // a send timestamp queued late: take it, or it keeps POLLERR raised
+      if (auto t = take_send_timestamp(socket.native_handle());
+          t && (!first_sent || *t < *first_sent)) {
+        first_sent = t;
+      }
+    }
+    if (Clock::now() >= deadline) {
+      ec = beast::error::timeout;
+      break;
+    }
+    // Woken by data, FIN, RST, or a send timestamp arriving on the error queue (POLLERR).
+    auto woke = co_await (socket.async_wait(asio::socket_base::wait_read, use_tuple) ||
+                          timer.async_wait(use_tuple));
+    if (woke.index() == 1) {
+      ec = beast::error::timeout;
+      break;
+    }
+  }
+  co_return std::tuple{ec, total};
+}
+
 Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
   auto exec = co_await asio::this_coro::executor;
   beast::tcp_stream stream(exec);
   auto start = Clock::now();
-  auto finish = [&] { out.elapsed = std::chrono::duration_cast<Millis>(Clock::now() - start); };
+  auto finish = [&] {
+    out.elapsed = std::chrono::duration_cast<Micros>(Clock::now() - start);
+    out.clock = "steady";
+  };
+  auto deadline = start + spec.timeout;
   stream.expires_after(spec.timeout);
   asio::ip::tcp::endpoint ep(asio::ip::make_address(nginx.host), nginx.port);
+  // Asio opens without SOCK_CLOEXEC; a copy of this socket in a process spawned meanwhile (the
+  // nginx of a parallel run) would outlive the exchange.
+  int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  boost::system::error_code oec;
+  if (fd < 0) {
+    oec.assign(errno, boost::system::system_category());
+  } else {
+    stream.socket().assign(ep.protocol(), fd, oec);
+    if (oec) ::close(fd);
+  }
+  if (oec) {
+    out.outcome = "connect_failed";
+    out.error = oec.message();
+    finish();
+    co_return;
+  }
   auto [cec] = co_await stream.async_connect(ep, use_tuple);
   if (cec) {
     out.outcome = cec == beast::error::timeout ? "timeout" : "connect_failed";
@@ -67,16 +166,42 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
     finish();
     co_return;
   }
+  bool stamped = enable_kernel_timestamps(stream.socket().native_handle());
+  std::string why_steady = stamped ? "" : fmt::format("SO_TIMESTAMPING: {}", std::strerror(errno));
   std::string request = build_request(spec, out.request_id);
+  start = Clock::now();  // from here on elapsed time is the request's, not the connect's
   auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(request), use_tuple);
   (void)wn;
+  std::optional<KernelTime> first_sent;
+  if (stamped) first_sent = take_send_timestamp(stream.socket().native_handle());
   // A write error is not final: nginx may have answered before reading the whole body.
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.header_limit(1024 * 1024);
   parser.body_limit(256ull * 1024 * 1024);
-  auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+  std::optional<KernelTime> last_received;
+  auto [ec, n] =
+      co_await read_response(stream, buffer, parser, deadline, stamped, first_sent, last_received);
   finish();
+  if (stamped) {
+    if (auto t = take_send_timestamp(stream.socket().native_handle());
+        t && (!first_sent || *t < *first_sent)) {
+      first_sent = t;
+    }
+  }
+  // Kernel time needs both ends: the end of a response that ended with FIN or RST and no byte
+  // after the last one read has no receive timestamp of its own.
+  if (first_sent && last_received && parser.is_done() && *last_received >= *first_sent) {
+    out.elapsed = std::chrono::duration_cast<Micros>(*last_received - *first_sent);
+    out.clock = "kernel";
+  } else if (stamped) {
+    out.clock = !first_sent         ? "steady: no send timestamp"
+                : !last_received    ? "steady: no byte received"
+                : !parser.is_done() ? "steady: the response did not complete"
+                                    : "steady: timestamps out of order";
+  } else {
+    out.clock = "steady: " + why_steady;
+  }
   if (parser.is_header_done()) {
     const auto& msg = parser.get();
     out.status = static_cast<int>(msg.result_int());

@@ -23,7 +23,12 @@ struct Response {
   std::string fake;  // the fake that produced the response (its signature header), empty for nginx
   std::uint64_t body_bytes = 0;
   std::optional<std::uint64_t> content_length;
-  Millis elapsed{0};
+  // From the request's first byte sent to the response's last byte received, as the kernel
+  // timestamped them (see docs/scenario-format.md, "Timing"). Without a byte sent (connect
+  // failed): from the connect attempt to its failure. Without a byte received: until the client
+  // saw the stream end.
+  Micros elapsed{0};
+  std::string clock;  // "kernel", or "steady" and why the kernel's timestamps were not usable
   std::string error;  // low-level detail for reports
 };
 

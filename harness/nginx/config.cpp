@@ -110,7 +110,7 @@ std::string render_nginx_config(const RenderInput& in) {
   out += "events {\n    worker_connections 1024;\n}\n";
   out += "http {\n";
   out += fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat);
-  out += fmt::format("    access_log {} badgateway;\n", path("/logs/access.log"));
+  out += fmt::format("    access_log {} badgateway;\n", path(std::string("/") + kOtherServersAccessLog));
   for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
     out += fmt::format("    {}_temp_path {};\n", kind, path(fmt::format("/tmp/{}", kind)));
   }
@@ -118,6 +118,7 @@ std::string render_nginx_config(const RenderInput& in) {
   out += "    server {\n";
   out += fmt::format("        listen {};\n", in.listen.to_string());
   out += "        server_name badgateway;\n";
+  out += fmt::format("        access_log {} badgateway;\n", path("/logs/access.log"));
   out += indent(expand(in.spec->server), 8);
   if (in.spec->location) {
     out += "        location / {\n";

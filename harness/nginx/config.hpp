@@ -24,10 +24,16 @@ struct RenderInput {
   std::string title;  // "upstream-refused (broken)"
 };
 
-// Access-log fields, '|'-separated; the request id ties a line to the client's request.
+// Access-log fields, '|'-separated; the request id ties a line to the client's request. The
+// $upstream_*_time fields are lists, one entry per attempt, like $upstream_status.
 inline constexpr const char* kAccessLogFormat =
     "$http_x_badgateway_request|$status|$upstream_status|$upstream_addr|$request_time|$body_bytes_"
-    "sent";
+    "sent|$upstream_connect_time|$upstream_header_time|$upstream_response_time";
+
+// Only the harness's own server {} logs to logs/access.log; any other server a scenario defines
+// (an inner server nginx proxies to itself) logs here, so its line for the same request id
+// cannot replace the one of the request the client made.
+inline constexpr const char* kOtherServersAccessLog = "logs/access-other-servers.log";
 
 // Throws std::invalid_argument on an unknown placeholder.
 std::string render_nginx_config(const RenderInput& in);

@@ -105,6 +105,8 @@ void run_unregistered(const std::vector<std::string>& argv, Millis limit) {
   posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&files, 1, 2);
+  // Nothing else crosses exec: a run's sockets held by docker would outlive their run.
+  posix_spawn_file_actions_addclosefrom_np(&files, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   sigset_t none, pipe;

@@ -19,7 +19,7 @@ std::optional<AccessRecord> parse_access_line(const std::string& line) {
   std::stringstream in(line);
   std::string part;
   while (std::getline(in, part, '|')) f.push_back(part);
-  if (f.size() != 6) return std::nullopt;
+  if (f.size() != 6 && f.size() != 9) return std::nullopt;
   AccessRecord r;
   r.request_id = f[0];
   std::from_chars(f[1].data(), f[1].data() + f[1].size(), r.status);
@@ -27,6 +27,11 @@ std::optional<AccessRecord> parse_access_line(const std::string& line) {
   r.upstream_addr = f[3];
   std::from_chars(f[4].data(), f[4].data() + f[4].size(), r.request_time);
   std::from_chars(f[5].data(), f[5].data() + f[5].size(), r.body_bytes);
+  if (f.size() == 9) {
+    r.upstream_connect_time = f[6];
+    r.upstream_header_time = f[7];
+    r.upstream_response_time = f[8];
+  }
   return r;
 }
 

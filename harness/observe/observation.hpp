@@ -16,8 +16,13 @@ struct AccessRecord {
   int status = 0;
   std::string upstream_status;  // "502, 200" — one entry per attempt
   std::string upstream_addr;
-  double request_time = 0;
+  double request_time = 0;  // seconds, millisecond resolution ($request_time)
   std::uint64_t body_bytes = 0;
+  // "0.001, 0.000": seconds per attempt, "-" for an attempt that did not get so far; empty in
+  // lines of the older six-field format.
+  std::string upstream_connect_time;
+  std::string upstream_header_time;
+  std::string upstream_response_time;
   int attempts() const;
 };
 

@@ -1,12 +1,18 @@
 #include "harness/php/php_fpm.hpp"
 
+#include <poll.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -26,6 +32,41 @@ bool unix_socket_accepts(const std::string& path) {
   bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
   if (fd >= 0) ::close(fd);
   return ok;
+}
+
+// Every process in process group `pgid`, zombies included (/proc/PID/stat's 5th field).
+std::vector<pid_t> process_group_members(pid_t pgid) {
+  std::vector<pid_t> pids;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (paren == std::string::npos) continue;
+    std::istringstream rest(stat.substr(paren + 1));
+    char state = 0;
+    pid_t ppid = 0, pgrp = 0;
+    if (rest >> state >> ppid >> pgrp && pgrp == pgid) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+// SIGKILLs the whole pool and waits until every process of it has exited, workers too: a worker
+// still dying holds the listening socket, so nginx's connect() is queued and then reset ("reset
+// by peer") instead of refused. Workers are not our children: pidfds tell when they are gone.
+void kill_pool_and_wait(pid_t pgid, Millis limit) {
+  ::kill(-pgid, SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  for (pid_t pid : process_group_members(pgid)) {
+    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0) continue;  // already gone (ESRCH)
+    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};  // readable once the process exited (a zombie has no sockets left)
+    ::poll(&p, 1, static_cast<int>(std::max<Millis::rep>(left.count(), 0)));
+    ::close(fd);
+  }
 }
 
 std::string current_user() {
@@ -140,7 +181,8 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
   if (spec_.kill == "master") {
     master_->stop(SIGKILL, Millis(2000));
   } else if (spec_.kill == "all") {
-    ::kill(-master_->pid(), SIGKILL);  // the whole pool: master and workers, like the OOM killer
+    // The whole pool: master and workers, like the OOM killer.
+    kill_pool_and_wait(master_->pid(), Millis(2000));
     master_->wait_for(Millis(2000));
   }
 }
@@ -151,7 +193,7 @@ void PhpFpm::stop() {
     master_->signal(SIGQUIT);  // graceful
     if (!master_->wait_for(Millis(2000))) master_->stop(SIGTERM, Millis(1000));
   }
-  ::kill(-master_->pid(), SIGKILL);  // workers orphaned by a killed master
+  kill_pool_and_wait(master_->pid(), Millis(2000));  // workers orphaned by a killed master
   master_.reset();
 }
 

@@ -40,6 +40,8 @@ int open_for_child(const std::filesystem::path& p, int fallback_flags) {
 
 // Or'ed into the errno the child reports: it failed before exec, while entering namespaces.
 constexpr int kNamespaceFailure = 1 << 20;
+// Or'ed into the errno the child reports: it could not mark inherited descriptors close-on-exec.
+constexpr int kCloseFailure = 1 << 21;
 
 // Runs in the forked child: system calls only.
 bool enter_namespaces(const SpawnOptions& options, const std::vector<std::string>& paths) {
@@ -68,8 +70,8 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   if (argv.empty()) throw std::invalid_argument("empty argv");
   std::vector<char*> args = exec_args(argv);
   int out = open_for_child(options.stdout_file, O_WRONLY);
-  int err =
-      options.stderr_file.empty() ? ::dup(out) : open_for_child(options.stderr_file, O_WRONLY);
+  int err = options.stderr_file.empty() ? ::fcntl(out, F_DUPFD_CLOEXEC, 0)
+                                        : open_for_child(options.stderr_file, O_WRONLY);
   int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   int ready[2];
   if (out < 0 || err < 0 || in < 0 || ::pipe2(ready, O_CLOEXEC) != 0) {
@@ -101,6 +103,14 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     ::dup2(in, 0);
     ::dup2(out, 1);
     ::dup2(err, 2);
+    // Nothing but 0-2 crosses exec, whoever opened it and however: another thread's socket held
+    // by this nginx would keep a fake's RST or FIN from reaching the nginx of another run.
+    // CLOEXEC rather than closing: the exec-error pipe and the netns descriptor are still needed.
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      int e = errno | kCloseFailure;
+      (void)::write(ready[1], &e, sizeof e);
+      ::_exit(127);
+    }
     if (!enter_namespaces(options, mount_paths)) {
       int e = errno | kNamespaceFailure;
       (void)::write(ready[1], &e, sizeof e);
@@ -130,6 +140,11 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   ::close(ready[0]);
   if (n == sizeof exec_errno) {
     child.wait_for(Millis(1000));
+    if (exec_errno & kCloseFailure) {
+      throw std::runtime_error(
+          fmt::format("cannot mark the descriptors {} would inherit close-on-exec: {}", argv[0],
+                      std::strerror(exec_errno & ~kCloseFailure)));
+    }
     if (exec_errno & kNamespaceFailure) {
       throw std::runtime_error(fmt::format("cannot prepare the namespaces of {}: {}", argv[0],
                                            std::strerror(exec_errno & ~kNamespaceFailure)));

@@ -24,10 +24,13 @@ std::string phase_json(const PhaseResult& p) {
     auto acc = p.observed.access.find(r.request_id);
     out += fmt::format(
         "{}{{\"request\":{},\"status\":{},\"outcome\":{},\"generated_by\":{},\"elapsed_ms\":{},"
-        "\"body_bytes\":{},\"upstream_status\":{}}}",
+        "\"elapsed_clock\":{},\"body_bytes\":{},\"upstream_status\":{},\"request_time_ms\":{}}}",
         i ? "," : "", q(r.method + " " + r.path), r.status, q(r.outcome),
-        q(r.fake.empty() ? "nginx" : "upstream"), r.elapsed.count(), r.body_bytes,
-        q(acc == p.observed.access.end() ? "" : acc->second.upstream_status));
+        q(r.fake.empty() ? "nginx" : "upstream"), static_cast<double>(r.elapsed.count()) / 1000.0,
+        q(r.clock), r.body_bytes,
+        q(acc == p.observed.access.end() ? "" : acc->second.upstream_status),
+        acc == p.observed.access.end() ? std::string("null")
+                                       : fmt::format("{}", acc->second.request_time * 1000.0));
   }
   out += "],\"checks\":[";
   for (std::size_t i = 0; i < p.checks.size(); ++i) {

@@ -416,6 +416,14 @@ void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::s
               "needs the harness's access log, which an own config (nginx.config) does not have; "
               "count connections with expect.fakes.NAME.connections");
   }
+  uses = set.base.request_time.has_value();
+  for (const auto& v : set.by_version) uses = uses || v.patch.request_time.has_value();
+  if (uses) {
+    const toml::node* n = r.raw().get("request_time");
+    r.fail_at(n ? n->source() : r.raw().source(), field + ".request_time",
+              "needs the harness's access log, which an own config (nginx.config) does not have; "
+              "bound the client's time with expect.elapsed");
+  }
 }
 
 void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
@@ -472,12 +480,14 @@ Expectation read_expectation(Reader& r) {
   if (e.error_log) check_regexes(r, "error_log", *e.error_log);
   e.no_error_log = r.strings("no_error_log");
   if (e.no_error_log) check_regexes(r, "no_error_log", *e.no_error_log);
-  if (const toml::table* t = r.table("elapsed")) {
-    Reader er(*t, r.field("elapsed"), r.file());
+  for (const char* key : {"elapsed", "request_time"}) {
+    const toml::table* t = r.table(key);
+    if (!t) continue;
+    Reader er(*t, r.field(key), r.file());
     TimeBound b{er.duration("min"), er.duration("max")};
     if (b.min && b.max && *b.min > *b.max) er.fail("max", "is smaller than min");
     er.reject_unknown();
-    e.elapsed = b;
+    (std::string_view(key) == "elapsed" ? e.elapsed : e.request_time) = b;
   }
   e.upstream_attempts = r.integers("upstream_attempts", 0, 100);
   if (const toml::table* t = r.table("fakes")) {

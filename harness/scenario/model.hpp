@@ -88,7 +88,8 @@ struct Expectation {
   std::optional<std::vector<std::string>> outcome;       // per response, like status
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match
   std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match
-  std::optional<TimeBound> elapsed;
+  std::optional<TimeBound> elapsed;       // the client's, see docs/scenario-format.md "Timing"
+  std::optional<TimeBound> request_time;  // nginx's own $request_time from the access log
   std::optional<std::vector<int>> upstream_attempts;
   std::map<std::string, FakeCounts> fakes;
 

@@ -1,6 +1,7 @@
 #include "harness/verdict/verdict.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -96,6 +97,8 @@ std::string_view to_string(CheckKind kind) {
       return "no_error_log";
     case CheckKind::elapsed:
       return "elapsed";
+    case CheckKind::request_time:
+      return "request_time";
     case CheckKind::fake_count:
       return "fake_count";
     case CheckKind::upstream_attempts:
@@ -156,16 +159,45 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                                }));
   }
   if (e.elapsed) {
+    // nginx arms timers on its cached clock, truncated to whole milliseconds and taken when the
+    // event loop woke, no earlier than the request's first byte arrived: a timeout can end up to
+    // (not including) 1 ms before the client's clock says it is due. A lower bound allows that.
     Check c{CheckKind::elapsed, "elapsed", {}, {}, true};
-    c.expected = fmt::format("{}..{}", e.elapsed->min ? format_duration(*e.elapsed->min) : "0",
-                             e.elapsed->max ? format_duration(*e.elapsed->max) : "inf");
+    c.expected =
+        fmt::format("{}..{}", e.elapsed->min ? format_duration(*e.elapsed->min) + "-1ms" : "0",
+                    e.elapsed->max ? format_duration(*e.elapsed->max) : "inf");
     std::vector<std::string> got;
     for (const auto& r : rs) {
-      if ((e.elapsed->min && r.elapsed < *e.elapsed->min) ||
+      if ((e.elapsed->min && r.elapsed <= *e.elapsed->min - kNginxTimerGranularity) ||
           (e.elapsed->max && r.elapsed > *e.elapsed->max)) {
         c.passed = false;
       }
       got.push_back(format_duration(r.elapsed));
+    }
+    c.actual = fmt::format("{}", fmt::join(got, ", "));
+    out.push_back(c);
+  }
+  if (e.request_time) {
+    // $request_time and nginx's timers read the same cached clock, and the timer is armed after
+    // the request started: no allowance on either bound.
+    Check c{CheckKind::request_time, "request_time", {}, {}, true};
+    c.expected =
+        fmt::format("{}..{}", e.request_time->min ? format_duration(*e.request_time->min) : "0",
+                    e.request_time->max ? format_duration(*e.request_time->max) : "inf");
+    std::vector<std::string> got;
+    for (const auto& r : rs) {
+      auto it = seen.access.find(r.request_id);
+      if (it == seen.access.end()) {
+        c.passed = false;
+        got.push_back("no access-log line");
+        continue;
+      }
+      auto t = Millis(std::llround(it->second.request_time * 1000.0));
+      if ((e.request_time->min && t < *e.request_time->min) ||
+          (e.request_time->max && t > *e.request_time->max)) {
+        c.passed = false;
+      }
+      got.push_back(format_duration(t));
     }
     c.actual = fmt::format("{}", fmt::join(got, ", "));
     out.push_back(c);

@@ -15,12 +15,17 @@ enum class CheckKind {
   error_log,
   no_error_log,
   elapsed,
+  request_time,
   fake_count,
   upstream_attempts,
   nginx_crashed
 };
 
 std::string_view to_string(CheckKind kind);
+
+// How early, at most, an nginx timeout can end as the client's kernel-timestamped elapsed time
+// sees it (excluded): nginx's cached millisecond clock. `elapsed.min` is checked less this.
+inline constexpr Micros kNginxTimerGranularity{1000};
 
 struct Check {
   CheckKind kind;

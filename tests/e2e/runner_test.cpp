@@ -71,5 +71,82 @@ TEST_CASE("runner: a config nginx rejects is a harness error, not a failure") {
   CHECK(r.broken.harness_error->find("unknown directive") != std::string::npos);
 }
 
+// An outer server proxying to an inner one of the same nginx: both log the same request id.
+constexpr const char* kSelfProxy = R"(
+name = "t-self-proxy"
+description = "d"
+cause = "server_unavailable"
+teaches = "t"
+[nginx]
+http = """
+server {
+    listen unix:{{run_dir}}/inner.sock;
+    location / { return 502; }
+}
+"""
+location = "proxy_pass http://unix:{{run_dir}}/inner.sock:;"
+[expect]
+status = 502
+generated_by = "nginx"
+upstream_attempts = 1
+[fix]
+description = "f"
+nginx.http = """
+server {
+    listen unix:{{run_dir}}/inner.sock;
+    location / { return 200 "ok"; }
+}
+"""
+expect.generated_by = "nginx"
+expect.upstream_attempts = 1
+)";
+
+TEST_CASE("runner: an nginx proxying to itself: only the harness's own server's log line counts") {
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(load_scenario_string(kSelfProxy, "inline.toml"), nginx, {});
+  CHECK(r.verdict() == Verdict::pass);
+  for (const PhaseResult* p : {&r.broken, &*r.fixed}) {
+    REQUIRE(p->observed.responses.size() == 1);
+    auto it = p->observed.access.find(p->observed.responses[0].request_id);
+    REQUIRE(it != p->observed.access.end());
+    // The inner server answered itself: its line says "-"; the outer one made one attempt.
+    CHECK(it->second.upstream_status == (p == &r.broken ? "502" : "200"));
+    CHECK(it->second.upstream_addr.starts_with("unix:"));
+    CHECK(it->second.attempts() == 1);
+  }
+}
+
+TEST_CASE("runner: elapsed time is kernel-timestamped, and not shorter than nginx's timeout") {
+  constexpr const char* kStall = R"(
+name = "t-stall"
+description = "d"
+cause = "server_unavailable"
+teaches = "t"
+[fakes.app]
+behaviour = "stall"
+[nginx]
+location = "proxy_pass http://{{fakes.app}}; proxy_read_timeout 200ms;"
+[expect]
+status = 504
+generated_by = "nginx"
+elapsed = { min = "200ms" }
+request_time = { min = "200ms" }
+[fix]
+description = "f"
+fakes.app.behaviour = "ok"
+)";
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(load_scenario_string(kStall, "inline.toml"), nginx, {});
+  CHECK(r.verdict() == Verdict::pass);
+  REQUIRE(r.broken.observed.responses.size() == 1);
+  const Response& resp = r.broken.observed.responses[0];
+  CHECK(resp.clock == "kernel");
+  CHECK(resp.elapsed > Micros(199'000));
+  auto it = r.broken.observed.access.find(resp.request_id);
+  REQUIRE(it != r.broken.observed.access.end());
+  CHECK(it->second.request_time >= 0.200);
+  CHECK(it->second.upstream_header_time == "-");  // no header before the timeout
+}
+
 }  // namespace
 }  // namespace badgateway

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include <filesystem>
@@ -188,4 +191,22 @@ TEST_CASE("server: stats for an unknown endpoint name throw out_of_range") {
   add_fake(server, "a", "ok");
   CHECK_THROWS_AS(server.stats("nope"), std::out_of_range);
   CHECK_THROWS_AS(server.recorder("nope"), std::out_of_range);
+}
+
+TEST_CASE("server: listening and accepted sockets are close-on-exec") {
+  FakeFixture fake("stall");
+  RawClient client;
+  REQUIRE(client.connect(fake.address()) == ConnectResult::connected);
+  REQUIRE(fake.events().wait_for("connection accepted"));
+  // Every socket this process holds now: the fake's listener and accepted connection among them.
+  int sockets = 0;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(e.path(), ec);
+    if (ec || !target.string().starts_with("socket:")) continue;
+    int fd = std::stoi(e.path().filename().string());
+    ++sockets;
+    CHECK_MESSAGE((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "fd " << fd << " " << target);
+  }
+  CHECK(sockets >= 3);  // listener, accepted connection, the client
 }

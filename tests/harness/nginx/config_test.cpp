@@ -42,7 +42,12 @@ TEST_SUITE("config") {
     CHECK(contains(conf, "\ndaemon off;\n"));
     CHECK(contains(conf, "\npid \"/tmp/bg-run-1/nginx.pid\";\n"));
     CHECK(contains(conf, "\nerror_log \"/tmp/bg-run-1/logs/error.log\" info;\n"));
-    CHECK(contains(conf, "access_log \"/tmp/bg-run-1/logs/access.log\" badgateway;\n"));
+    // Only the harness's own server logs to access.log (verdicts read it); any other server
+    // a scenario defines inherits the http-level log, a file of its own.
+    CHECK(contains(conf,
+                   "    access_log \"/tmp/bg-run-1/logs/access-other-servers.log\" badgateway;\n"));
+    CHECK(contains(conf, "        access_log \"/tmp/bg-run-1/logs/access.log\" badgateway;\n"));
+    CHECK(conf.find("logs/access.log") > conf.find("server_name badgateway;"));
     CHECK(contains(conf, std::string("log_format badgateway '") + bg::kAccessLogFormat + "';"));
     for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
       CAPTURE(kind);
@@ -56,7 +61,7 @@ TEST_SUITE("config") {
       CHECK(conf.compare(pos + 2, 14, "/tmp/bg-run-1/") == 0);
       ++paths;
     }
-    CHECK(paths == 8);  // pid, error_log, access_log and five temp paths
+    CHECK(paths == 9);  // pid, error_log, two access_logs and five temp paths
   }
 
   TEST_CASE("paths are quoted: a space or ';' in TMPDIR stays inside one token") {

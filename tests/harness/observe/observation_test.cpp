@@ -17,6 +17,16 @@ TEST_SUITE("observation") {
     CHECK(r->attempts() == 2);
   }
 
+  TEST_CASE("parse_access_line reads the upstream timings of the nine-field format") {
+    auto r = bg::parse_access_line("t1-3|504|504|127.0.0.1:4001|0.201|167|0.000|-|0.201");
+    REQUIRE(r.has_value());
+    CHECK(r->request_time == doctest::Approx(0.201));
+    CHECK(r->upstream_connect_time == "0.000");
+    CHECK(r->upstream_header_time == "-");
+    CHECK(r->upstream_response_time == "0.201");
+    CHECK_FALSE(bg::parse_access_line("t1-3|504|504|127.0.0.1:4001|0.201|167|0.000").has_value());
+  }
+
   TEST_CASE("a request nginx answered itself has no upstream") {
     auto r = bg::parse_access_line("t1-1|404|-|-|0.000|153");
     REQUIRE(r.has_value());

@@ -34,7 +34,8 @@ bg::Response response(std::string id, int status, std::string fake = "") {
   r.status = status;
   r.outcome = "complete";
   r.fake = std::move(fake);
-  r.elapsed = 12ms;
+  r.elapsed = std::chrono::microseconds(12'345);
+  r.clock = "kernel";
   return r;
 }
 
@@ -177,7 +178,8 @@ TEST_SUITE("report") {
       CHECK(occurrences(json, R"("fixed":)") == 1);
       CHECK(contains(
           json, R"({"request":"GET /","status":502,"outcome":"complete","generated_by":"nginx",)"
-                R"("elapsed_ms":12,"body_bytes":0,"upstream_status":"502"})"));
+                R"("elapsed_ms":12.345,"elapsed_clock":"kernel","body_bytes":0,)"
+                R"("upstream_status":"502","request_time_ms":)"));
       CHECK(contains(json, R"("generated_by":"upstream")"));
       CHECK(contains(
           json, R"({"kind":"status","subject":"status","expected":"502","actual":"200 \"x\" <&>",)"

@@ -87,6 +87,7 @@ outcome = "complete"
 error_log = 'connect\(\) failed'
 no_error_log = ["upstream timed out", "no live upstreams"]
 elapsed = { min = "100ms", max = "1.5s" }
+request_time = { min = "90ms" }
 upstream_attempts = [1, 1, 2]
 fakes.app.connections = 3
 fakes.spare.requests = 0
@@ -178,6 +179,9 @@ TEST_SUITE("loader") {
       REQUIRE(e.elapsed.has_value());
       CHECK(e.elapsed->min == 100ms);
       CHECK(e.elapsed->max == 1500ms);
+      REQUIRE(e.request_time.has_value());
+      CHECK(e.request_time->min == 90ms);
+      CHECK_FALSE(e.request_time->max.has_value());
       CHECK(e.upstream_attempts == std::vector<int>{1, 1, 2});
       REQUIRE(e.fakes.size() == 2);
       CHECK(e.fakes.at("app").connections == 3);
@@ -308,6 +312,10 @@ expect.generated_by = "nginx"
     SUBCASE("in an inline table inside [expect]") {
       check_error(kBase + "[expect]\nstatus = 502\nelapsed = { max = \"1s\", mx = \"2s\" }\n",
                   "t.toml:11:25: expect.elapsed.mx", "unknown key");
+    }
+    SUBCASE("in request_time") {
+      check_error(kBase + "[expect]\nstatus = 502\nrequest_time = { min = \"1s\", max = \"2\" }\n",
+                  "t.toml:11:36: expect.request_time.max", "");
     }
     SUBCASE("in the second [[requests]]") {
       check_error(kBase +

@@ -216,6 +216,44 @@ TEST_SUITE("verdict") {
     CHECK_FALSE(only(bg::judge(e, seen), CheckKind::elapsed).passed);
   }
 
+  TEST_CASE("a lower elapsed bound allows nginx's timer granularity, under 1 ms, no more") {
+    bg::Expectation e;
+    e.elapsed = bg::TimeBound{200ms, std::nullopt};
+    bg::Observation seen;
+    seen.responses = {response(504)};
+    seen.responses[0].elapsed = std::chrono::microseconds(199'001);  // fired 0.999 ms early
+    auto c = only(bg::judge(e, seen), CheckKind::elapsed);
+    CHECK(c.passed);
+    CHECK(c.expected == "200ms-1ms..inf");
+    CHECK(c.actual == "199.001ms");
+    seen.responses[0].elapsed = std::chrono::microseconds(199'000);
+    CHECK_FALSE(only(bg::judge(e, seen), CheckKind::elapsed).passed);
+  }
+
+  TEST_CASE("request_time bounds nginx's own $request_time, exactly") {
+    bg::Expectation e;
+    e.request_time = bg::TimeBound{200ms, 500ms};
+    bg::Observation seen;
+    seen.responses = {response(504), response(504)};
+    for (const auto& r : seen.responses) {
+      bg::AccessRecord a;
+      a.request_id = r.request_id;
+      a.request_time = 0.2;
+      seen.access[r.request_id] = a;
+    }
+    auto c = only(bg::judge(e, seen), CheckKind::request_time);
+    CHECK(c.passed);
+    CHECK(c.actual == "200ms, 200ms");
+    seen.access[seen.responses[1].request_id].request_time = 0.199;
+    CHECK_FALSE(only(bg::judge(e, seen), CheckKind::request_time).passed);
+    seen.access[seen.responses[1].request_id].request_time = 0.501;
+    CHECK_FALSE(only(bg::judge(e, seen), CheckKind::request_time).passed);
+    seen.access.erase(seen.responses[1].request_id);  // no line: cannot pass
+    c = only(bg::judge(e, seen), CheckKind::request_time);
+    CHECK_FALSE(c.passed);
+    CHECK(c.actual == "200ms, no access-log line");
+  }
+
   TEST_CASE("elapsed with only one bound") {
     bg::Expectation e;
     e.elapsed = bg::TimeBound{std::nullopt, 1000ms};

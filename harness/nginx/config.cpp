@@ -110,7 +110,8 @@ std::string render_nginx_config(const RenderInput& in) {
   out += "events {\n    worker_connections 1024;\n}\n";
   out += "http {\n";
   out += fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat);
-  out += fmt::format("    access_log {} badgateway;\n", path(std::string("/") + kOtherServersAccessLog));
+  out += fmt::format("    access_log {} badgateway;\n",
+                     path(std::string("/") + kOtherServersAccessLog));
   for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
     out += fmt::format("    {}_temp_path {};\n", kind, path(fmt::format("/tmp/{}", kind)));
   }

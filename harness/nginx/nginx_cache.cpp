@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <regex>
 #include <system_error>
 
 namespace badgateway {
@@ -55,13 +54,28 @@ std::optional<CachedBuild> find_cached_build(const fs::path& dir, const NginxVer
   return CachedBuild{version, build / "sbin/nginx"};
 }
 
+bool is_release_number(std::string_view text) {
+  int parts = 0;
+  std::size_t digits = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == '.' && digits > 0) {
+      ++parts;
+      digits = 0;
+    } else {
+      return false;
+    }
+  }
+  return digits > 0 && parts == 2;
+}
+
 std::vector<CachedBuild> cached_builds(const fs::path& dir) {
-  static const std::regex version_name(R"(\d+\.\d+\.\d+)");
   std::vector<CachedBuild> builds;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     std::string name = it->path().filename().string();
-    if (!std::regex_match(name, version_name)) continue;
+    if (!is_release_number(name)) continue;
     auto version = NginxVersion::parse(name);
     if (!version) continue;
     if (auto build = find_cached_build(dir, *version)) builds.push_back(std::move(*build));

@@ -16,6 +16,10 @@ namespace badgateway {
 // A relative --conf-path is relative to the prefix, as nginx resolves it.
 std::string conf_dir_from_configure(std::string_view nginx_V_output);
 
+// "1.31.4": three dot-separated runs of digits, the way release numbers and cache entries are
+// named.
+bool is_release_number(std::string_view text);
+
 // Where docker/build-nginx.sh puts builds: $BADGATEWAY_NGINX_CACHE, else
 // ${XDG_CACHE_HOME:-$HOME/.cache}/badgateway/nginx. Empty when none of these is set.
 std::filesystem::path nginx_cache_dir();

@@ -1,6 +1,5 @@
 #include "harness/nginx/select.hpp"
 
-#include <regex>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -40,10 +39,8 @@ std::unique_ptr<Launcher> make_launcher(const std::string& spec) {
     if (image.empty()) throw HarnessError("--nginx docker: needs an image, e.g. docker:nginx:1.27");
     return std::make_unique<DockerLauncher>(image);
   }
-  static const std::regex bare_version(R"(\d+\.\d+\.\d+)");
   std::error_code ec;
-  if (std::regex_match(spec, bare_version) && !std::filesystem::exists(spec, ec))
-    return cached_launcher(spec);
+  if (is_release_number(spec) && !std::filesystem::exists(spec, ec)) return cached_launcher(spec);
   return std::make_unique<LocalLauncher>(spec);
 }
 

@@ -142,3 +142,14 @@ TEST_SUITE("harness/nginx/nginx_cache") {
     CHECK(specs[3] == (dir.path() / "1.31.4/sbin/nginx").string());
   }
 }
+
+TEST_CASE("release numbers are three dot-separated runs of digits") {
+  CHECK(badgateway::is_release_number("1.31.4"));
+  CHECK(badgateway::is_release_number("10.0.123"));
+  CHECK_FALSE(badgateway::is_release_number("1.31"));
+  CHECK_FALSE(badgateway::is_release_number("1.31.4.1"));
+  CHECK_FALSE(badgateway::is_release_number("1..4"));
+  CHECK_FALSE(badgateway::is_release_number(".1.4"));
+  CHECK_FALSE(badgateway::is_release_number("1.31.4-rc"));
+  CHECK_FALSE(badgateway::is_release_number(""));
+}

@@ -1,5 +1,8 @@
 #include "harness/process/run_dir.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
@@ -33,7 +36,14 @@ std::string sanitize(const std::string& label) {
 RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   std::lock_guard lock(g_mutex);
   if (g_closing) throw std::runtime_error("interrupted");
-  std::string tmpl = fmt::format("{}/badgateway-{}-XXXXXX", temp_base().string(), sanitize(label));
+  std::string base = temp_base().string();
+  std::string name = fmt::format("badgateway-{}-", sanitize(label));
+  const ProcessOwner& me = this_process_owner();
+  // Not kept: made under a name that says its owner, given the marker, then renamed, so that no
+  // SIGKILL can leave it anywhere without an owner `clean` can read.
+  std::string tmpl =
+      keep_ ? fmt::format("{}/{}XXXXXX", base, name)
+            : fmt::format("{}/badgateway-new-{}-{}-XXXXXX", base, me.pid, me.start_time);
   // mkdtemp creates the directory with mode 0700.
   if (!::mkdtemp(tmpl.data())) {
     throw std::runtime_error(
@@ -41,8 +51,16 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   }
   path_ = tmpl;
   if (!keep_) {
-    const ProcessOwner& me = this_process_owner();
     std::ofstream(path_ / kOwnerMarker) << me.pid << ' ' << me.start_time << '\n';
+    std::filesystem::path final_path =
+        fmt::format("{}/{}{}", base, name, tmpl.substr(tmpl.size() - 6));
+    if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
+      int e = errno;
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+      throw std::runtime_error(fmt::format("cannot create a run directory: {}", std::strerror(e)));
+    }
+    path_ = final_path;
   }
   std::filesystem::create_directories(path_ / "logs");
   std::filesystem::create_directories(path_ / "tmp");
@@ -96,24 +114,26 @@ std::filesystem::path temp_base() {
 
 namespace {
 
-// The owner of a leftover: the marker of a run directory, or the name of a temporary file
-// (badgateway-cmd-PID-START-XXXXXX, see run_command).
+// The owner of a leftover: the name of a temporary file (badgateway-cmd-PID-START-XXXXXX, see
+// run_command) or of a run directory being made (badgateway-new-...), else a run directory's
+// marker.
 std::optional<ProcessOwner> owner_of(const std::filesystem::directory_entry& entry) {
   std::string name = entry.path().filename().string();
   if (!name.starts_with("badgateway-")) return std::nullopt;
   std::error_code ec;
-  if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
-    std::ifstream in(entry.path() / kOwnerMarker);
-    ProcessOwner owner;
-    if (!(in >> owner.pid >> owner.start_time)) return std::nullopt;
-    return owner;
-  }
-  if (name.starts_with("badgateway-cmd-") && entry.is_regular_file(ec)) {
-    std::istringstream fields(name.substr(std::string("badgateway-cmd-").size()));
+  for (std::string prefix : {"badgateway-cmd-", "badgateway-new-"}) {
+    if (!name.starts_with(prefix)) continue;
+    std::istringstream fields(name.substr(prefix.size()));
     ProcessOwner owner;
     if (!std::getline(fields, owner.pid, '-') || !std::getline(fields, owner.start_time, '-')) {
       return std::nullopt;
     }
+    return owner;
+  }
+  if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
+    std::ifstream in(entry.path() / kOwnerMarker);
+    ProcessOwner owner;
+    if (!(in >> owner.pid >> owner.start_time)) return std::nullopt;
     return owner;
   }
   return std::nullopt;

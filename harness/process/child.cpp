@@ -471,7 +471,7 @@ bool CommandResult::ok() const {
 CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
                           const SpawnOptions& where) {
   // Named after its owner, so that `badgateway clean` can tell a dead run's from a live one's.
-  const ProcessOwner& me = this_process_owner();
+  ProcessOwner me = this_process_owner();
   std::string name =
       fmt::format("{}/badgateway-cmd-{}-{}-XXXXXX", temp_base().string(), me.pid, me.start_time);
   char* tmpl = name.data();

@@ -25,9 +25,10 @@ std::string process_start_time(pid_t pid) {
   return "";
 }
 
-const ProcessOwner& this_process_owner() {
-  static const ProcessOwner owner{std::to_string(::getpid()), process_start_time(::getpid())};
-  return owner;
+ProcessOwner this_process_owner() {
+  // Not cached: a forked process (a test playing a run) is an owner of its own.
+  pid_t me = ::getpid();
+  return {std::to_string(me), process_start_time(me)};
 }
 
 bool owner_alive(const ProcessOwner& owner) {

@@ -19,7 +19,7 @@ struct ProcessOwner {
 std::string process_start_time(pid_t pid);
 
 // This process, as the owner of what it creates.
-const ProcessOwner& this_process_owner();
+ProcessOwner this_process_owner();
 
 // True unless the owner is certainly dead: the pid does not exist, or it now belongs to a process
 // started at another time. Text we cannot parse counts as alive: not ours to remove.

@@ -38,7 +38,7 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   if (g_closing) throw std::runtime_error("interrupted");
   std::string base = temp_base().string();
   std::string name = fmt::format("badgateway-{}-", sanitize(label));
-  const ProcessOwner& me = this_process_owner();
+  ProcessOwner me = this_process_owner();
   // Not kept: made under a name that says its owner, given the marker, then renamed, so that no
   // SIGKILL can leave it anywhere without an owner `clean` can read.
   std::string tmpl =

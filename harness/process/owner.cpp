@@ -42,6 +42,13 @@ bool owner_alive(const ProcessOwner& owner) {
   }
   if (pid <= 0) return true;
   if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  // A zombie is dead too: a SIGKILLed run whose parent went first waits for PID 1 to reap it.
+  std::ifstream in(fmt::format("/proc/{}/stat", pid));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto comm_end = stat.rfind(')');
+  if (comm_end != std::string::npos && stat.size() > comm_end + 2 && stat[comm_end + 2] == 'Z') {
+    return false;
+  }
   return owner.start_time.empty() || process_start_time(pid) == owner.start_time;
 }
 

@@ -14,6 +14,7 @@ int command_run(const std::vector<std::string>& args);
 int command_list(const std::vector<std::string>& args);
 int command_explain(const std::vector<std::string>& args);
 int command_serve(const std::vector<std::string>& args);
+int command_clean(const std::vector<std::string>& args);
 
 // "--jobs" style options shared by the commands' hand-written parsers.
 class UsageError : public std::runtime_error {

@@ -19,6 +19,7 @@ commands:
   list [PATH...]    list scenarios with their cause and description
   explain NAME      explain one scenario in plain words
   serve             run one fake endpoint standalone, for your own nginx
+  clean             remove what killed runs left behind (run directories, containers)
 
   --help            help (also: badgateway <command> --help)
   --version         print the version
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     if (command == "list") return badgateway::command_list(args);
     if (command == "explain") return badgateway::command_explain(args);
     if (command == "serve") return badgateway::command_serve(args);
+    if (command == "clean") return badgateway::command_clean(args);
     throw badgateway::UsageError(fmt::format("unknown command \"{}\" (try --help)", command));
   } catch (const badgateway::UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());

@@ -14,6 +14,7 @@
 #include "harness/cli/options.hpp"
 #include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
+#include "harness/process/run_dir.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
 #include "harness/report/terminal_report.hpp"
@@ -92,6 +93,9 @@ int command_run(const std::vector<std::string>& args) {
   }
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
+
+  // What killed runs left (run directories; containers go in the Docker launcher): see `clean`.
+  remove_leftovers_of_dead_runs();
 
   std::vector<Scenario> scenarios;
   std::vector<std::unique_ptr<Launcher>> launchers;

@@ -25,6 +25,7 @@
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
 #include "harness/process/interrupt.hpp"
+#include "harness/process/owner.hpp"
 
 extern char** environ;
 
@@ -53,32 +54,6 @@ std::string first_line(const std::string& output) {
     if (!line.empty()) return line;
   }
   return "no output";
-}
-
-// Field 22 of /proc/PID/stat. A pid alone would make a reused pid look like the dead run's.
-std::string process_start_time(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto comm_end = stat.rfind(')');  // the command name may hold spaces and parentheses
-  if (comm_end == std::string::npos) return "";
-  std::istringstream fields(stat.substr(comm_end + 1));
-  std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-    if (i == 22) return field;
-  }
-  return "";
-}
-
-bool run_is_alive(const std::string& pid_text, const std::string& start) {
-  pid_t pid = 0;
-  try {
-    pid = static_cast<pid_t>(std::stol(pid_text));
-  } catch (...) {
-    return true;  // not labelled by us in a form we understand: not ours to remove
-  }
-  if (pid <= 0) return true;
-  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
-  return start.empty() || process_start_time(pid) == start;
 }
 
 // The containers this process runs (name -> docker CLI), for the interrupt hook.
@@ -267,24 +242,31 @@ class DockerSandbox final : public Sandbox {
 
 }  // namespace
 
-void remove_containers_of_dead_runs(const std::string& docker) {
-  CommandResult r =
-      run_command({docker, "ps", "-a", "--filter", fmt::format("label={}=1", kLabel), "--format",
-                   fmt::format(R"({{{{.ID}}}} {{{{.Label "{}"}}}} {{{{.Label "{}"}}}})", kPidLabel,
-                               kStartLabel)},
-                  kDockerLimit);
-  if (!r.ok()) return;
+std::vector<std::string> remove_containers_of_dead_runs(const std::string& docker) {
+  CommandResult r = run_command(
+      {docker, "ps", "-a", "--filter", fmt::format("label={}=1", kLabel), "--format",
+       fmt::format(R"({{{{.ID}}}} {{{{.Names}}}} {{{{.Label "{}"}}}} {{{{.Label "{}"}}}})",
+                   kPidLabel, kStartLabel)},
+      kDockerLimit);
+  if (!r.ok()) return {};
   std::vector<std::string> argv{docker, "rm", "-f"};
+  std::vector<std::string> names;
   std::istringstream in(r.output);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    std::string id, pid, start;
-    if (!(fields >> id >> pid)) continue;
-    fields >> start;
-    if (!run_is_alive(pid, start)) argv.push_back(id);
+    std::string id, name;
+    ProcessOwner owner;
+    if (!(fields >> id >> name >> owner.pid)) continue;
+    fields >> owner.start_time;
+    if (!owner_alive(owner)) {
+      argv.push_back(id);
+      names.push_back(name);
+    }
   }
-  if (argv.size() > 3) run_command(argv, kDockerLimit);
+  if (names.empty()) return {};
+  CommandResult removed = run_command(argv, kDockerLimit);
+  return removed.ok() ? names : std::vector<std::string>{};
 }
 
 DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
@@ -345,8 +327,8 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
   std::vector<std::string> argv{docker_, "run", "--rm"};
   if (!name.empty()) argv.insert(argv.end(), {"--name", name});
   argv.insert(argv.end(), {"--label", fmt::format("{}=1", kLabel), "--label",
-                           fmt::format("{}={}", kPidLabel, ::getpid()), "--label",
-                           fmt::format("{}={}", kStartLabel, process_start_time(::getpid()))});
+                           fmt::format("{}={}", kPidLabel, this_process_owner().pid), "--label",
+                           fmt::format("{}={}", kStartLabel, this_process_owner().start_time)});
   // A scenario is code run as root: the container gets only what nginx needs (README, "Trust
   // boundary").
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
@@ -399,8 +381,8 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
       "-d",           "--rm",
       "--name",       name,
       "--label",      fmt::format("{}=1", kLabel),
-      "--label",      fmt::format("{}={}", kPidLabel, ::getpid()),
-      "--label",      fmt::format("{}={}", kStartLabel, process_start_time(::getpid())),
+      "--label",      fmt::format("{}={}", kPidLabel, this_process_owner().pid),
+      "--label",      fmt::format("{}={}", kStartLabel, this_process_owner().start_time),
       "--network",    "none",
       "--user",       fmt::format("{}:{}", ::geteuid(), ::getegid()),
       "--entrypoint", "nginx",

@@ -49,6 +49,7 @@ class DockerLauncher final : public Launcher {
 // `docker rm -f` of every container labelled org.badgateway=1 whose org.badgateway.pid is no
 // longer the process that created it (a run killed with SIGKILL cannot clean up after itself).
 // Best effort and bounded; a daemon that does not answer is reported by the constructor instead.
-void remove_containers_of_dead_runs(const std::string& docker = "docker");
+// Returns the names of the containers removed.
+std::vector<std::string> remove_containers_of_dead_runs(const std::string& docker = "docker");
 
 }  // namespace badgateway

@@ -179,10 +179,12 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
     std::this_thread::sleep_for(Millis(5));  // poll interval of a bounded readiness wait
   }
   if (spec_.kill == "master") {
-    master_->stop(SIGKILL, Millis(2000));
+    master_->signal(SIGKILL);  // the master only: its workers stay, orphaned, until stop()
+    master_->wait_for(Millis(2000));
   } else if (spec_.kill == "all") {
-    // The whole pool: master and workers, like the OOM killer.
-    kill_pool_and_wait(master_->pid(), Millis(2000));
+    // The whole pool, like the OOM killer: the group is the pool's init, master and workers; the
+    // init exits only once every one of them is gone, so the socket is dead when this returns.
+    ::kill(-master_->pid(), SIGKILL);
     master_->wait_for(Millis(2000));
   }
 }

@@ -1,6 +1,14 @@
 #pragma once
-// Child processes spawned from an argv array (never a shell string), in their own process
-// group, killed with the parent, registered so a signal handler can end them all.
+// Child processes spawned from an argv array (never a shell string), registered so a signal handler
+// can end them all, and gone with badgateway however it ends, SIGKILL included.
+//
+// Each child runs under an init of its own: PID 1 of a new PID namespace, which badgateway holds
+// by a pipe (the lifeline). When badgateway dies the pipe hangs up, the init exits, and the kernel
+// kills everything in the namespace: the program, its workers, whatever they forked; their mount
+// namespaces and sockets go with them. The init reaps orphans at once and passes signals on.
+// Without CAP_SYS_ADMIN (no PID namespace) the init is a child subreaper leading the child's
+// process group, and kills that group when the lifeline hangs up: the same unless someone
+// SIGKILLs the init itself.
 #include <sys/types.h>
 
 #include <filesystem>
@@ -37,20 +45,34 @@ class Child {
   Child& operator=(Child&& other) noexcept;
   ~Child();  // kills and reaps if still running
 
+  // The init's pid (and process group): signals to the group reach everything the child started.
   pid_t pid() const { return pid_; }
+  // The program's pid in our PID namespace (nginx.pid and nginx's log show the one inside); -1 when
+  // unknown.
+  pid_t program_pid() const { return program_pid_; }
+  // Until the program exits (what it left running goes with the Child, or with stop()).
   bool running();
-  // Waits for exit up to `limit`; returns the wait status, or nullopt on timeout.
+  // Waits for the program's exit up to `limit`; returns its wait status, or nullopt on timeout.
   std::optional<int> wait_for(Millis limit);
+  // To the program only (SIGKILL included).
   void signal(int signo) const;
-  // TERM-like signal, then KILL after `grace`; always reaps.
+  // TERM-like signal to the program, then, after `grace` at most, KILL of everything it left
+  // running; always reaps everything.
   int stop(int first_signal, Millis grace);
   std::optional<int> exit_status() const { return status_; }
 
  private:
-  void reap(int status);
-  pid_t pid_ = -1;
+  bool reap_init(bool block);
+  void read_reports();
+  void finish(Millis limit);  // KILLs and reaps the init and everything left under it
+  void close_fds();
+  pid_t pid_ = -1;  // the init
   int pidfd_ = -1;
-  std::optional<int> status_;
+  int report_ = -1;  // the init's reports (started, exec failed, the program's exit)
+  pid_t program_pid_ = -1;
+  int program_pidfd_ = -1;
+  bool reaped_ = false;        // the init
+  std::optional<int> status_;  // the program's wait status (or the init's, if it died first)
 };
 
 // Runs a program to completion with a deadline; output captured. For `nginx -t` and `nginx -v`.
@@ -67,6 +89,10 @@ std::string describe_wait_status(int status);
 
 // execv's argument array over `argv`'s strings (which must outlive it), null-terminated.
 std::vector<char*> exec_args(const std::vector<std::string>& argv);
+
+// False once a PID namespace could not be created (no CAP_SYS_ADMIN): children then get an init
+// without one (see above).
+bool pid_namespaces_available();
 
 // Called by the signal thread: ends every live child (TERM, then KILL) within `grace`.
 void kill_all_children(Millis grace);

@@ -1,14 +1,22 @@
 #include "harness/process/run_dir.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
+
+#include "harness/process/owner.hpp"
 
 namespace badgateway {
 namespace {
@@ -43,16 +51,33 @@ void check_quotable(const std::string& base) {
 RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
   std::lock_guard lock(g_mutex);
   if (g_closing) throw std::runtime_error("interrupted");
-  const char* base = std::getenv("TMPDIR");
-  if (base && *base) check_quotable(base);
+  std::string base = temp_base().string();
+  check_quotable(base);
+  std::string name = fmt::format("badgateway-{}-", sanitize(label));
+  ProcessOwner me = this_process_owner();
+  // Not kept: made under a name that says its owner, given the marker, then renamed, so that no
+  // SIGKILL can leave it anywhere without an owner `clean` can read.
   std::string tmpl =
-      fmt::format("{}/badgateway-{}-XXXXXX", base && *base ? base : "/tmp", sanitize(label));
+      keep_ ? fmt::format("{}/{}XXXXXX", base, name)
+            : fmt::format("{}/badgateway-new-{}-{}-XXXXXX", base, me.pid, me.start_time);
   // mkdtemp creates the directory with mode 0700.
   if (!::mkdtemp(tmpl.data())) {
     throw std::runtime_error(
         fmt::format("cannot create a run directory: {}", std::strerror(errno)));
   }
   path_ = tmpl;
+  if (!keep_) {
+    std::ofstream(path_ / kOwnerMarker) << me.pid << ' ' << me.start_time << '\n';
+    std::filesystem::path final_path =
+        fmt::format("{}/{}{}", base, name, tmpl.substr(tmpl.size() - 6));
+    if (::renameat2(AT_FDCWD, path_.c_str(), AT_FDCWD, final_path.c_str(), RENAME_NOREPLACE) != 0) {
+      int e = errno;
+      std::error_code ignored;
+      std::filesystem::remove_all(path_, ignored);
+      throw std::runtime_error(fmt::format("cannot create a run directory: {}", std::strerror(e)));
+    }
+    path_ = final_path;
+  }
   std::filesystem::create_directories(path_ / "logs");
   std::filesystem::create_directories(path_ / "tmp");
   if (!keep_) g_dirs.insert(path_.string());
@@ -60,9 +85,18 @@ RunDir::RunDir(const std::string& label, bool keep) : keep_(keep) {
 
 // A process may still be deleting a file inside (nginx its pid file) while we walk the tree, and
 // remove_all stops at the first error: retry a few times.
+// The owner marker goes last: a removal cut short by SIGKILL leaves a directory that `clean` still
+// recognises.
 static void remove_tree(const std::filesystem::path& dir) {
   for (int attempt = 0; attempt < 5 && std::filesystem::exists(dir); ++attempt) {
     std::error_code ignored;
+    if (std::filesystem::is_directory(dir, ignored)) {
+      for (std::filesystem::directory_iterator it(dir, ignored), end; !ignored && it != end;
+           it.increment(ignored)) {
+        if (it->path().filename() != kOwnerMarker) std::filesystem::remove_all(it->path(), ignored);
+      }
+      ignored.clear();
+    }
     std::filesystem::remove_all(dir, ignored);
   }
 }
@@ -76,11 +110,64 @@ RunDir::~RunDir() {
   if (!keep_ && !claimed_by_cleanup) remove_tree(path_);
 }
 
+void RunDir::keep() {
+  keep_ = true;
+  std::error_code ignored;
+  std::filesystem::remove(path_ / kOwnerMarker, ignored);
+}
+
 void remove_all_run_dirs() {
   std::lock_guard lock(g_mutex);
   g_closing = true;
   for (const auto& d : g_dirs) remove_tree(d);
   g_dirs.clear();
+}
+
+std::filesystem::path temp_base() {
+  const char* base = std::getenv("TMPDIR");
+  return base && *base ? base : "/tmp";
+}
+
+namespace {
+
+// The owner of a leftover: the name of a temporary file (badgateway-cmd-PID-START-XXXXXX, see
+// run_command) or of a run directory being made (badgateway-new-...), else a run directory's
+// marker.
+std::optional<ProcessOwner> owner_of(const std::filesystem::directory_entry& entry) {
+  std::string name = entry.path().filename().string();
+  if (!name.starts_with("badgateway-")) return std::nullopt;
+  std::error_code ec;
+  for (std::string prefix : {"badgateway-cmd-", "badgateway-new-"}) {
+    if (!name.starts_with(prefix)) continue;
+    std::istringstream fields(name.substr(prefix.size()));
+    ProcessOwner owner;
+    if (!std::getline(fields, owner.pid, '-') || !std::getline(fields, owner.start_time, '-')) {
+      return std::nullopt;
+    }
+    return owner;
+  }
+  if (entry.is_directory(ec) && !entry.is_symlink(ec)) {
+    std::ifstream in(entry.path() / kOwnerMarker);
+    ProcessOwner owner;
+    if (!(in >> owner.pid >> owner.start_time)) return std::nullopt;
+    return owner;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<std::filesystem::path> remove_leftovers_of_dead_runs() {
+  std::vector<std::filesystem::path> removed;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(temp_base(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    auto owner = owner_of(*it);
+    if (!owner || owner_alive(*owner)) continue;
+    remove_tree(it->path());
+    if (!std::filesystem::exists(it->path(), ec)) removed.push_back(it->path());
+  }
+  return removed;
 }
 
 }  // namespace badgateway

@@ -1,11 +1,14 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace badgateway {
 
 // A private directory (mode 0700) for one run: config, logs, sockets, nginx temp paths. Removed
-// on destruction unless kept, and registered so an interrupted run removes it too.
+// on destruction unless kept, and registered so an interrupted run removes it too. A directory that
+// is not kept holds a marker naming its owner (kOwnerMarker: pid and start time), so that what a
+// SIGKILLed run leaves behind is removed by the next run or `badgateway clean`.
 class RunDir {
  public:
   explicit RunDir(const std::string& label, bool keep = false);
@@ -15,7 +18,7 @@ class RunDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-  void keep() { keep_ = true; }
+  void keep();
 
  private:
   std::filesystem::path path_;
@@ -24,5 +27,16 @@ class RunDir {
 
 // Called by the signal thread.
 void remove_all_run_dirs();
+
+// Where run directories and temporary files go: $TMPDIR, else /tmp.
+std::filesystem::path temp_base();
+
+// The file in a run directory naming its owner: "PID START_TIME\n" (see owner.hpp).
+inline constexpr const char* kOwnerMarker = ".badgateway-owner";
+
+// Removes, from temp_base(), the run directories and temporary files of badgateway processes that
+// are gone; spares those of live ones, kept ones (no marker) and anything not ours. Returns the
+// paths removed. Never throws.
+std::vector<std::filesystem::path> remove_leftovers_of_dead_runs();
 
 }  // namespace badgateway

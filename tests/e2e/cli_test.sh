@@ -152,7 +152,9 @@ interrupt)
     pid=$!
     has_nginx() { local f; for f in "$TMPDIR"/badgateway-*/nginx.pid; do [[ -s $f ]] && return 0; done; return 1; }
     wait_for 15 has_nginx || fail "nginx never started"
-    ngx=$(cat "$TMPDIR"/badgateway-*/nginx.pid)
+    # nginx.pid holds nginx's pid inside its PID namespace; ours is the master named by its title.
+    ngx=$(pgrep -f "^nginx: master process .*$TMPDIR")
+    [[ -n $ngx ]] || fail "nginx master not found"
     kill -$sig $pid
     deadline=$((SECONDS + 10))
     while kill -0 $pid 2>/dev/null; do ((SECONDS < deadline)) || fail "badgateway ignored SIG$sig"; sleep 0.02; done

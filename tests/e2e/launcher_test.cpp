@@ -2,8 +2,11 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
+#include <vector>
 
 #include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
@@ -37,6 +40,27 @@ struct Site {
     return c.read_all().bytes;
   }
 };
+
+// nginx runs in a PID namespace of its own: the pids in nginx.pid and in its log are the ones
+// inside. Ours come from /proc: the master is the process whose title names the run directory.
+pid_t master_of(const Site& site) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.starts_with("nginx: master process") &&
+        cmdline.find(site.dir.path().string()) != std::string::npos) {
+      return static_cast<pid_t>(std::stol(entry.path().filename().string()));
+    }
+  }
+  return -1;
+}
+
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t p; in >> p;) out.push_back(p);
+  return out;
+}
 
 TEST_CASE("launcher: reads the version from nginx -v") {
   LocalLauncher nginx;
@@ -75,12 +99,14 @@ TEST_CASE("launcher: starts in the foreground, reloads with SIGHUP, stops withou
   // Old workers finish gracefully; new connections reach the new config.
   CHECK(site.get().find("v2") != std::string::npos);
 
-  pid_t master = 0;
-  std::ifstream(site.dir / "nginx.pid") >> master;
+  pid_t master = master_of(site);
   REQUIRE(master > 0);
+  auto workers = children_of(master);
+  REQUIRE_FALSE(workers.empty());
   instance->stop();
   CHECK(instance->exited().has_value());
   CHECK(::kill(master, 0) != 0);  // reaped, not a zombie
+  for (pid_t w : workers) CHECK(::kill(w, 0) != 0);
   test::RawClient c;
   CHECK(c.connect(site.listen) == test::ConnectResult::refused);
 }
@@ -92,10 +118,9 @@ TEST_CASE("launcher: a crashed worker shows as [alert] in the error log") {
   auto instance = nginx.start(site.paths, site.listen, Millis(5000));
   LogFile log(site.paths.error_log);
   REQUIRE(log.wait_for_regex(R"(start worker process (\d+))", Millis(5000)));
-  std::smatch m;
-  std::string line = *log.find_regex(R"(start worker process \d+)");
-  REQUIRE(std::regex_search(line, m, std::regex(R"(process (\d+))")));
-  ::kill(std::stoi(m[1]), SIGSEGV);
+  auto workers = children_of(master_of(site));
+  REQUIRE(workers.size() == 1);
+  ::kill(workers[0], SIGSEGV);
   CHECK(log.wait_for_regex(R"(\[alert\].*exited on signal 11)", Millis(5000)));
   instance->stop();
 }

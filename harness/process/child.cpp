@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -82,6 +83,22 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     mount_paths.push_back(m.source.string());
     mount_paths.push_back(m.target.string());
   }
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp;
+  if (!options.environment.empty()) {
+    for (char** e = environ; *e; ++e) {
+      std::string_view entry(*e);
+      bool replaced = false;
+      for (const auto& [name, value] : options.environment) {
+        replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() &&
+                                entry[name.size()] == '=');
+      }
+      if (!replaced) env_strings.emplace_back(entry);
+    }
+    for (const auto& [name, value] : options.environment) env_strings.push_back(name + "=" + value);
+    for (auto& entry : env_strings) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+  }
   pid_t parent = ::getpid();
   // Held across fork so kill_all_children cannot miss a child that is being born.
   std::unique_lock registry(g_mutex);
@@ -106,7 +123,11 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
       (void)::write(ready[1], &e, sizeof e);
       ::_exit(127);
     }
-    ::execvp(args[0], args.data());
+    if (envp.empty()) {
+      ::execvp(args[0], args.data());
+    } else {
+      ::execvpe(args[0], args.data(), envp.data());
+    }
     int e = errno;
     (void)::write(ready[1], &e, sizeof e);
     ::_exit(127);

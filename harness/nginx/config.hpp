@@ -28,8 +28,17 @@ inline constexpr const char* kAccessLogFormat =
     "$http_x_badgateway_request|$status|$upstream_status|$upstream_addr|$request_time|$body_bytes_"
     "sent";
 
-// Throws std::invalid_argument on an unknown placeholder.
-std::string render_nginx_config(const RenderInput& in);
+// Where a line of the rendered config comes from: line `line` (1-based) of the scenario's
+// `snippet` ("http", "server", "location"), or the harness's own frame (snippet empty).
+struct RenderedLine {
+  std::string snippet;
+  int line = 0;
+};
+
+// Throws std::invalid_argument on an unknown placeholder. With `origins`, fills it with one entry
+// per rendered line (origins[i] is line i + 1).
+std::string render_nginx_config(const RenderInput& in,
+                                std::vector<RenderedLine>* origins = nullptr);
 
 // nginx's arguments after the program name, for `nginx -t` (`test`) or the foreground run: the
 // rendered config with the run dir as prefix, or an own config at /etc/nginx with nginx's

@@ -391,6 +391,7 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
       "--entrypoint", "nginx",
       "-v",           mount_spec(paths.run_dir, paths.run_dir)};
   for (const auto& [host, ip] : paths.own->hosts) {
+    if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
     argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
   }
   argv.insert(argv.end(), {image_, "-c", conf.string()});

@@ -24,7 +24,6 @@ std::string describe(const ParamValue& v) {
 }  // namespace
 
 const ParamValue* Params::use(std::string_view key) {
-  asked_.emplace(key);
   auto it = values_.find(key);
   if (it == values_.end()) return nullptr;
   used_.emplace(key);
@@ -111,13 +110,8 @@ std::string Params::choice(std::string_view key, std::string fallback,
 
 void Params::reject_unused() const {
   for (const auto& [key, value] : values_) {
-    if (!used_.contains(key)) throw ParamError(key, unknown_parameter_message());
+    if (!used_.contains(key)) throw ParamError(key, "unknown parameter for this behaviour");
   }
-}
-
-std::string Params::unknown_parameter_message() const {
-  if (asked_.empty()) return "unknown parameter: this behaviour has none";
-  return fmt::format("unknown parameter for this behaviour (valid: {})", fmt::join(asked_, ", "));
 }
 
 }  // namespace badgateway::fakes

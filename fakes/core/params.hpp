@@ -34,11 +34,7 @@ class Params {
       : values_(std::move(values)) {}
 
   void set(std::string key, ParamValue value) { values_[std::move(key)] = std::move(value); }
-  // Asking counts as asking for the parameter (see asked()).
-  bool has(std::string_view key) const {
-    asked_.emplace(key);
-    return values_.find(key) != values_.end();
-  }
+  bool has(std::string_view key) const { return values_.find(key) != values_.end(); }
 
   std::int64_t integer(std::string_view key, std::int64_t fallback, std::int64_t min,
                        std::int64_t max);
@@ -49,19 +45,13 @@ class Params {
   std::string choice(std::string_view key, std::string fallback,
                      std::initializer_list<std::string_view> allowed);
 
-  // Throws ParamError for the first key no getter asked for (a typo must not be ignored); the
-  // message lists the keys the getters asked for.
+  // Throws ParamError for the first key no getter asked for (a typo must not be ignored).
   void reject_unused() const;
-  // The keys some getter asked for, whether set or not: the behaviour's parameters.
-  const std::set<std::string, std::less<>>& asked() const { return asked_; }
-  // "unknown parameter for this behaviour (valid: a, b)": the message reject_unused() throws.
-  std::string unknown_parameter_message() const;
 
  private:
   const ParamValue* use(std::string_view key);
   std::map<std::string, ParamValue, std::less<>> values_;
   std::set<std::string, std::less<>> used_;
-  mutable std::set<std::string, std::less<>> asked_;
 };
 
 }  // namespace badgateway::fakes

@@ -156,6 +156,25 @@ fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& fi
   r.fail_at(n.source(), field, "expected a string, number or boolean");
 }
 
+// "status=200, body_size=64 | body=TEXT, latency=0ms" -> status, body_size, body, latency.
+std::vector<std::string> parameter_names(std::string_view documented) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start < documented.size()) {
+    std::size_t end = documented.find_first_of(",|", start);
+    if (end == std::string_view::npos) end = documented.size();
+    std::string_view item = documented.substr(start, end - start);
+    item = item.substr(0, item.find('='));
+    const std::size_t first = item.find_first_not_of(' ');
+    if (first != std::string_view::npos) {
+      item = item.substr(first, item.find_last_not_of(' ') - first + 1);
+      names.emplace_back(item);
+    }
+    start = end + 1;
+  }
+  return names;
+}
+
 FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
                    const std::string& file) {
   if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
@@ -293,11 +312,20 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
     const toml::node* n = r.raw().get(e.key());
     r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
   }
+  // The behaviour's parameters as documented (`serve --help`, `explain`).
+  const std::vector<std::string> valid =
+      parameter_names(real_php_fpm ? kPhpFpmParameters : info->parameters);
+  const std::string unknown =
+      valid.empty()
+          ? std::string("unknown parameter: this behaviour has none")
+          : fmt::format("unknown parameter for this behaviour (valid: {})", fmt::join(valid, ", "));
   for (const auto& key : non_scalar) {
     const toml::node* n = r.raw().get(key);
-    if (params.asked().contains(key)) to_param(*n, r, r.field(key));  // fails: wrong type
+    if (std::find(valid.begin(), valid.end(), key) != valid.end()) {
+      to_param(*n, r, r.field(key));  // fails: the wrong type for a parameter it has
+    }
     for (const auto& [k, v] : r.raw()) {
-      if (k.str() == key) r.fail_at(k.source(), r.field(key), params.unknown_parameter_message());
+      if (k.str() == key) r.fail_at(k.source(), r.field(key), unknown);
     }
   }
   try {
@@ -305,9 +333,9 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   } catch (const fakes::ParamError& e) {
     // An unknown parameter is an unknown key: point at the key, as reject_unknown() does.
     for (const auto& [k, v] : r.raw()) {
-      if (k.str() == e.key()) r.fail_at(k.source(), r.field(e.key()), e.what());
+      if (k.str() == e.key()) r.fail_at(k.source(), r.field(e.key()), unknown);
     }
-    r.fail_at(node.source(), r.field(e.key()), e.what());
+    r.fail_at(node.source(), r.field(e.key()), unknown);
   }
   return spec;
 }

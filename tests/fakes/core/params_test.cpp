@@ -140,20 +140,3 @@ TEST_CASE("params: a key read with an invalid value still counts as used") {
   CHECK_THROWS_AS(p.integer("n", 0, 0, 1), ParamError);
   CHECK_NOTHROW(p.reject_unused());
 }
-
-// Regression (issue 10, bug 7): the error names the parameters the behaviour has.
-TEST_CASE("params: an unknown parameter's error lists the ones asked for") {
-  Params p;
-  p.set("latncy", std::string("1s"));
-  (void)p.duration("latency", Millis(0));
-  (void)p.has("body");
-  (void)p.integer("status", 200, 100, 599);
-  try {
-    p.reject_unused();
-    FAIL("unknown parameter accepted");
-  } catch (const ParamError& e) {
-    CHECK(e.key() == "latncy");
-    CHECK(std::string(e.what()) ==
-          "unknown parameter for this behaviour (valid: body, latency, status)");
-  }
-}

@@ -353,14 +353,14 @@ expect.generated_by = "nginx"
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = [\"1s\"]\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: body, body_size, latency, status)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
     }
     SUBCASE("an unknown parameter lists the valid ones") {
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = \"1s\"\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: body, body_size, latency, status)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
     }
     SUBCASE("an array for a real parameter is a bad value") {
       check_error(kHead +

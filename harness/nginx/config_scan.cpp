@@ -26,6 +26,11 @@ namespace {
 // stop far earlier so a loop is reported instead of exhausting the process.
 constexpr int kMaxIncludeDepth = 32;
 
+// Blocks within blocks: real configs go a handful deep (http, server, location, if). The scanner
+// recurses per block, so without a bound a config of nested braces overflows its stack (found by
+// fuzz_nginx_config_scan); nginx itself rejects such a config as unknown directives.
+constexpr std::size_t kMaxBlockDepth = 64;
+
 // Blocks whose entries are data (map keys, MIME types...), not directives: a map entry named
 // `listen` or `server` must not count as one.
 constexpr std::string_view kDataBlocks[] = {"map", "geo", "types", "split_clients", "charset_map"};
@@ -294,6 +299,9 @@ class Scanner {
       }
       const bool http_server = args[0] == "server" && in("http");
       if (args[0] == "upstream" && args.size() > 1) upstreams_.insert(lower(args[1]));
+      if (context_.size() >= kMaxBlockDepth) {
+        throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
+      }
       if (http_server) server_listens_.push_back(false);
       context_.push_back(args[0]);
       parse_block(lexer, &where);

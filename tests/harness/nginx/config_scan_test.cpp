@@ -245,6 +245,25 @@ TEST_SUITE("config_scan") {
     CHECK(facts.wildcard_listen_ports == Ports{80, 81, 82, 8443});
   }
 
+  // Regression: found by fuzz_nginx_config_scan (corpus/fuzz_nginx_config_scan/crash-deep-blocks):
+  // 200000 nested blocks overflowed the scanner's stack (a segfault at load time).
+  TEST_CASE("blocks nested without end are an error, not a stack overflow") {
+    ConfigDir dir;
+    std::string deep;
+    for (int i = 0; i < 200000; ++i) deep += "a {";
+    dir.write("nginx.conf", deep);
+    const auto error = dir.scan_error();
+    REQUIRE(error);
+    CHECK(std::string(error->what()) ==
+          dir.path("nginx.conf") + ":1: blocks nested deeper than 64");
+    // 64 deep is still a config.
+    std::string ok;
+    for (int i = 0; i < 64; ++i) ok += "a {";
+    for (int i = 0; i < 64; ++i) ok += "}";
+    dir.write("nginx.conf", ok);
+    CHECK_FALSE(dir.scan_error());
+  }
+
   TEST_CASE("an http server without listen listens on 80, in its place in the order") {
     ConfigDir dir;
     dir.write("nginx.conf",

@@ -111,8 +111,8 @@ TEST_CASE("own config: fakes that stand for nothing the config uses are errors a
         "t.toml:5:1: fakes.app.host: is required with nginx.config");
   std::string ip =
       kHead + "[fakes.app]\nbehaviour = \"ok\"\nhost = \"10.0.0.1:80\"\n" + kNginx + kExpect;
-  CHECK(contains(d.load(ip), "t.toml:7:8: fakes.app.host: expected the host name") ==
-        "t.toml:7:8: fakes.app.host: expected the host name");
+  CHECK(contains(d.load(ip), "t.toml:7:8: fakes.app.host: 10.0.0.1 is not a loopback address") ==
+        "t.toml:7:8: fakes.app.host: 10.0.0.1 is not a loopback address");
 }
 
 TEST_CASE("own config: what cannot apply to an unchanged config is rejected") {
@@ -184,12 +184,12 @@ TEST_CASE("own config: a single nginx.conf is scanned alone; its includes are th
   OwnConfigDir d;
   d.write("conf/single.conf",
           "events {}\nhttp { include mime.types; include /etc/nginx/conf.d/*.conf;\n"
-          "  server { listen 8080; location / { proxy_pass http://app:8080; } } }\n");
+          "  server { listen 8000; location / { proxy_pass http://app:8080; } } }\n");
   bg::Scenario s;
   std::string text = kHead + "[fakes.app]\nbehaviour = \"ok\"\nhost = \"app\"\n" +
                      "[nginx]\nconfig = \"conf/single.conf\"\n" + kExpect;
   REQUIRE(d.load(text, &s) == "loaded");
-  CHECK(s.nginx.port == 8080);
+  CHECK(s.nginx.port == 8000);
   CHECK(s.fakes.at("app").host->port == 8080);
 }
 

@@ -26,6 +26,8 @@ built=$(date +%s)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bgw-fuzz-stage-XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# libFuzzer ends with _Exit, so a target's own temp dir (the config scanner's) goes with $work.
+export TMPDIR="$work"
 
 status=0
 summary=()

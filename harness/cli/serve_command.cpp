@@ -8,6 +8,7 @@
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/options.hpp"
+#include "harness/report/text_escape.hpp"
 
 namespace badgateway {
 namespace {
@@ -87,7 +88,8 @@ int command_serve(const std::vector<std::string>& args) {
   std::mutex print;
   server.recorder(behaviour).set_listener([&](const std::string& line) {
     std::lock_guard lock(print);
-    fmt::print("{} {}\n", behaviour, line);
+    // A peer chooses these bytes (a FastCGI client can put anything in a param): escape them.
+    fmt::print("{} {}\n", behaviour, terminal_escape(line));
     std::fflush(stdout);
   });
   server.start();

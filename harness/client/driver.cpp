@@ -176,12 +176,25 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   if (stamped) first_sent = take_send_timestamp(stream.socket().native_handle());
   // A write error is not final: nginx may have answered before reading the whole body.
   beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.header_limit(1024 * 1024);
-  parser.body_limit(256ull * 1024 * 1024);
+  // RFC 9110 15.2: any number of interim (1xx) responses may precede the final one (nginx sends
+  // 100 Continue for `Expect: 100-continue`). Record each and read on. 101 ends HTTP on the
+  // connection, so it is the last response there is.
+  std::optional<http::response_parser<http::string_body>> parser;
   std::optional<KernelTime> last_received;
-  auto [ec, n] =
-      co_await read_response(stream, buffer, parser, deadline, stamped, first_sent, last_received);
+  boost::system::error_code ec;
+  std::size_t n = 0;  // bytes of the last response read
+  for (;;) {
+    parser.emplace();
+    parser->header_limit(1024 * 1024);
+    parser->body_limit(256ull * 1024 * 1024);
+    auto [rec, rn] = co_await read_response(stream, buffer, *parser, deadline, stamped, first_sent,
+                                            last_received);
+    ec = rec;
+    n = rn;
+    const unsigned status = parser->is_header_done() ? parser->get().result_int() : 0;
+    if (ec || status < 100 || status > 199 || status == 101) break;
+    out.interim.push_back(static_cast<int>(status));
+  }
   finish();
   if (stamped) {
     if (auto t = take_send_timestamp(stream.socket().native_handle());
@@ -191,27 +204,29 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   }
   // Kernel time needs both ends: the end of a response that ended with FIN or RST and no byte
   // after the last one read has no receive timestamp of its own.
-  if (first_sent && last_received && parser.is_done() && *last_received >= *first_sent) {
+  if (first_sent && last_received && parser->is_done() && *last_received >= *first_sent) {
     out.elapsed = std::chrono::duration_cast<Micros>(*last_received - *first_sent);
     out.clock = "kernel";
   } else if (stamped) {
-    out.clock = !first_sent         ? "steady: no send timestamp"
-                : !last_received    ? "steady: no byte received"
-                : !parser.is_done() ? "steady: the response did not complete"
-                                    : "steady: timestamps out of order";
+    out.clock = !first_sent          ? "steady: no send timestamp"
+                : !last_received     ? "steady: no byte received"
+                : !parser->is_done() ? "steady: the response did not complete"
+                                     : "steady: timestamps out of order";
   } else {
     out.clock = "steady: " + why_steady;
   }
-  if (parser.is_header_done()) {
-    const auto& msg = parser.get();
+  if (parser->is_header_done()) {
+    const auto& msg = parser->get();
     out.status = static_cast<int>(msg.result_int());
     if (auto it = msg.find(fakes::kFakeHeader); it != msg.end())
       out.fake = std::string(it->value());
-    if (auto cl = parser.content_length()) out.content_length = *cl;
+    if (auto cl = parser->content_length()) out.content_length = *cl;
     out.body_bytes = msg.body().size();
     out.outcome = ec ? "truncated" : "complete";
   } else if (n == 0 && buffer.size() == 0) {
-    out.outcome = ec == beast::error::timeout ? "timeout" : "empty_reply";
+    const bool timed_out = ec == beast::error::timeout;
+    // After a 100 Continue the connection was not empty: the final response is what is missing.
+    out.outcome = timed_out ? "timeout" : out.interim.empty() ? "empty_reply" : "truncated";
   } else {
     std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
     out.outcome = (is_parse_error(ec) || !seen.starts_with("HTTP/")) ? "not_http" : "truncated";

@@ -17,7 +17,8 @@ struct Response {
   std::string request_id;  // X-Badgateway-Request, matched against nginx's access log
   std::string method;
   std::string path;
-  int status = 0;  // 0 when no status line arrived
+  int status = 0;            // the final response's; 0 when no status line arrived
+  std::vector<int> interim;  // 1xx responses before the final one (100 Continue), in order
   // complete | truncated | empty_reply | not_http | connect_failed | timeout
   std::string outcome;
   std::string fake;  // the fake that produced the response (its signature header), empty for nginx

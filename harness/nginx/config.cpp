@@ -9,19 +9,40 @@
 namespace badgateway {
 namespace {
 
-std::string indent(const std::string& text, int spaces) {
-  std::string pad(static_cast<std::size_t>(spaces), ' ');
-  std::string out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    auto end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + start, end - start);
-    if (!line.empty()) out += pad + std::string(line) + "\n";
-    start = end + 1;
+// Builds the config line by line, remembering which snippet line each rendered line came from.
+class Rendered {
+ public:
+  explicit Rendered(std::vector<RenderedLine>* origins) : origins_(origins) {}
+
+  void frame(std::string_view text) {
+    out_ += text;
+    if (origins_) {
+      for (char c : text) {
+        if (c == '\n') origins_->push_back({});
+      }
+    }
   }
-  return out;
-}
+  // Each non-empty line of `text`, indented; empty lines are left out.
+  void snippet(const std::string& name, const std::string& text, int spaces) {
+    const std::string pad(static_cast<std::size_t>(spaces), ' ');
+    std::size_t start = 0;
+    for (int number = 1; start <= text.size(); ++number) {
+      auto end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::string_view line(text.data() + start, end - start);
+      if (!line.empty()) {
+        out_ += pad + std::string(line) + "\n";
+        if (origins_) origins_->push_back({name, number});
+      }
+      start = end + 1;
+    }
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+  std::vector<RenderedLine>* origins_;
+};
 
 bool needs_quotes(std::string_view token) {
   return token.find_first_of(" \t\r\n;{}#\"'\\") != std::string_view::npos;
@@ -89,7 +110,7 @@ std::string nginx_quote(std::string_view text) {
   return out + "\"";
 }
 
-std::string render_nginx_config(const RenderInput& in) {
+std::string render_nginx_config(const RenderInput& in, std::vector<RenderedLine>* origins) {
   auto expand = [&](const std::optional<std::string>& s) {
     return s ? expand_nginx_snippet(*s, in.lookup) : std::string();
   };
@@ -97,37 +118,38 @@ std::string render_nginx_config(const RenderInput& in) {
   auto path = [&](std::string_view rest) {
     return nginx_quote(in.run_dir.string() + std::string(rest));
   };
-  std::string out;
-  out += fmt::format("# rendered by badgateway: {}\n", in.title);
-  out += "daemon off;\nmaster_process on;\nworker_processes 1;\n";
+  if (origins) origins->clear();
+  Rendered out(origins);
+  out.frame(fmt::format("# rendered by badgateway: {}\n", in.title));
+  out.frame("daemon off;\nmaster_process on;\nworker_processes 1;\n");
   // As root, workers would run as nobody and could not use the 0700 run directory.
   if (in.spec->user) {
-    out += fmt::format("user {};\n", *in.spec->user);
+    out.frame(fmt::format("user {};\n", *in.spec->user));
   } else if (::geteuid() == 0) {
-    out += "user root root;\n";
+    out.frame("user root root;\n");
   }
-  out += fmt::format("pid {};\nerror_log {} info;\n", path("/nginx.pid"), path("/logs/error.log"));
-  out += "events {\n    worker_connections 1024;\n}\n";
-  out += "http {\n";
-  out += fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat);
-  out += fmt::format("    access_log {} badgateway;\n",
-                     path(std::string("/") + kOtherServersAccessLog));
+  out.frame(fmt::format("pid {};\nerror_log {} info;\n", path("/nginx.pid"), path("/logs/error.log")));
+  out.frame("events {\n    worker_connections 1024;\n}\n");
+  out.frame("http {\n");
+  out.frame(fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat));
+  out.frame(fmt::format("    access_log {} badgateway;\n",
+                        path(std::string("/") + kOtherServersAccessLog)));
   for (const char* kind : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
-    out += fmt::format("    {}_temp_path {};\n", kind, path(fmt::format("/tmp/{}", kind)));
+    out.frame(fmt::format("    {}_temp_path {};\n", kind, path(fmt::format("/tmp/{}", kind))));
   }
-  out += indent(expand(in.spec->http), 4);
-  out += "    server {\n";
-  out += fmt::format("        listen {};\n", in.listen.to_string());
-  out += "        server_name badgateway;\n";
-  out += fmt::format("        access_log {} badgateway;\n", path("/logs/access.log"));
-  out += indent(expand(in.spec->server), 8);
+  out.snippet("http", expand(in.spec->http), 4);
+  out.frame("    server {\n");
+  out.frame(fmt::format("        listen {};\n", in.listen.to_string()));
+  out.frame("        server_name badgateway;\n");
+  out.frame(fmt::format("        access_log {} badgateway;\n", path("/logs/access.log")));
+  out.snippet("server", expand(in.spec->server), 8);
   if (in.spec->location) {
-    out += "        location / {\n";
-    out += indent(expand(in.spec->location), 12);
-    out += "        }\n";
+    out.frame("        location / {\n");
+    out.snippet("location", expand(in.spec->location), 12);
+    out.frame("        }\n");
   }
-  out += "    }\n}\n";
-  return out;
+  out.frame("    }\n}\n");
+  return out.take();
 }
 
 std::vector<std::string> nginx_arguments(const LaunchPaths& paths, bool test) {

@@ -35,8 +35,17 @@ inline constexpr const char* kAccessLogFormat =
 // cannot replace the one of the request the client made.
 inline constexpr const char* kOtherServersAccessLog = "logs/access-other-servers.log";
 
-// Throws std::invalid_argument on an unknown placeholder.
-std::string render_nginx_config(const RenderInput& in);
+// Where a line of the rendered config comes from: line `line` (1-based) of the scenario's
+// `snippet` ("http", "server", "location"), or the harness's own frame (snippet empty).
+struct RenderedLine {
+  std::string snippet;
+  int line = 0;
+};
+
+// Throws std::invalid_argument on an unknown placeholder. With `origins`, fills it with one entry
+// per rendered line (origins[i] is line i + 1).
+std::string render_nginx_config(const RenderInput& in,
+                                std::vector<RenderedLine>* origins = nullptr);
 
 // `text` as one nginx config token: in double quotes, with '"' and '\\' escaped the way
 // ngx_conf_read_token undoes it. '$' stays special where a directive takes variables.

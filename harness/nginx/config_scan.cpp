@@ -34,6 +34,11 @@ constexpr int kMaxIncludeDepth = 32;
 constexpr int kMaxFilesRead = 1000;
 constexpr std::size_t kMaxBlockDepth = 64;
 
+// Blocks within blocks: real configs go a handful deep (http, server, location, if). The scanner
+// recurses per block, so without a bound a config of nested braces overflows its stack (found by
+// fuzz_nginx_config_scan); nginx itself rejects such a config as unknown directives.
+constexpr std::size_t kMaxBlockDepth = 64;
+
 // Blocks whose entries are data (map keys, MIME types...), not directives: a map entry named
 // `listen` or `server` must not count as one.
 constexpr std::string_view kDataBlocks[] = {"map", "geo", "types", "split_clients", "charset_map"};
@@ -203,6 +208,19 @@ std::optional<std::uint16_t> listen_port(std::string_view arg, const ConfigLocat
   return 80;
 }
 
+// `listen 80`, `listen *:80`, `listen 0.0.0.0:80`, `listen [::]:80`: every address of the port.
+bool is_wildcard_listen(std::string_view arg) {
+  std::string_view address = arg;
+  if (arg.starts_with('[')) {
+    address = arg.substr(0, std::min(arg.find(']'), arg.size() - 1) + 1);
+  } else if (const std::size_t colon = arg.rfind(':'); colon != arg.npos) {
+    address = arg.substr(0, colon);
+  } else if (arg.find_first_not_of("0123456789") == arg.npos) {
+    return true;  // a bare port
+  }
+  return address == "*" || address == "0.0.0.0" || address == "[::]";
+}
+
 bool is_ip_literal(std::string_view host) {
   in6_addr addr{};
   const std::string text(host);
@@ -263,6 +281,9 @@ class Scanner {
       auto& seen = facts_.listen_ports;
       if (std::find(seen.begin(), seen.end(), port) == seen.end()) seen.push_back(port);
     }
+    auto& wildcard = facts_.wildcard_listen_ports;
+    std::sort(wildcard.begin(), wildcard.end());
+    wildcard.erase(std::unique(wildcard.begin(), wildcard.end()), wildcard.end());
     return std::move(facts_);
   }
 
@@ -292,6 +313,9 @@ class Scanner {
       }
       const bool http_server = args[0] == "server" && in("http");
       if (args[0] == "upstream" && args.size() > 1) upstreams_.insert(lower(args[1]));
+      if (context_.size() >= kMaxBlockDepth) {
+        throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
+      }
       if (http_server) server_listens_.push_back(false);
       if (context_.size() >= kMaxBlockDepth) {
         throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
@@ -301,7 +325,10 @@ class Scanner {
       context_.pop_back();
       if (http_server) {
         // nginx's default for a server without listen, when it runs as root.
-        if (!server_listens_.back()) ports_.push_back(80);
+        if (!server_listens_.back()) {
+          ports_.push_back(80);
+          facts_.wildcard_listen_ports.push_back(80);
+        }
         server_listens_.pop_back();
       }
     }
@@ -317,7 +344,10 @@ class Scanner {
     const std::string& arg = args[1];
     if (name == "listen") {
       if (!server_listens_.empty()) server_listens_.back() = true;
-      if (auto port = listen_port(arg, where)) ports_.push_back(*port);
+      if (auto port = listen_port(arg, where)) {
+        ports_.push_back(*port);
+        if (is_wildcard_listen(arg)) facts_.wildcard_listen_ports.push_back(*port);
+      }
     } else if (name == "error_log") {
       if (arg != "stderr" && !arg.starts_with("syslog:") && !arg.starts_with("memory:")) {
         facts_.error_logs.push_back(arg);
@@ -350,15 +380,22 @@ class Scanner {
       if (!path.empty()) facts_.sockets.push_back({std::string(path), directive, where});
       return;
     }
-    if (rest.starts_with('[')) return;
     rest = rest.substr(0, rest.find_first_of("/?"));  // proxy_pass http://auth:9090/check
     std::string_view host = rest;
-    if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
+    if (rest.starts_with('[')) {  // [::1]:8080
+      const std::size_t close = rest.find(']');
+      if (close == std::string_view::npos) return;  // nginx rejects it
+      host = rest.substr(1, close - 1);
+      const std::string_view after = rest.substr(close + 1);
+      if (after.starts_with(':')) port = parse_port(after.substr(1), url, where);
+      if (!is_ip_literal(host)) return;
+    } else if (const std::size_t colon = rest.rfind(':'); colon != std::string_view::npos) {
       host = rest.substr(0, colon);
       port = parse_port(rest.substr(colon + 1), url, where);
     }
-    if (host.empty() || is_ip_literal(host)) return;
-    facts_.hosts.push_back({std::string(host), port, directive, where});
+    if (host.empty()) return;
+    (is_ip_literal(host) ? facts_.addresses : facts_.hosts)
+        .push_back({std::string(host), port, directive, where});
   }
 
   void include(const std::vector<std::string>& args, const ConfigLocation& where) {
@@ -406,8 +443,10 @@ class Scanner {
 
 std::vector<std::uint16_t> ConfigFacts::ports_of(std::string_view host) const {
   std::vector<std::uint16_t> ports;
-  for (const UpstreamHostRef& ref : hosts) {
-    if (ref.port != 0 && lower(ref.host) == lower(host)) ports.push_back(ref.port);
+  for (const auto* refs : {&hosts, &addresses}) {
+    for (const UpstreamHostRef& ref : *refs) {
+      if (ref.port != 0 && lower(ref.host) == lower(host)) ports.push_back(ref.port);
+    }
   }
   std::sort(ports.begin(), ports.end());
   ports.erase(std::unique(ports.begin(), ports.end()), ports.end());

@@ -19,7 +19,7 @@ struct ConfigLocation {
 };
 
 struct UpstreamHostRef {
-  std::string host;        // "app"
+  std::string host;        // "app", or an IP literal ("127.0.0.1", "::1": no brackets)
   std::uint16_t port = 0;  // 8080; 0 when the directive needs a port and has none (nginx rejects)
   std::string directive;   // "server" (inside upstream{}), "proxy_pass", "fastcgi_pass", ...
   ConfigLocation where;
@@ -33,14 +33,18 @@ struct UpstreamSocketRef {
 
 struct ConfigFacts {
   std::vector<std::uint16_t> listen_ports;  // order of appearance, deduplicated
-  std::vector<UpstreamHostRef> hosts;       // every name-based upstream reference, in order
-  std::vector<UpstreamSocketRef> sockets;   // every unix-socket upstream, in order
-  std::vector<std::string> error_logs;  // path argument of every error_log directive, as written
-  std::optional<std::string> daemon;    // argument of a `daemon` directive if any
-  std::vector<std::string> files;       // every file read, main first
+  // Ports nginx listens on for every address (`listen 80`, `*:80`, `0.0.0.0:80`, `[::]:80`):
+  // nothing else in nginx's network namespace can bind them. Sorted, unique.
+  std::vector<std::uint16_t> wildcard_listen_ports;
+  std::vector<UpstreamHostRef> hosts;      // every name-based upstream reference, in order
+  std::vector<UpstreamHostRef> addresses;  // every IP-literal upstream reference, in order
+  std::vector<UpstreamSocketRef> sockets;  // every unix-socket upstream, in order
+  std::vector<std::string> error_logs;     // path argument of every error_log directive, as written
+  std::optional<std::string> daemon;       // argument of a `daemon` directive if any
+  std::vector<std::string> files;          // every file read, main first
 
-  // Ports the config uses for `host` (sorted, unique; host names compare case-insensitively as
-  // DNS does; a missing port (0) is not a port).
+  // Ports the config uses for `host`, a name or an IP literal (sorted, unique; host names compare
+  // case-insensitively as DNS does; a missing port (0) is not a port).
   std::vector<std::uint16_t> ports_of(std::string_view host) const;
 };
 

@@ -390,6 +390,7 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
   // The holder only keeps the network namespace alive: no capabilities at all.
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
   for (const auto& [host, ip] : paths.own->hosts) {
+    if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
     argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
   }
   argv.insert(argv.end(), {image_, "-c", conf.string()});

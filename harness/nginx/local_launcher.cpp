@@ -1,5 +1,6 @@
 #include "harness/nginx/local_launcher.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -79,6 +80,13 @@ bool wait_until_listening(const fakes::Address& a, Millis limit,
   socklen_t len = a.to_sockaddr(ss);
   while (std::chrono::steady_clock::now() < deadline) {
     int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd >= 0 && ss.ss_family == AF_INET &&
+        ntohl(reinterpret_cast<const sockaddr_in&>(ss).sin_addr.s_addr) >> 24 == 127) {
+      sockaddr_in from{};
+      from.sin_family = AF_INET;
+      ::inet_pton(AF_INET, kProbeSource, &from.sin_addr);
+      (void)::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);  // else: any source
+    }
     bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
     if (fd >= 0) ::close(fd);
     if (ok) return true;
@@ -86,6 +94,11 @@ bool wait_until_listening(const fakes::Address& a, Millis limit,
     std::this_thread::sleep_for(Millis(5));  // retry interval of a bounded readiness probe
   }
   return false;
+}
+
+bool is_probe_log_line(std::string_view line) {
+  static const std::string marker = fmt::format("client: {},", kProbeSource);
+  return line.find(marker) != std::string_view::npos;
 }
 
 LocalLauncher::LocalLauncher(const std::string& binary) {

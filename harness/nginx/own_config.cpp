@@ -45,8 +45,12 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
   own.log_dir = run_dir / "var-log-nginx";
   own.state_dir = run_dir / "state";
   std::ofstream out(own.hosts_file);
-  out << "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-  for (const auto& [name, ip] : hosts) out << ip << '\t' << name << '\n';
+  // localhost is 127.0.0.1 only (not also ::1 as in Debian's file): nginx resolves every address
+  // of a name into a peer of its own, and a fake standing for localhost listens on one.
+  out << "127.0.0.1\tlocalhost\n::1\tip6-localhost ip6-loopback\n";
+  for (const auto& [name, ip] : hosts) {
+    if (ip != "127.0.0.1") out << ip << '\t' << name << '\n';
+  }
   out.close();
   if (!out) throw HarnessError(fmt::format("cannot write {}", own.hosts_file.string()));
   std::filesystem::create_directories(own.log_dir);

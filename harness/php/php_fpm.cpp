@@ -19,8 +19,10 @@
 #include <fmt/format.h>
 
 #include "harness/nginx/local_launcher.hpp"
+#include "harness/nginx/nginx_output.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/scenario/names.hpp"
+#include "harness/php/php_ini.hpp"
 
 namespace badgateway {
 namespace {
@@ -98,6 +100,33 @@ PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
   }
   s.start = p.boolean("start", true);
   s.kill = p.choice("kill", "", {"", "master", "all"});
+  s.php_ini = p.choice("php_ini", "pinned", {"pinned", "system"});
+  const std::string extensions = p.text("extensions", "");
+  // A list such as "opcache, pdo": words separated by commas and spaces, each a PHP extension name.
+  std::string word;
+  auto take = [&] {
+    if (word.empty()) return;
+    bool valid = word[0] >= 'a' && word[0] <= 'z';
+    for (char c : word) {
+      valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+    }
+    if (!valid) {
+      throw fakes::ParamError("extensions",
+                              fmt::format("\"{}\" is not an extension name (expected names such "
+                                          "as \"opcache, pdo\")",
+                                          word));
+    }
+    s.extensions.push_back(word);
+    word.clear();
+  };
+  for (char c : extensions) {
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n') {
+      take();
+    } else {
+      word += c;
+    }
+  }
+  take();
   return s;
 }
 
@@ -129,6 +158,7 @@ PhpFpm::~PhpFpm() {
 
 void PhpFpm::write_files() {
   std::ofstream(dir_.parent_path() / "www/index.php") << spec_.script << "\n";
+  if (spec_.php_ini == "pinned") std::ofstream(dir_ / "php.ini") << kPinnedPhpIni;
   // Marks PHP-FPM's responses like the fakes mark theirs, so verdicts can tell them from nginx's.
   std::ofstream(dir_ / "prepend.php")
       << fmt::format("<?php header('X-Badgateway-Fake: {}');\n", name_);
@@ -161,9 +191,20 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
   SpawnOptions options;
   options.stdout_file = dir_ / "stderr.log";
   if (netns) options.netns_fd = netns->fd();
-  master_.emplace(Child::spawn(
-      {binary_, "-F", "-R", "-n", "-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()},
-      options));
+  std::vector<std::string> argv{binary_, "-F", "-R"};
+  if (spec_.php_ini == "pinned") {
+    // Only our file: an empty PHP_INI_SCAN_DIR keeps the system's conf.d out too.
+    argv.insert(argv.end(), {"-c", (dir_ / "php.ini").string()});
+    options.environment.emplace_back("PHP_INI_SCAN_DIR", "");
+  }
+  for (const auto& extension : spec_.extensions) {
+    // Zend extensions load with their own directive; PHP refuses them as plain extensions.
+    const bool zend = extension == "opcache" || extension == "xdebug";
+    argv.insert(argv.end(),
+                {"-d", fmt::format("{}={}", zend ? "zend_extension" : "extension", extension)});
+  }
+  argv.insert(argv.end(), {"-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()});
+  master_.emplace(Child::spawn(argv, options));
   InNetNamespace probe_there(netns);
   auto deadline = std::chrono::steady_clock::now() + limit;
   auto ready = [&] {
@@ -177,6 +218,16 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
       throw std::runtime_error(fmt::format("php-fpm did not start: {}", why ? *why : "no socket"));
     }
     std::this_thread::sleep_for(Millis(5));  // poll interval of a bounded readiness wait
+  }
+  // A missing extension is only a startup warning to PHP; to a scenario that needs it, an error.
+  const std::string startup =
+      read_whole_file(dir_ / "stderr.log") + LogFile(dir_ / "php-fpm.log").text();
+  for (const auto& extension : spec_.extensions) {
+    if (startup.find(fmt::format("Unable to load dynamic library '{}'", extension)) !=
+        std::string::npos) {
+      throw std::runtime_error(fmt::format(
+          "php-fpm: extension \"{}\" could not be loaded (is its package installed?)", extension));
+    }
   }
   if (spec_.kill == "master") {
     master_->signal(SIGKILL);  // the master only: its workers stay, orphaned, until stop()

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fakes/core/address.hpp"
 #include "fakes/core/params.hpp"
@@ -23,12 +24,21 @@ struct PhpFpmSpec {
   std::string listen_owner;          // listen.owner (default: the user running badgateway)
   bool start = true;                 // false: the socket is never created (FPM not running)
   std::string kill;                  // "" | "master" | "all": SIGKILL before the requests
+  // "pinned": badgateway's php.ini (Debian's production defaults, no extensions beyond those
+  // compiled in, the system's conf.d not read); "system": the machine's own php.ini and conf.d.
+  std::string php_ini = "pinned";
+  // Shared extensions to load ("opcache", "pdo"), from `extensions = "opcache, pdo"`.
+  std::vector<std::string> extensions;
 
   // Throws fakes::ParamError naming the key.
   static PhpFpmSpec from_params(fakes::Params& params);
 };
 
 inline constexpr const char* kPhpFpmBehaviour = "php_fpm";
+// Its parameters, in the registry's "key=default, ..." form.
+inline constexpr const char* kPhpFpmParameters =
+    "script=TEXT, max_children=2, backlog=511, request_terminate_timeout=0ms, listen_mode=0660, "
+    "listen_owner=USER, start=true, kill=master/all, php_ini=pinned/system, extensions=NAMES";
 
 class PhpFpm {
  public:

@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
@@ -293,7 +294,23 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     mount_paths.push_back(m.source.string());
     mount_paths.push_back(m.target.string());
   }
-  SpawnPlan plan{path.c_str(), args.data(), environ,  in,           out,
+  std::vector<std::string> env_strings;
+  std::vector<char*> envp;
+  if (!options.environment.empty()) {
+    for (char** e = environ; *e; ++e) {
+      std::string_view entry(*e);
+      bool replaced = false;
+      for (const auto& [name, value] : options.environment) {
+        replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() &&
+                                entry[name.size()] == '=');
+      }
+      if (!replaced) env_strings.emplace_back(entry);
+    }
+    for (const auto& [name, value] : options.environment) env_strings.push_back(name + "=" + value);
+    for (auto& entry : env_strings) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+  }
+  SpawnPlan plan{path.c_str(), args.data(), envp.empty() ? environ : envp.data(), in, out,
                  err,          report[1],   &options, &mount_paths, true};
   // Held across the clone so kill_all_children cannot miss a child that is being born.
   std::unique_lock registry(g_mutex);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fakes/core/units.hpp"
@@ -33,6 +34,8 @@ struct SpawnOptions {
   std::filesystem::path stderr_file;  // empty: same as stdout_file
   int netns_fd = -1;                  // the child's network namespace; -1: ours
   std::vector<BindMount> mounts;      // non-empty: the child gets its own mount namespace
+  // Variables set (or replaced) in the child's environment; the rest is inherited.
+  std::vector<std::pair<std::string, std::string>> environment;
 };
 
 class Child {

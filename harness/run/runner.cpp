@@ -1,12 +1,17 @@
 #include "harness/run/runner.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <charconv>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,6 +20,7 @@
 #include "fakes/core/server.hpp"
 #include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
+#include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/php/php_fpm.hpp"
@@ -55,24 +61,100 @@ PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound
 
 void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::path>& more_logs,
                   Observation& seen) {
-  seen.error_log = LogFile(paths.error_log).lines();
+  // The launcher's readiness probe is the harness's own traffic, not the scenario's.
+  for (auto& line : LogFile(paths.error_log).lines()) {
+    if (!is_probe_log_line(line)) seen.error_log.push_back(std::move(line));
+  }
   for (const auto& log : more_logs) {
-    for (auto& line : LogFile(log).lines()) seen.error_log.push_back(std::move(line));
+    for (auto& line : LogFile(log).lines()) {
+      if (!is_probe_log_line(line)) seen.error_log.push_back(std::move(line));
+    }
   }
   for (const auto& line : LogFile(paths.run_dir / "logs/access.log").lines()) {
     if (auto rec = parse_access_line(line)) seen.access[rec->request_id] = *rec;
   }
 }
 
+// nginx -t names the rendered config (a file in the run directory, gone after the run) and a line
+// of it. Say instead which scenario line that is, and where the rendered config was kept.
+std::string explain_rejection(const std::string& what, const std::filesystem::path& config,
+                              const std::vector<RenderedLine>& origins, const NginxSpec& spec,
+                              const std::string& scenario_file) {
+  std::string message = what;
+  const std::string marker = config.string() + ":";
+  int rendered_line = 0;
+  if (auto at = message.find(marker); at != std::string::npos) {
+    const char* digits = message.data() + at + marker.size();
+    auto [end, ec] = std::from_chars(digits, message.data() + message.size(), rendered_line);
+    if (ec != std::errc{}) rendered_line = 0;
+    std::size_t from = at >= 4 && message.compare(at - 4, 4, " in ") == 0 ? at - 4 : at;
+    message.erase(from, static_cast<std::size_t>(end - message.data()) - from);
+  }
+  message += rendered_line > 0 ? fmt::format(" (line {} of the rendered config, kept as {})",
+                                             rendered_line, config.string())
+                               : fmt::format(" (rendered config kept as {})", config.string());
+  if (rendered_line <= 0 || static_cast<std::size_t>(rendered_line) > origins.size()) {
+    return fmt::format("{}: nginx: {}", scenario_file, message);
+  }
+  const RenderedLine& from = origins[static_cast<std::size_t>(rendered_line) - 1];
+  auto origin = spec.origins.find(from.snippet);
+  if (from.snippet.empty() || origin == spec.origins.end()) {
+    return fmt::format("{}: nginx: {}", scenario_file, message);
+  }
+  SourcePos pos = origin->second.value;
+  if (origin->second.first_line > 0) {
+    // A multi-line string: line N of the snippet is N - 1 lines below its first line.
+    const std::optional<std::string>& text = from.snippet == "http"     ? spec.http
+                                             : from.snippet == "server" ? spec.server
+                                                                        : spec.location;
+    std::string_view line;
+    if (text) {
+      std::size_t start = 0;
+      for (int n = 1; n < from.line && start != std::string::npos; ++n) {
+        start = text->find('\n', start);
+        if (start != std::string::npos) ++start;
+      }
+      if (start != std::string::npos) line = std::string_view(*text).substr(start);
+      line = line.substr(0, line.find('\n'));
+    }
+    pos.line = origin->second.first_line + from.line - 1;
+    pos.column = static_cast<int>(std::min(line.find_first_not_of(" \t"), line.size())) + 1;
+  }
+  return fmt::format("{}: {}: {}", pos.str(), origin->second.field, message);
+}
+
+bool is_ip_literal(const std::string& host) {
+  in6_addr bytes{};
+  return ::inet_pton(AF_INET, host.c_str(), &bytes) == 1 ||
+         ::inet_pton(AF_INET6, host.c_str(), &bytes) == 1;
+}
+
+bool is_localhost(std::string_view name) {
+  return name.size() == 9 && std::equal(name.begin(), name.end(), "localhost", [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         });
+}
+
 // An own config's host names, each on a loopback address of its own (127.0.0.1 is nginx's).
+// `localhost` stays 127.0.0.1 (the hosts file says so) and IP literals are their own address:
+// the run's network namespace is private, so a fake can bind them there.
 std::map<std::string, std::string> assign_host_addresses(
     const std::map<std::string, FakeSpec>& fakes) {
-  std::map<std::string, std::string> hosts;
+  std::set<std::string> literal;
   for (const auto& [_, spec] : fakes) {
-    if (spec.host && !hosts.count(spec.host->name)) {
-      if (hosts.size() + 2 > 254) throw HarnessError("more than 253 upstream host names");
-      hosts[spec.host->name] = fmt::format("127.0.0.{}", hosts.size() + 2);
+    if (spec.host && is_ip_literal(spec.host->name)) literal.insert(spec.host->name);
+  }
+  std::map<std::string, std::string> hosts;
+  int next = 2;
+  for (const auto& [_, spec] : fakes) {
+    if (!spec.host || hosts.count(spec.host->name) || literal.count(spec.host->name)) continue;
+    if (is_localhost(spec.host->name)) {
+      hosts[spec.host->name] = "127.0.0.1";
+      continue;
     }
+    while (next <= 254 && literal.count(fmt::format("127.0.0.{}", next))) ++next;
+    if (next > 254) throw HarnessError("more than 253 upstream host names");
+    hosts[spec.host->name] = fmt::format("127.0.0.{}", next++);
   }
   return hosts;
 }
@@ -89,7 +171,10 @@ fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
     std::filesystem::create_directories(path.parent_path());
     return fakes::Address::unix_socket(path.string());
   }
-  if (spec.host) return fakes::Address::tcp(hosts.at(spec.host->name), spec.host->port);
+  if (spec.host) {
+    auto it = hosts.find(spec.host->name);
+    return fakes::Address::tcp(it != hosts.end() ? it->second : spec.host->name, spec.host->port);
+  }
   return fakes::Address::tcp("127.0.0.1", needs_port ? pick_free_port() : 0);
 }
 
@@ -144,14 +229,23 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   }
   fakes::Address listen =
       fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
+  std::vector<RenderedLine> rendered_lines;
   if (!own) {
     RenderInput in{&plan.nginx, dir.path(), listen,
                    make_lookup(bound, dir.path().string(), launcher.conf_dir()),
                    fmt::format("{} ({})", s.name, plan.phase)};
     std::ofstream conf(paths.config);
-    conf << render_nginx_config(in);
+    conf << render_nginx_config(in, &rendered_lines);
   }
-  launcher.test_config(paths);
+  try {
+    launcher.test_config(paths);
+  } catch (const ConfigRejected& e) {
+    if (own) throw;  // nginx's message names the user's own files, which stay where they are
+    dir.keep();
+    result.run_dir = dir.path().string();
+    throw ConfigRejected(
+        explain_rejection(e.what(), paths.config, rendered_lines, plan.nginx, s.origin.file));
+  }
   server.start([netns] {
     if (netns) netns->move_this_thread();
   });
@@ -228,9 +322,24 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   if (s.fix && !interrupted() && !r.broken.timed_out) {
     PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(launcher.version())};
     for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
-    if (s.fix->nginx.http) fixed.nginx.http = s.fix->nginx.http;
-    if (s.fix->nginx.server) fixed.nginx.server = s.fix->nginx.server;
-    if (s.fix->nginx.location) fixed.nginx.location = s.fix->nginx.location;
+    if (s.fix->nginx.http) {
+      fixed.nginx.http = s.fix->nginx.http;
+      fixed.nginx.origins.erase("http");
+      if (auto it = s.fix->nginx.origins.find("http"); it != s.fix->nginx.origins.end())
+        fixed.nginx.origins.insert(*it);
+    }
+    if (s.fix->nginx.server) {
+      fixed.nginx.server = s.fix->nginx.server;
+      fixed.nginx.origins.erase("server");
+      if (auto it = s.fix->nginx.origins.find("server"); it != s.fix->nginx.origins.end())
+        fixed.nginx.origins.insert(*it);
+    }
+    if (s.fix->nginx.location) {
+      fixed.nginx.location = s.fix->nginx.location;
+      fixed.nginx.origins.erase("location");
+      if (auto it = s.fix->nginx.origins.find("location"); it != s.fix->nginx.origins.end())
+        fixed.nginx.origins.insert(*it);
+    }
     if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
     if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
     if (s.fix->nginx.config) fixed.nginx.config = s.fix->nginx.config;

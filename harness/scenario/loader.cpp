@@ -1,5 +1,7 @@
 #include "harness/scenario/loader.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -157,6 +159,25 @@ fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& fi
   r.fail_at(n.source(), field, "expected a string, number or boolean");
 }
 
+// "status=200, body_size=64 | body=TEXT, latency=0ms" -> status, body_size, body, latency.
+std::vector<std::string> parameter_names(std::string_view documented) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start < documented.size()) {
+    std::size_t end = documented.find_first_of(",|", start);
+    if (end == std::string_view::npos) end = documented.size();
+    std::string_view item = documented.substr(start, end - start);
+    item = item.substr(0, item.find('='));
+    const std::size_t first = item.find_first_not_of(' ');
+    if (first != std::string_view::npos) {
+      item = item.substr(first, item.find_last_not_of(' ') - first + 1);
+      names.emplace_back(item);
+    }
+    start = end + 1;
+  }
+  return names;
+}
+
 FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
                    const std::string& file) {
   if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
@@ -176,7 +197,49 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   std::string listen = r.string("listen").value_or("tcp");
   if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
   spec.unix_socket = listen == "unix";
-  if (auto host = r.string("host")) {
+  auto host = r.string("host");
+  if (host && (host->starts_with('[') || host->find_first_not_of("0123456789.:") == host->npos)) {
+    // An IP literal ("127.0.0.1:8080", "[::1]:8080"): the fake binds that address itself in the
+    // run's network namespace, which has loopback only.
+    const std::string text = *host;
+    std::string address = text, port_text;
+    if (text.starts_with('[')) {
+      const std::size_t close = text.find(']');
+      address = close == text.npos ? "" : text.substr(1, close - 1);
+      if (close != text.npos && close + 1 < text.size()) {
+        port_text = text[close + 1] == ':' ? text.substr(close + 2) : "x";
+      }
+    } else if (const std::size_t colon = text.rfind(':'); colon != text.npos) {
+      address = text.substr(0, colon);
+      port_text = text.substr(colon + 1);
+    }
+    in6_addr bytes{};
+    const bool v4 = !text.starts_with('[') && ::inet_pton(AF_INET, address.c_str(), &bytes) == 1;
+    const bool v6 = text.starts_with('[') && ::inet_pton(AF_INET6, address.c_str(), &bytes) == 1;
+    if (!v4 && !v6) {
+      r.fail("host",
+             "expected the host name or IP address the config uses, optionally with its port: "
+             "\"app\", \"app:8080\", \"127.0.0.1:8080\" or \"[::1]:8080\"");
+    }
+    if (!fakes::Address::tcp(address, 1).is_loopback()) {
+      r.fail("host", fmt::format("{} is not a loopback address: a fake can only stand for a "
+                                 "loopback address (127.0.0.0/8 or ::1) or a host name",
+                                 address));
+    }
+    FakeSpec::HostName h{address, 0, pos_of(*r.raw().get("host"), file)};
+    if (!port_text.empty()) {
+      int port = 0;
+      auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+      if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
+          port > 65535) {
+        r.fail("host", fmt::format("invalid port \"{}\" (expected 1 to 65535)", port_text));
+      }
+      h.port = static_cast<std::uint16_t>(port);
+    }
+    if (spec.unix_socket)
+      r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
+    spec.host = h;
+  } else if (host) {
     HostAndPort hp;
     if (auto e = check_host_and_port(*host, hp); !e.empty()) r.fail("host", e);
     FakeSpec::HostName h{hp.host, static_cast<std::uint16_t>(hp.port),
@@ -211,10 +274,17 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
     r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
                                     spec.behaviour, fmt::join(names, ", ")));
   }
+  std::vector<std::string> non_scalar;
   for (const auto& [k, v] : r.raw()) {
     std::string key(k.str());
     if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host" ||
         key == "socket") {
+      continue;
+    }
+    // A table or array is no parameter value, but whether the key is one of the behaviour's
+    // parameters at all is the first thing worth saying: decided once the behaviour is built.
+    if (v.is_table() || v.is_array()) {
+      non_scalar.push_back(key);
       continue;
     }
     spec.params[key] = to_param(v, r, r.field(key));
@@ -231,14 +301,30 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
     const toml::node* n = r.raw().get(e.key());
     r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
   }
+  // The behaviour's parameters as documented (`serve --help`, `explain`).
+  const std::vector<std::string> valid =
+      parameter_names(real_php_fpm ? kPhpFpmParameters : info->parameters);
+  const std::string unknown =
+      valid.empty()
+          ? std::string("unknown parameter: this behaviour has none")
+          : fmt::format("unknown parameter for this behaviour (valid: {})", fmt::join(valid, ", "));
+  for (const auto& key : non_scalar) {
+    const toml::node* n = r.raw().get(key);
+    if (std::find(valid.begin(), valid.end(), key) != valid.end()) {
+      to_param(*n, r, r.field(key));  // fails: the wrong type for a parameter it has
+    }
+    for (const auto& [k, v] : r.raw()) {
+      if (k.str() == key) r.fail_at(k.source(), r.field(key), unknown);
+    }
+  }
   try {
     params.reject_unused();
   } catch (const fakes::ParamError& e) {
     // An unknown parameter is an unknown key: point at the key, as reject_unknown() does.
     for (const auto& [k, v] : r.raw()) {
-      if (k.str() == e.key()) r.fail_at(k.source(), r.field(e.key()), e.what());
+      if (k.str() == e.key()) r.fail_at(k.source(), r.field(e.key()), unknown);
     }
-    r.fail_at(node.source(), r.field(e.key()), e.what());
+    r.fail_at(node.source(), r.field(e.key()), unknown);
   }
   return spec;
 }
@@ -263,11 +349,40 @@ std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::
   return out;
 }
 
-NginxSpec read_nginx(Reader& r, const std::string& file) {
+// A multi-line string drops a newline right after its opening delimiter, so its first line is
+// the next one in the file.
+SnippetOrigin snippet_origin(const toml::node& n, const std::string& field, const std::string& file,
+                             std::string_view source) {
+  SnippetOrigin origin{field, pos_of(n, file), 0};
+  std::size_t at = 0;
+  for (int line = 1; line < origin.value.line && at != std::string_view::npos; ++line) {
+    at = source.find('\n', at);
+    if (at != std::string_view::npos) ++at;
+  }
+  if (at == std::string_view::npos) return origin;
+  const std::string_view rest = source.substr(at);
+  const auto column = static_cast<std::size_t>(std::max(origin.value.column - 1, 0));
+  const std::size_t quote = rest.find_first_of("\"'", std::min(column, rest.size()));
+  if (quote == std::string_view::npos) return origin;
+  const std::string_view opening = rest.substr(quote);
+  if (opening.starts_with("\"\"\"") || opening.starts_with("'''")) {
+    const std::string_view after = opening.substr(3);
+    const bool newline = after.starts_with("\n") || after.starts_with("\r\n");
+    origin.first_line = origin.value.line + (newline ? 1 : 0);
+  }
+  return origin;
+}
+
+NginxSpec read_nginx(Reader& r, const std::string& file, std::string_view source) {
   NginxSpec spec;
   spec.http = r.string("http");
   spec.server = r.string("server");
   spec.location = r.string("location");
+  for (const char* key : {"http", "server", "location"}) {
+    if (const toml::node* n = r.get(key); n && n->is_string()) {
+      spec.origins[key] = snippet_origin(*n, r.field(key), file, source);
+    }
+  }
   spec.user = r.string("user");
   if (spec.user) {
     if (auto e = check_user_name(*spec.user, true); !e.empty()) r.fail("user", e);
@@ -339,6 +454,9 @@ void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>
   }
   std::set<std::string> names_used;
   for (const auto& ref : facts.hosts) names_used.insert(ref.host);
+  // IP literals may be stood for too, but need not be: one no fake stands for is the config's
+  // business (e.g. a port nothing listens on), so only names are checked at the end.
+  for (const auto& ref : facts.addresses) names_used.insert(ref.host);
   std::set<std::pair<std::string, std::uint16_t>> taken;
   std::set<std::string> sockets_used;
   for (const auto& ref : facts.sockets) sockets_used.insert(same_run_path(ref.path));
@@ -381,6 +499,16 @@ void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>
       fail_at_pos(f->host->pos, field,
                   fmt::format("the config connects to {} on port {}, not {}", f->host->name,
                               fmt::join(ports, ", "), f->host->port));
+    }
+    const auto& wildcard = facts.wildcard_listen_ports;
+    if (std::binary_search(wildcard.begin(), wildcard.end(), f->host->port)) {
+      // nginx binds the port on every address of the run's network namespace, where the fakes
+      // live too: whichever binds second fails ("Address already in use").
+      fail_at_pos(f->host->pos, field,
+                  fmt::format("the config's nginx listens on port {} on every address (listen "
+                              "{}), so a fake for {}:{} cannot listen there too; use another port "
+                              "for the upstream or make nginx listen on one address",
+                              f->host->port, f->host->port, f->host->name, f->host->port));
     }
     if (!taken.emplace(f->host->name, f->host->port).second) {
       fail_at_pos(
@@ -660,7 +788,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   if (const toml::table* n = r.table("nginx")) {
     Reader nr(*n, "nginx", file);
-    s.nginx = read_nginx(nr, file);
+    s.nginx = read_nginx(nr, file, source);
     check_snippets(nr, names_of(s.fakes), source);
     if (s.nginx.config) {
       std::vector<FakeSpec*> fakes;
@@ -713,7 +841,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
     if (const toml::table* ff = fr.table("fakes")) f.fakes = read_fakes(*ff, "fix.fakes", file);
     if (const toml::table* n = fr.table("nginx")) {
       Reader nr(*n, "fix.nginx", file);
-      f.nginx = read_nginx(nr, file);
+      f.nginx = read_nginx(nr, file, source);
       check_snippets(nr, names_of(s.fakes, &f.fakes), source);
       if (f.nginx.config && !s.nginx.config) {
         nr.fail("config", "the broken run must use nginx.config too");

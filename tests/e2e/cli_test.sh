@@ -27,8 +27,10 @@ case $case_name in
 exit-codes)
   expect_code 1 "$bg" run "$fx/failing.toml"
   grep -q "status: expected 504, got 502" "$work/out" || fail "mismatch not explained"
-  expect_code 2 "$bg" run "$fx/bad-nginx-config.toml"
-  grep -q 'nginx -t rejected the config: .*unknown directive "proxy_passs"' "$work/out" || fail "nginx -t message missing"
+  # The rejected config is kept for the report: in our own TMPDIR, removed with $work.
+  TMPDIR="$work" expect_code 2 "$bg" run "$fx/bad-nginx-config.toml"
+  grep -q 'bad-nginx-config.toml:10:12: nginx.location: nginx -t rejected the config: .*unknown directive "proxy_passs"' "$work/out" \
+    || { cat "$work/out" >&2; fail "nginx -t message does not name the scenario's line"; }
   expect_code 2 "$bg" frobnicate
   expect_code 2 "$bg" run --jobs 0
   expect_code 2 "$bg" run --no-such-flag
@@ -125,6 +127,31 @@ CONF
   grep -q 'FastCGI sent in stderr: "PHP Warning' "$work/nginx/logs/error.log" || fail "stderr not logged by nginx"
   grep -q "request GET /index.php" "$work/serve.out" || fail "serve did not print the request"
   [[ ! -e $sock ]] || fail "socket left behind"
+  ;;
+serve-fastcgi-escape)
+  # Regression (issue 10, bug 9): bytes a FastCGI client sends reach the terminal escaped.
+  sock="$work/fcgi.sock"
+  "$bg" serve --protocol fastcgi --listen "unix:$sock" --behaviour ok >"$work/serve.out" 2>&1 &
+  fake=$!
+  wait_for 10 test -S "$sock" || { kill $fake; fail "fastcgi socket not created"; }
+  python3 - "$sock" <<'PY' || { kill -INT $fake; wait $fake; fail "fastcgi client failed"; }
+import socket, struct, sys
+def record(kind, content):
+    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+def pair(name, value):
+    return bytes([len(name), len(value)]) + name + value
+params = pair(b"REQUEST_METHOD", b"GET") + pair(b"REQUEST_URI", b"/\x1b[2J\x1b]0;owned\x07")
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(record(1, struct.pack(">HB5x", 1, 0)) + record(4, params) + record(4, b"") + record(5, b""))
+while s.recv(65536):
+    pass
+PY
+  wait_for 10 grep -q "request GET" "$work/serve.out" || { kill -INT $fake; wait $fake; fail "request not printed"; }
+  kill -INT $fake; wait $fake
+  grep -qF 'request GET /\x1b[2J\x1b]0;owned\x07' "$work/serve.out" || { cat -v "$work/serve.out" >&2; fail "not escaped"; }
+  if grep -q $'\x1b' "$work/serve.out"; then fail "a raw ESC reached the terminal"; fi
   ;;
 help-version)
   expect_code 0 "$bg" --version

@@ -103,6 +103,67 @@ TEST_CASE("own config: the unchanged config reaches the fakes by name, on :80, i
   CHECK(read_file("/etc/hosts") == hosts_before);  // the mapping lived in the run only
 }
 
+// Regression (issue 10, bug 3): `localhost` and IP-literal upstreams could not be stood for by a
+// fake (the hosts file put 127.0.0.1/::1 first; host = "127.0.0.1:8080" was rejected).
+TEST_CASE("own config: fakes stand for localhost and for IP-literal upstreams") {
+  if (::geteuid() != 0) return;
+  OwnConfigDir d;
+  d.write("conf/nginx.conf", R"(
+worker_processes 1;
+events { worker_connections 64; }
+http {
+    upstream pool { server localhost:8081; }
+    server {
+        listen 8000;
+        location /local { proxy_pass http://pool; }
+        location /v4 { proxy_pass http://127.0.0.1:8080; }
+        location /v6 { proxy_pass http://[::1]:8082; }
+    }
+}
+)");
+  ScenarioResult r;
+  LocalLauncher nginx;
+  r = run_scenario(d.scenario(R"(
+name = "t-literal"
+description = "d"
+cause = "server_unavailable"
+teaches = "t"
+[fakes.local]
+behaviour = "ok"
+host = "localhost:8081"
+[fakes.v4]
+behaviour = "status"
+code = 503
+host = "127.0.0.1:8080"
+[fakes.v6]
+behaviour = "ok"
+body = "six"
+host = "[::1]:8082"
+[nginx]
+config = "conf"
+[[requests]]
+path = "/local"
+[[requests]]
+path = "/v4"
+[[requests]]
+path = "/v6"
+[expect]
+status = [200, 503, 200]
+generated_by = ["upstream", "upstream", "upstream"]
+fakes.local.requests = 1
+fakes.v4.requests = 1
+fakes.v6.requests = 1
+)"),
+                   nginx, {});
+  INFO(failures(r));
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(r.broken.summary() == "200,503,200");
+  REQUIRE(r.broken.observed.responses.size() == 3);
+  CHECK(r.broken.observed.responses[0].fake == "local");
+  CHECK(r.broken.observed.responses[1].fake == "v4");
+  CHECK(r.broken.observed.responses[2].fake == "v6");
+}
+
 TEST_CASE("own config: two runs of the same :80 config at once do not collide") {
   if (::geteuid() != 0) return;
   OwnConfigDir d;

@@ -222,6 +222,48 @@ TEST_SUITE("config_scan") {
     CHECK(facts.hosts[0].port == 53);
   }
 
+  // For issue 10, bugs 3 and 4: IP-literal upstreams a fake may stand for, and the ports nginx
+  // takes on every address (no fake can listen there too).
+  TEST_CASE("IP-literal upstreams and wildcard listens are facts of their own") {
+    ConfigDir dir;
+    dir.write("nginx.conf",
+              "http {\n"
+              "  upstream pool { server 127.0.0.1:8080; server [::1]:8081; server app:80; }\n"
+              "  server { listen 80; listen [::]:8443; listen 127.0.0.1:8000; listen *:81; }\n"
+              "  server { listen 0.0.0.0:82; listen [::1]:83; listen localhost:84; }\n"
+              "  server { location / { proxy_pass http://[::1]; } }\n"
+              "}\n");
+    const bg::ConfigFacts facts = dir.scan();
+    std::vector<std::string> seen;
+    for (const auto& ref : facts.addresses)
+      seen.push_back(ref.host + ":" + std::to_string(ref.port));
+    CHECK(seen == std::vector<std::string>{"127.0.0.1:8080", "::1:8081", "::1:80"});
+    CHECK(host_names(facts) == std::vector<std::string>{"app"});
+    CHECK(facts.ports_of("::1") == Ports{80, 8081});
+    CHECK(facts.ports_of("127.0.0.1") == Ports{8080});
+    // The server without listen listens on *:80 too.
+    CHECK(facts.wildcard_listen_ports == Ports{80, 81, 82, 8443});
+  }
+
+  // Regression: found by fuzz_nginx_config_scan (corpus/fuzz_nginx_config_scan/crash-deep-blocks):
+  // 200000 nested blocks overflowed the scanner's stack (a segfault at load time).
+  TEST_CASE("blocks nested without end are an error, not a stack overflow") {
+    ConfigDir dir;
+    std::string deep;
+    for (int i = 0; i < 200000; ++i) deep += "a {";
+    dir.write("nginx.conf", deep);
+    const auto error = dir.scan_error();
+    REQUIRE(error);
+    CHECK(std::string(error->what()) ==
+          dir.path("nginx.conf") + ":1: blocks nested deeper than 64");
+    // 64 deep is still a config.
+    std::string ok;
+    for (int i = 0; i < 64; ++i) ok += "a {";
+    for (int i = 0; i < 64; ++i) ok += "}";
+    dir.write("nginx.conf", ok);
+    CHECK_FALSE(dir.scan_error());
+  }
+
   TEST_CASE("an http server without listen listens on 80, in its place in the order") {
     ConfigDir dir;
     dir.write("nginx.conf",

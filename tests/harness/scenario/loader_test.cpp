@@ -355,6 +355,27 @@ expect.generated_by = "nginx"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:5:33: fakes.app.latncy", "unknown parameter");
     }
+    // Regression (issue 10, bug 7): an array under an unknown key was reported as a bad value.
+    SUBCASE("an array under an unknown parameter is an unknown parameter, listing the valid ones") {
+      check_error(kHead +
+                      "[fakes.app]\nbehaviour = \"ok\"\nlatncy = [\"1s\"]\n[nginx]\n"
+                      "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
+                  "t.toml:7:1: fakes.app.latncy",
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+    }
+    SUBCASE("an unknown parameter lists the valid ones") {
+      check_error(kHead +
+                      "[fakes.app]\nbehaviour = \"ok\"\nlatncy = \"1s\"\n[nginx]\n"
+                      "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
+                  "t.toml:7:1: fakes.app.latncy",
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+    }
+    SUBCASE("an array for a real parameter is a bad value") {
+      check_error(kHead +
+                      "[fakes.app]\nbehaviour = \"ok\"\nlatency = [\"1s\"]\n[nginx]\n"
+                      "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
+                  "t.toml:7:11: fakes.app.latency", "expected a string, number or boolean");
+    }
     SUBCASE("a bad parameter value points at the value") {
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlatency = \"fast\"\n[nginx]\n"

@@ -111,8 +111,8 @@ TEST_CASE("own config: fakes that stand for nothing the config uses are errors a
         "t.toml:5:1: fakes.app.host: is required with nginx.config");
   std::string ip =
       kHead + "[fakes.app]\nbehaviour = \"ok\"\nhost = \"10.0.0.1:80\"\n" + kNginx + kExpect;
-  CHECK(contains(d.load(ip), "t.toml:7:8: fakes.app.host: expected the host name") ==
-        "t.toml:7:8: fakes.app.host: expected the host name");
+  CHECK(contains(d.load(ip), "t.toml:7:8: fakes.app.host: 10.0.0.1 is not a loopback address") ==
+        "t.toml:7:8: fakes.app.host: 10.0.0.1 is not a loopback address");
 }
 
 TEST_CASE("own config: what cannot apply to an unchanged config is rejected") {
@@ -184,12 +184,12 @@ TEST_CASE("own config: a single nginx.conf is scanned alone; its includes are th
   OwnConfigDir d;
   d.write("conf/single.conf",
           "events {}\nhttp { include mime.types; include /etc/nginx/conf.d/*.conf;\n"
-          "  server { listen 8080; location / { proxy_pass http://app:8080; } } }\n");
+          "  server { listen 8000; location / { proxy_pass http://app:8080; } } }\n");
   bg::Scenario s;
   std::string text = kHead + "[fakes.app]\nbehaviour = \"ok\"\nhost = \"app\"\n" +
                      "[nginx]\nconfig = \"conf/single.conf\"\n" + kExpect;
   REQUIRE(d.load(text, &s) == "loaded");
-  CHECK(s.nginx.port == 8080);
+  CHECK(s.nginx.port == 8000);
   CHECK(s.fakes.at("app").host->port == 8080);
 }
 
@@ -218,4 +218,48 @@ TEST_CASE("own config: unix: upstreams are stood for by fakes with socket under 
       "conf/nginx.conf:3: fastcgi_pass connects to "
       "unix:/run/php/php8.2-fpm.sock, which no fake stands for";
   CHECK(contains(d.load(kHead + "[nginx]\nconfig = \"conf\"\n" + kExpect), missing) == missing);
+}
+
+// Regression (issue 10, bug 4): an upstream on the port nginx itself listens on for every address
+// failed after 15 s with "Address already in use" when nginx started. It is a load error now.
+TEST_CASE("own config: a fake on a port nginx listens on for every address is a load error") {
+  OwnConfigDir d;
+  d.write("conf/nginx.conf",
+          "events {}\nhttp {\n  server {\n    listen 80;\n"
+          "    location / { proxy_pass http://backend:80; }\n  }\n}\n");
+  const std::string message = d.load(
+      kHead + "[fakes.backend]\nbehaviour = \"ok\"\nhost = \"backend:80\"\n" + kNginx + kExpect);
+  CHECK(message.starts_with("error: " + (d.path() / "t.toml").string() +
+                            ":7:8: fakes.backend.host: "));
+  CHECK(contains(message, "listens on port 80 on every address (listen 80)") ==
+        "listens on port 80 on every address (listen 80)");
+  // A listen on one address leaves the port free on the fakes' addresses.
+  d.write("conf/nginx.conf",
+          "events {}\nhttp {\n  server {\n    listen 127.0.0.1:80;\n"
+          "    location / { proxy_pass http://backend:80; }\n  }\n}\n");
+  CHECK(d.load(kHead + "[fakes.backend]\nbehaviour = \"ok\"\nhost = \"backend:80\"\n" + kNginx +
+               kExpect) == "loaded");
+}
+
+// Regression (issue 10, bug 3): the host key takes loopback IP literals.
+TEST_CASE("own config: host is a name or a loopback IP literal") {
+  OwnConfigDir d;
+  d.write("conf/nginx.conf",
+          "events {}\nhttp {\n  server {\n    listen 8000;\n"
+          "    location /a { proxy_pass http://127.0.0.1:8080; }\n"
+          "    location /b { proxy_pass http://[::1]:8082; }\n  }\n}\n");
+  bg::Scenario s;
+  CHECK(d.load(kHead + "[fakes.a]\nbehaviour = \"ok\"\nhost = \"127.0.0.1:8080\"\n" +
+                   "[fakes.b]\nbehaviour = \"ok\"\nhost = \"[::1]\"\n" + kNginx + kExpect,
+               &s) == "loaded");
+  REQUIRE(s.fakes.at("b").host);
+  CHECK(s.fakes.at("b").host->name == "::1");
+  CHECK(s.fakes.at("b").host->port == 8082);  // the one port the config uses
+  // An IP literal nobody stands for is left alone.
+  CHECK(d.load(kHead + "[fakes.a]\nbehaviour = \"ok\"\nhost = \"127.0.0.1:8080\"\n" + kNginx +
+               kExpect) == "loaded");
+  const std::string remote = d.load(
+      kHead + "[fakes.a]\nbehaviour = \"ok\"\nhost = \"10.1.2.3:8080\"\n" + kNginx + kExpect);
+  CHECK(contains(remote, "fakes.a.host: 10.1.2.3 is not a loopback address") ==
+        "fakes.a.host: 10.1.2.3 is not a loopback address");
 }

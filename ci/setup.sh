@@ -4,8 +4,9 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev
+  libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev nlohmann-json3-dev
   nginx php-fpm clang-format
+  libxml2-utils  # tests: xmllint checks the JUnit reports
 )
 [[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io)
 

@@ -14,9 +14,16 @@ command -v wrk >/dev/null || { echo "bench: wrk not installed (apt-get install w
 work=$(mktemp -d)
 chmod 700 "$work"
 pids=()
+# SIGTERM, not SIGQUIT: background jobs of a non-interactive shell start with SIGINT and SIGQUIT
+# ignored, and nothing we start may make the cleanup wait for ever (KILL after 10 s).
 cleanup() {
-  for p in "${pids[@]}"; do kill -QUIT "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  local p deadline=$((SECONDS + 10))
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    while kill -0 "$p" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
+    kill -KILL "$p" 2>/dev/null || true
+    wait "$p" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM

@@ -37,7 +37,10 @@ void Recorder::on_request(SeenRequest request) {
   {
     std::lock_guard lock(mutex_);
     ++stats_.requests;
-    stats_.seen.push_back(std::move(request));
+    if (window_ > 0) {
+      if (recent_.size() == window_) recent_.pop_front();
+      recent_.push_back(std::move(request));
+    }
     l = listener_;
   }
   if (l) l(line);
@@ -74,7 +77,9 @@ void Recorder::note(const std::string& line) {
 
 EndpointStats Recorder::snapshot() const {
   std::lock_guard lock(mutex_);
-  return stats_;
+  EndpointStats copy = stats_;
+  copy.seen.assign(recent_.begin(), recent_.end());
+  return copy;
 }
 
 void Recorder::set_listener(Listener listener) {

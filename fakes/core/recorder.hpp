@@ -1,7 +1,9 @@
 #pragma once
 // What an endpoint saw, so verdicts can check retries and what nginx forwarded.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -22,11 +24,14 @@ struct SeenRequest {
 };
 
 struct EndpointStats {
+  // Exact counts over the endpoint's whole life (verdicts compare them).
   std::uint64_t connections = 0;
   std::uint64_t requests = 0;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   std::uint64_t resets_sent = 0;
+  // The most recent requests, oldest first: at most the recorder's window, so a long `serve`
+  // keeps constant memory. `requests - seen.size()` older ones were dropped.
   std::vector<SeenRequest> seen;
 };
 
@@ -34,6 +39,10 @@ struct EndpointStats {
 class Recorder {
  public:
   using Listener = std::function<void(const std::string& line)>;
+  // Far more than any scenario sends; a few hundred KiB at most.
+  static constexpr std::size_t kDefaultWindow = 1024;
+
+  explicit Recorder(std::size_t window = kDefaultWindow) : window_(window) {}
 
   void on_connection();
   void on_request(SeenRequest request);
@@ -46,7 +55,9 @@ class Recorder {
 
  private:
   mutable std::mutex mutex_;
-  EndpointStats stats_;
+  std::size_t window_;
+  EndpointStats stats_;  // `seen` unused: the window lives in recent_
+  std::deque<SeenRequest> recent_;
   Listener listener_;
 };
 

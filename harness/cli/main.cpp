@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
-  badgateway::install_interrupt_handling();
+  // `serve` starts no child and no run directory; it handles its own stop signals (see there).
+  if (command != "serve") badgateway::install_interrupt_handling();
   try {
     if (command == "run") return badgateway::command_run(args);
     if (command == "list") return badgateway::command_list(args);

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <memory>
 #include <mutex>
+#include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -17,6 +18,7 @@
 #include "harness/process/run_dir.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
+#include "harness/report/report_file.hpp"
 #include "harness/report/terminal_report.hpp"
 #include "harness/run/runner.hpp"
 #include "harness/scenario/loader.hpp"
@@ -47,10 +49,15 @@ fix (it must recover). PATH is a scenario file or a directory; default: the buil
 NO_COLOR disables colour; no colour is used when stdout is not a terminal.
 )";
 
-void write_file(const std::string& path, const std::string& text) {
-  std::ofstream out(path);
-  if (!out) throw UsageError(fmt::format("cannot write {}", path));
-  out << text;
+// Both reports, whole, replacing the previous version atomically (see replace_file()).
+void write_reports(const std::string& json, const std::string& junit,
+                   const std::vector<ScenarioResult>& results, Millis wall) {
+  try {
+    if (!json.empty()) replace_file(json, json_report(results, wall));
+    if (!junit.empty()) replace_file(junit, junit_report(results));
+  } catch (const std::system_error& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace
@@ -123,14 +130,15 @@ int command_run(const std::vector<std::string>& args) {
   }
   std::vector<Launcher*> targets;
   for (auto& l : launchers) targets.push_back(l.get());
+  std::vector<std::string> labels;
+  for (auto* t : targets) labels.push_back(t->label());
+  options.columns = unique_columns(labels, nginx_specs);
 
   TerminalStyle style = TerminalStyle::detect(stdout);
   std::mutex print_mutex;
   std::size_t done = 0, total = scenarios.size() * targets.size();
-  std::vector<std::string> labels;
-  for (auto* t : targets) labels.push_back(t->label());
   fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION,
-             scenarios.size(), targets.size(), fmt::join(labels, "; "), options.jobs);
+             scenarios.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs);
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
@@ -139,13 +147,43 @@ int command_run(const std::vector<std::string>& args) {
     std::fflush(stdout);
   };
   auto start = std::chrono::steady_clock::now();
-  auto results = run_all(scenarios, targets, options);
-  if (interrupted()) await_interrupt_exit();  // results are incomplete: no report
-  auto wall = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  };
+  // Reports are rewritten after every finished run, so an interrupted run (SIGINT, SIGTERM, even
+  // a CI timeout's SIGKILL) leaves what finished, with the rest marked interrupted.
+  if (!json.empty() || !junit.empty()) {
+    // The first call (the plan, before any run, on this thread) fails the run on a path we
+    // cannot write; a later failure (disk full) is reported and the run goes on.
+    bool first = true, warned = false;
+    options.on_progress = [&, first, warned](const std::vector<ScenarioResult>& so_far) mutable {
+      if (interrupted()) return;
+      try {
+        write_reports(json, junit, so_far, elapsed());
+      } catch (const UsageError& e) {
+        if (first) throw;
+        if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
+      }
+      first = false;
+    };
+  }
+  std::vector<ScenarioResult> results;
+  try {
+    results = run_all(scenarios, targets, options);
+  } catch (const UsageError& e) {  // a report could not be written
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
+  if (interrupted()) await_interrupt_exit();  // the reports hold what finished
+  auto wall = elapsed();
 
   std::fputs(summary_table(results, wall, style).c_str(), stdout);
-  if (!json.empty()) write_file(json, json_report(results, wall));
-  if (!junit.empty()) write_file(junit, junit_report(results));
+  try {
+    write_reports(json, junit, results, wall);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
 
   bool any_error = false, any_fail = false;
   for (const auto& r : results) {

@@ -1,3 +1,5 @@
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -77,6 +79,22 @@ int command_serve(const std::vector<std::string>& args) {
   } catch (const fakes::ParamError& e) {
     throw UsageError(fmt::format("--set {}: {}", e.key(), e.what()));
   }
+  // Our own dispositions for the signals that stop us, whatever we inherited: a `serve &` from a
+  // non-interactive shell starts with SIGINT and SIGQUIT ignored, and a signal ignored at
+  // generation may be dropped even while blocked. Blocked here, before any thread exists, so
+  // only sigwait() below takes them.
+  const int stop_signals[] = {SIGINT, SIGTERM, SIGQUIT};
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : stop_signals) {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(sig, &action, nullptr);
+    sigaddset(&set, sig);
+  }
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a closed stdout (serve | head) is not a reason to die
   fakes::FakeServer server;
   fakes::Address bound;
   try {
@@ -88,18 +106,17 @@ int command_serve(const std::vector<std::string>& args) {
   std::mutex print;
   server.recorder(behaviour).set_listener([&](const std::string& line) {
     std::lock_guard lock(print);
-    // A peer chooses these bytes (a FastCGI client can put anything in a param): escape them.
-    fmt::print("{} {}\n", behaviour, terminal_escape(line));
-    std::fflush(stdout);
+    try {
+      // A peer chooses these bytes (a FastCGI client can put anything in a param): escape them.
+      fmt::print("{} {}\n", behaviour, terminal_escape(line));
+      std::fflush(stdout);
+    } catch (const std::exception&) {  // stdout closed: keep serving, unseen
+    }
   });
   server.start();
   fmt::print("serving {} ({}) on {}; Ctrl-C to stop\n", behaviour, protocol, bound.to_string());
   std::fflush(stdout);
-  // The interrupt thread ends the process; a unix socket file must not outlive it.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
+  // Stop cleanly on any of them: a unix socket file must not outlive us.
   int signo = 0;
   sigwait(&set, &signo);
   server.stop();

@@ -1,74 +1,97 @@
 #include "harness/report/json_report.hpp"
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "harness/report/text_escape.hpp"
 
 namespace badgateway {
 namespace {
 
-std::string q(std::string_view s) {
-  return fmt::format("\"{}\"", json_escape(s));
+// Keys in the order written, so the report reads like the summary: name first, details last.
+using Json = nlohmann::ordered_json;
+
+// Every string that reaches the document: bytes from outside (logs, fakes) may be anything.
+std::string text(std::string_view s) {
+  return printable_utf8(s);
 }
 
-std::string phase_json(const PhaseResult& p) {
-  std::string out =
-      fmt::format("{{\"phase\":{},\"passed\":{},\"duration_ms\":{},\"summary\":{}", q(p.phase),
-                  p.passed() ? "true" : "false", p.duration.count(), q(p.summary()));
-  if (p.harness_error) out += fmt::format(",\"harness_error\":{}", q(*p.harness_error));
-  if (p.timed_out) out += ",\"timed_out\":true";
-  if (!p.run_dir.empty()) out += fmt::format(",\"run_dir\":{}", q(p.run_dir));
-  out += ",\"responses\":[";
-  for (std::size_t i = 0; i < p.observed.responses.size(); ++i) {
-    const auto& r = p.observed.responses[i];
+Json phase_json(const PhaseResult& p) {
+  Json out = {{"phase", text(p.phase)},
+              {"passed", p.passed()},
+              {"duration_ms", p.duration.count()},
+              {"summary", text(p.summary())}};
+  if (p.harness_error) out["harness_error"] = text(*p.harness_error);
+  if (p.timed_out) out["timed_out"] = true;
+  if (!p.run_dir.empty()) out["run_dir"] = text(p.run_dir);
+  Json responses = Json::array();
+  for (const auto& r : p.observed.responses) {
     auto acc = p.observed.access.find(r.request_id);
-    out += fmt::format(
-        "{}{{\"request\":{},\"status\":{},\"outcome\":{},\"generated_by\":{},\"elapsed_ms\":{},"
-        "\"elapsed_clock\":{},\"body_bytes\":{},\"upstream_status\":{},\"request_time_ms\":{}}}",
-        i ? "," : "", q(r.method + " " + r.path), r.status, q(r.outcome),
-        q(r.fake.empty() ? "nginx" : "upstream"), static_cast<double>(r.elapsed.count()) / 1000.0,
-        q(r.clock), r.body_bytes,
-        q(acc == p.observed.access.end() ? "" : acc->second.upstream_status),
-        acc == p.observed.access.end() ? std::string("null")
-                                       : fmt::format("{}", acc->second.request_time * 1000.0));
+    const bool logged = acc != p.observed.access.end();
+    responses.push_back(
+        {{"request", text(r.method + " " + r.path)},
+         {"status", r.status},
+         {"interim", r.interim},
+         {"outcome", text(r.outcome)},
+         {"generated_by", r.fake.empty() ? "nginx" : "upstream"},
+         {"elapsed_ms", static_cast<double>(r.elapsed.count()) / 1000.0},
+         {"elapsed_clock", text(r.clock)},
+         {"body_bytes", r.body_bytes},
+         {"upstream_status", text(logged ? acc->second.upstream_status : "")},
+         {"request_time_ms", logged ? Json(acc->second.request_time * 1000.0) : Json(nullptr)}});
   }
-  out += "],\"checks\":[";
-  for (std::size_t i = 0; i < p.checks.size(); ++i) {
-    const auto& c = p.checks[i];
-    out +=
-        fmt::format("{}{{\"kind\":{},\"subject\":{},\"expected\":{},\"actual\":{},\"passed\":{}}}",
-                    i ? "," : "", q(to_string(c.kind)), q(c.subject), q(c.expected), q(c.actual),
-                    c.passed ? "true" : "false");
+  out["responses"] = std::move(responses);
+  Json checks = Json::array();
+  for (const auto& c : p.checks) {
+    checks.push_back({{"kind", text(to_string(c.kind))},
+                      {"subject", text(c.subject)},
+                      {"expected", text(c.expected)},
+                      {"actual", text(c.actual)},
+                      {"passed", c.passed}});
   }
-  out += "],\"error_log\":[";
-  for (std::size_t i = 0; i < p.observed.error_log.size(); ++i) {
-    out += (i ? "," : "") + q(p.observed.error_log[i]);
-  }
-  out += "]}";
+  out["checks"] = std::move(checks);
+  Json log = Json::array();
+  for (const auto& line : p.observed.error_log) log.push_back(text(line));
+  out["error_log"] = std::move(log);
   return out;
 }
 
 }  // namespace
 
 std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_time) {
-  std::size_t passed = 0;
-  for (const auto& r : results) passed += r.verdict() == Verdict::pass;
-  std::string out = fmt::format(
-      "{{\"tool\":\"badgateway\",\"version\":{},\"wall_time_ms\":{},\"total\":{},"
-      "\"passed\":{},\"scenarios\":[",
-      q(BADGATEWAY_VERSION), wall_time.count(), results.size(), passed);
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    const auto& r = results[i];
-    out += fmt::format(
-        "{}{{\"name\":{},\"cause\":{},\"file\":{},\"nginx\":{},\"nginx_version\":{},"
-        "\"verdict\":{},\"duration_ms\":{},\"broken\":{}",
-        i ? "," : "", q(r.name), q(r.cause), q(r.file), q(r.target), q(r.nginx_version),
-        q(to_string(r.verdict())), r.duration.count(), phase_json(r.broken));
-    if (r.fixed) out += ",\"fixed\":" + phase_json(*r.fixed);
-    out += "}";
+  std::size_t passed = 0, finished = 0;
+  for (const auto& r : results) {
+    if (r.interrupted) continue;
+    ++finished;
+    passed += r.verdict() == Verdict::pass;
   }
-  out += "]}\n";
-  return out;
+  Json scenarios = Json::array();
+  for (const auto& r : results) {
+    Json s = {{"id", text(result_id(r))},
+              {"name", text(r.name)},
+              {"cause", text(r.cause)},
+              {"file", text(r.file)},
+              {"nginx", text(r.target)},
+              {"nginx_version", text(r.nginx_version)},
+              {"status", r.interrupted ? "interrupted" : "finished"}};
+    if (!r.interrupted) {
+      s["verdict"] = text(to_string(r.verdict()));
+      s["duration_ms"] = r.duration.count();
+      s["broken"] = phase_json(r.broken);
+      if (r.fixed) s["fixed"] = phase_json(*r.fixed);
+    }
+    scenarios.push_back(std::move(s));
+  }
+  Json report = {{"tool", "badgateway"},
+                 {"version", BADGATEWAY_VERSION},
+                 {"wall_time_ms", wall_time.count()},
+                 {"total", results.size()},
+                 {"finished", finished},
+                 {"interrupted", results.size() - finished},
+                 {"passed", passed},
+                 {"scenarios", std::move(scenarios)}};
+  // Every string went through text(); `replace` is the safety net that keeps a report from ever
+  // failing half-way (U+FFFD rather than an exception).
+  return report.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace badgateway

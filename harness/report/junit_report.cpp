@@ -9,11 +9,16 @@
 namespace badgateway {
 namespace {
 
+// "upstream-refused (broken) [nginx 1.22.1 (local)]": scenario, phase and column, so every
+// testcase is unique across columns (GitLab and Jenkins key test history by classname + name).
+std::string case_open(const ScenarioResult& r, std::string_view phase, double seconds) {
+  return fmt::format(
+      "    <testcase classname=\"badgateway.{}\" name=\"{} ({}) [{}]\" time=\"{:.3f}\">\n",
+      xml_escape(r.cause), xml_escape(r.name), xml_escape(phase), xml_escape(r.target), seconds);
+}
+
 std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
-  std::string out =
-      fmt::format("    <testcase classname=\"badgateway.{}\" name=\"{} ({})\" time=\"{:.3f}\">\n",
-                  xml_escape(r.cause), xml_escape(r.name), xml_escape(p.phase),
-                  static_cast<double>(p.duration.count()) / 1000.0);
+  std::string out = case_open(r, p.phase, static_cast<double>(p.duration.count()) / 1000.0);
   if (p.harness_error) {
     out += fmt::format("      <error message=\"{}\"/>\n", xml_escape(*p.harness_error));
   } else if (p.timed_out) {
@@ -40,6 +45,14 @@ std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
   return out;
 }
 
+// A phase that never ran because the run was stopped: skipped, which CI shows as not run
+// (neither passed nor failed; the interrupted job itself is what fails).
+std::string interrupted_testcase(const ScenarioResult& r, std::string_view phase) {
+  return case_open(r, phase, 0) +
+         "      <skipped message=\"interrupted: badgateway was stopped before this ran\"/>\n"
+         "    </testcase>\n";
+}
+
 }  // namespace
 
 std::string junit_report(const std::vector<ScenarioResult>& results) {
@@ -48,10 +61,19 @@ std::string junit_report(const std::vector<ScenarioResult>& results) {
   std::string out =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"badgateway\">\n";
   for (const auto& [target, rs] : by_target) {
-    int tests = 0, failures = 0, errors = 0;
+    int tests = 0, failures = 0, errors = 0, skipped = 0;
     double time = 0;
     std::string cases;
     for (const auto* r : rs) {
+      if (r->interrupted) {
+        for (std::string_view phase : {"broken", "fixed"}) {
+          if (phase == "fixed" && !r->has_fix) continue;
+          ++tests;
+          ++skipped;
+          cases += interrupted_testcase(*r, phase);
+        }
+        continue;
+      }
       for (const PhaseResult* p : {&r->broken, r->fixed ? &*r->fixed : nullptr}) {
         if (!p) continue;
         ++tests;
@@ -64,8 +86,9 @@ std::string junit_report(const std::vector<ScenarioResult>& results) {
       }
     }
     out += fmt::format(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
-        xml_escape(target), tests, failures, errors, time);
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+        "time=\"{:.3f}\">\n",
+        xml_escape(target), tests, failures, errors, skipped, time);
     out += cases;
     out += "  </testsuite>\n";
   }

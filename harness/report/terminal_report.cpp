@@ -90,7 +90,7 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   std::map<std::pair<std::string, std::string>, const ScenarioResult*> grid;
   std::map<std::string, std::string> causes;
   for (const auto& r : results) {
-    if (r.name.empty()) continue;  // not run (interrupted)
+    if (r.name.empty() || r.interrupted) continue;  // not run
     if (std::find(targets.begin(), targets.end(), r.target) == targets.end())
       targets.push_back(r.target);
     if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
@@ -133,7 +133,8 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
     out += "  " + format_duration(time) + "\n";
   }
   for (const auto& r : results) {
-    if (!r.name.empty() && r.verdict() != Verdict::pass) append_details(out, r, style);
+    if (!r.name.empty() && !r.interrupted && r.verdict() != Verdict::pass)
+      append_details(out, r, style);
   }
   out += fmt::format("\n{} passed, {} failed, {} errors{}; {} runs in {}\n", counts[0], counts[1],
                      counts[2], counts[3] ? fmt::format(", {} timed out", counts[3]) : "",

@@ -3,39 +3,64 @@
 #include <fmt/format.h>
 
 namespace badgateway {
+namespace {
 
-std::string json_escape(std::string_view s) {
+// Length of the valid UTF-8 sequence at s[i], or 0 when the bytes there are not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) return 1;
+  std::size_t len = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // the allowed range of the second byte
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    len = 2;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    len = 3;
+    if (b0 == 0xe0) lo = 0xa0;  // no overlongs
+    if (b0 == 0xed) hi = 0x9f;  // no surrogates
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    len = 4;
+    if (b0 == 0xf0) lo = 0x90;  // no overlongs
+    if (b0 == 0xf4) hi = 0x8f;  // nothing above U+10FFFF
+  } else {
+    return 0;  // a continuation byte, C0/C1 (overlong) or F5..FF
+  }
+  if (i + len > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < len; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return len;
+}
+
+void append_byte_escape(std::string& out, unsigned char c) {
+  out += fmt::format("\\x{:02x}", c);
+}
+
+}  // namespace
+
+std::string printable_utf8(std::string_view s) {
   std::string out;
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out += fmt::format("\\u{:04x}", c);
-        else
-          out += static_cast<char>(c);
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t len = utf8_sequence(s, i);
+    if (len == 0) {
+      append_byte_escape(out, static_cast<unsigned char>(s[i]));
+      ++i;
+    } else {
+      out.append(s.substr(i, len));
+      i += len;
     }
   }
   return out;
 }
 
-std::string xml_escape(std::string_view s) {
+std::string xml_escape(std::string_view raw) {
+  const std::string s = printable_utf8(raw);
   std::string out;
-  for (unsigned char c : s) {
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '&':
         out += "&amp;";
@@ -53,11 +78,17 @@ std::string xml_escape(std::string_view s) {
         out += "&apos;";
         break;
       default:
-        // XML 1.0 forbids most control characters even when escaped.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += '?';
-        else
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          append_byte_escape(out, c);
+        } else if (c == 0xef && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xbf &&
+                   (static_cast<unsigned char>(s[i + 2]) & 0xfe) == 0xbe) {
+          // U+FFFE or U+FFFF (valid UTF-8, not XML characters)
+          for (std::size_t k = 0; k < 3; ++k)
+            append_byte_escape(out, static_cast<unsigned char>(s[i + k]));
+          i += 2;
+        } else {
           out += static_cast<char>(c);
+        }
     }
   }
   return out;

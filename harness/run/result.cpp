@@ -59,4 +59,8 @@ Verdict ScenarioResult::verdict() const {
   return Verdict::pass;
 }
 
+std::string result_id(const ScenarioResult& r) {
+  return fmt::format("{} [{}]", r.name, r.target);
+}
+
 }  // namespace badgateway

@@ -31,13 +31,21 @@ struct ScenarioResult {
   std::string name;
   std::string cause;
   std::string file;
-  std::string target;  // launcher label
+  std::string target;  // column title: the launcher's label, unique among the run's nginx
   std::string nginx_version;
+  // Planned but not (completely) run before the run was interrupted: only the names above and
+  // has_fix are set; reports mark it, the summary table leaves it out.
+  bool interrupted = false;
+  bool has_fix = false;  // the scenario has a fix phase (also set when it ran)
   PhaseResult broken;
   std::optional<PhaseResult> fixed;
   Millis duration{0};
 
   Verdict verdict() const;
 };
+
+// A result's name, unique in a run: "upstream-refused [nginx 1.22.1 (local)]" (scenario and
+// column). Reports key results by it.
+std::string result_id(const ScenarioResult& r);
 
 }  // namespace badgateway

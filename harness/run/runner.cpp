@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -315,6 +316,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.file = s.origin.file;
   r.target = launcher.label();
   r.nginx_version = launcher.version().str();
+  r.has_fix = s.fix.has_value();
   auto start = Clock::now();
   const auto deadline = start + options.time_limit;
   PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
@@ -350,23 +352,68 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   return r;
 }
 
+std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
+                                        const std::vector<std::string>& specs) {
+  auto repeated = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::count(v.begin(), v.end(), x) > 1;
+  };
+  std::vector<std::string> columns;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    columns.push_back(repeated(labels, labels[i]) ? fmt::format("{} [{}]", labels[i], specs.at(i))
+                                                  : labels[i]);
+  }
+  std::vector<std::string> out = columns;
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (repeated(columns, columns[i]))
+      out[i] = fmt::format("{} #{}", columns[i], ++seen[columns[i]]);
+  }
+  return out;
+}
+
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
                                     const std::vector<Launcher*>& launchers,
                                     const RunOptions& options) {
-  std::vector<std::pair<const Scenario*, Launcher*>> work;
+  std::vector<std::pair<const Scenario*, std::size_t>> work;
   for (const auto& s : scenarios) {
-    for (Launcher* l : launchers) work.emplace_back(&s, l);
+    for (std::size_t j = 0; j < launchers.size(); ++j) work.emplace_back(&s, j);
   }
+  auto column = [&](std::size_t j) {
+    return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
+  };
+  // Every planned run starts as interrupted and is replaced when it finishes.
   std::vector<ScenarioResult> results(work.size());
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    const Scenario& s = *work[i].first;
+    const Launcher& l = *launchers[work[i].second];
+    ScenarioResult& r = results[i];
+    r.name = s.name;
+    r.cause = s.cause;
+    r.file = s.origin.file;
+    r.target = column(work[i].second);
+    r.nginx_version = l.version().str();
+    r.interrupted = true;
+    r.has_fix = s.fix.has_value();
+    r.broken.phase = "broken";
+  }
+  std::mutex results_mutex;  // results, and on_progress's calls
+  if (options.on_progress) options.on_progress(results);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i; (i = next++) < work.size() && !interrupted();) {
       ScenarioResult started;
       started.name = work[i].first->name;
-      started.target = work[i].second->label();
+      started.target = column(work[i].second);
       if (options.on_started) options.on_started(started);
-      results[i] = run_scenario(*work[i].first, *work[i].second, options);
+      ScenarioResult r = run_scenario(*work[i].first, *launchers[work[i].second], options);
+      r.target = started.target;
+      // A run cut short by the interrupt (its nginx killed under it) has no verdict: it stays
+      // marked interrupted.
+      if (interrupted()) break;
+      std::lock_guard lock(results_mutex);
+      results[i] = std::move(r);
       if (options.on_finished) options.on_finished(results[i]);
+      if (options.on_progress) options.on_progress(results);
     }
   };
   int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(work.size())));

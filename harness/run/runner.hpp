@@ -2,6 +2,7 @@
 // Orchestration: one scenario = a broken run and a fixed run, each with its own run directory,
 // fakes and nginx; --jobs N runs scenarios in parallel; teardown always happens.
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "harness/nginx/launcher.hpp"
@@ -19,7 +20,18 @@ struct RunOptions {
   Millis time_limit = kDefaultScenarioTimeLimit;
   std::function<void(const ScenarioResult&)> on_started;  // progress (from worker threads)
   std::function<void(const ScenarioResult&)> on_finished;
+  // Once before the first run and after each finished one, serialised: every planned result in
+  // run_all's order, those not finished yet with `interrupted` set (for incremental reports).
+  std::function<void(const std::vector<ScenarioResult>&)> on_progress;
+  // A column title per launcher (same order), e.g. from unique_columns(); empty: label().
+  std::vector<std::string> columns;
 };
+
+// Column titles from launcher labels: a label that repeats (two nginx of the same version) gets
+// its --nginx argument appended ("nginx 1.22.1 (local) [/opt/nginx]"), and if that still repeats,
+// " #N" (1-based, in order). Same order and size as `labels`; `specs` must have the same size.
+std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
+                                        const std::vector<std::string>& specs);
 
 ScenarioResult run_scenario(const Scenario& scenario, Launcher& launcher,
                             const RunOptions& options);

@@ -16,7 +16,13 @@ assert len(cases) == phases, (len(cases), phases)
 failed_cases = len(root.findall("./testsuite/testcase/failure")) + len(root.findall("./testsuite/testcase/error"))
 failed_phases = sum((not s["broken"]["passed"]) + ("fixed" in s and not s["fixed"]["passed"]) for s in scenarios)
 assert failed_cases == failed_phases, (failed_cases, failed_phases)
+names = [(c.get("classname"), c.get("name")) for c in cases]
+assert len(set(names)) == len(names), "testcase names repeat"
+ids = [s["id"] for s in scenarios]
+assert len(set(ids)) == len(ids), "result ids repeat"
+assert report["finished"] == len(scenarios) and report["interrupted"] == 0, report["finished"]
 for s in scenarios:
+    assert s["status"] == "finished", s["status"]
     assert s["verdict"] in ("pass", "FAIL", "ERROR", "TIMEOUT"), s["verdict"]
     for r in s["broken"]["responses"]:
         assert r["generated_by"] in ("nginx", "upstream")

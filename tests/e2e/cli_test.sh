@@ -94,6 +94,30 @@ serve-http)
   expect_code 2 "$bg" serve --behaviour ok --set latncy=1s
   grep -q "latncy" "$work/err" || fail "unknown parameter not named"
   ;;
+serve-signals)
+  # serve stops cleanly on INT, TERM and QUIT even when started with SIGINT and SIGQUIT ignored
+  # (what a background job of a non-interactive shell inherits).
+  for sig in INT TERM QUIT; do
+    sock="$work/sig-$sig.sock"
+    python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM):
+    signal.signal(s, signal.SIG_IGN)
+os.execv(sys.argv[1], sys.argv[1:])' "$bg" serve --listen "unix:$sock" --behaviour ok >"$work/serve.out" 2>&1 &
+    pid=$!
+    wait_for 10 test -S "$sock" || fail "SIG$sig: serve did not start"
+    kill -$sig $pid
+    deadline=$((SECONDS + 5))
+    while kill -0 $pid 2>/dev/null && ! grep -q '^State:.*Z' /proc/$pid/status 2>/dev/null; do
+      ((SECONDS < deadline)) || { kill -KILL $pid; fail "serve ignored SIG$sig"; }
+      sleep 0.02
+    done
+    wait $pid
+    code=$?
+    [[ $code == 0 ]] || fail "SIG$sig: serve exit $code"
+    [[ ! -e $sock ]] || fail "SIG$sig: unix socket left behind"
+    grep -q "^stopped" "$work/serve.out" || fail "SIG$sig: serve did not stop cleanly"
+  done
+  ;;
 serve-fastcgi)
   # A hand-written nginx config in front of `serve --protocol fastcgi`, as a user would do it.
   sock="$work/php.sock"
@@ -195,6 +219,51 @@ interrupt)
     fi
     pgrep -f "$TMPDIR" >/dev/null && fail "SIG$sig: processes left: $(pgrep -af "$TMPDIR")"
   done
+  ;;
+dirty-reports)
+  # nginx logs a PHP error_log() with bytes 0xff 0xfe and control characters raw; both reports
+  # must still parse, and show those bytes as \xNN.
+  expect_code 0 "$bg" run "$fx/dirty-stderr.toml" --json "$work/r.json" --junit "$work/r.xml"
+  python3 -m json.tool "$work/r.json" >/dev/null || fail "JSON report does not parse"
+  xmllint --noout "$work/r.xml" || fail "JUnit report rejected by xmllint"
+  python3 - "$work/r.json" "$work/r.xml" <<'PY' || fail "reports do not show the bytes as \xNN"
+import json, sys
+lines = [l for s in json.load(open(sys.argv[1]))["scenarios"] for l in s["broken"]["error_log"]
+         if "dirty:" in l]
+assert lines and "caf\u00e9 \\xff\\xfe bell\x07 esc\x1b[0m" in lines[0], lines
+xml = open(sys.argv[2], "rb").read()
+assert b"caf\xc3\xa9 \\xff\\xfe bell\\x07 esc\\x1b[0m" in xml, xml
+PY
+  ;;
+report-sigkill)
+  # A run killed with SIGKILL mid-way leaves reports that parse, hold the finished scenario and
+  # mark the rest interrupted.
+  export TMPDIR="$work/tmp"
+  mkdir -p "$TMPDIR"
+  "$bg" run "$fx/dirty-stderr.toml" "$fx/slow.toml" --json "$work/r.json" --junit "$work/r.xml" \
+    >"$work/run.out" 2>&1 &
+  pid=$!
+  finished_one() { python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["finished"] < 1)' "$work/r.json" 2>/dev/null; }
+  has_nginx() { local f; for f in "$TMPDIR"/badgateway-fixture-slow-*/nginx.pid; do [[ -s $f ]] && return 0; done; return 1; }
+  wait_for 30 finished_one || { kill -KILL $pid; fail "no report with a finished scenario"; }
+  wait_for 30 has_nginx || { kill -KILL $pid; fail "the slow scenario never started"; }
+  kill -KILL $pid
+  wait $pid
+  # What SIGKILL leaves behind is not this test's subject: end the slow scenario's nginx.
+  for f in "$TMPDIR"/badgateway-*/nginx.pid; do [[ -s $f ]] && kill -KILL "$(cat "$f")" 2>/dev/null; done
+  python3 - "$work/r.json" <<'PY' || fail "JSON report after SIGKILL"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in r["scenarios"]}
+assert r["total"] == 2 and r["finished"] == 1 and r["interrupted"] == 1, r
+assert s["fixture-dirty-stderr"]["status"] == "finished" and s["fixture-dirty-stderr"]["verdict"] == "pass"
+assert s["fixture-slow"]["status"] == "interrupted" and "verdict" not in s["fixture-slow"]
+PY
+  xmllint --noout "$work/r.xml" || fail "JUnit report after SIGKILL does not parse"
+  grep -q 'name="fixture-dirty-stderr (broken) \[nginx [^"]*\]" time="[0-9.]*">' "$work/r.xml" || fail "finished testcase missing"
+  grep -A1 'name="fixture-slow (broken)' "$work/r.xml" | grep -q '<skipped message="interrupted' \
+    || fail "slow scenario not marked skipped/interrupted"
+  [[ ! -e $work/r.json.tmp && ! -e $work/r.xml.tmp ]] || fail "temp file left"
   ;;
 *)
   fail "unknown case"

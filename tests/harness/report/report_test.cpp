@@ -140,13 +140,13 @@ std::string json_problem(const std::string& s) {
 
 TEST_SUITE("report") {
   TEST_CASE("escapes") {
-    CHECK(bg::json_escape("a\"b\\c\nd\re\tf") == R"(a\"b\\c\nd\re\tf)");
-    CHECK(bg::json_escape(std::string("\x01") + "x") == R"(\u0001x)");
-    CHECK(bg::json_escape("plain <&>") == "plain <&>");
     CHECK(bg::xml_escape("<a href=\"x\">&'</a>") ==
           "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;");
     CHECK(bg::xml_escape("line\nnext\ttab") == "line\nnext\ttab");
-    CHECK(bg::xml_escape(std::string("bell\x07")) == "bell?");
+    CHECK(bg::xml_escape(std::string("bell\x07")) == R"(bell\x07)");
+    CHECK(bg::xml_escape(std::string("nul\0!", 5)) == R"(nul\x00!)");
+    CHECK(bg::xml_escape("\xef\xbf\xbe \xef\xbf\xbf") == R"(\xef\xbf\xbe \xef\xbf\xbf)");
+    CHECK(bg::xml_escape("caf\xc3\xa9 \xff<") == "caf\xc3\xa9 \\xff&lt;");
   }
 
   TEST_CASE("json_report") {
@@ -157,13 +157,16 @@ TEST_SUITE("report") {
                            "\""));
     CHECK(json.ends_with("]}\n"));
     CHECK(occurrences(json, "\n") == 1);  // newlines inside values are escaped
-    CHECK(contains(json, R"("wall_time_ms":4321,"total":3,"passed":1,"scenarios":[)"));
+    CHECK(contains(
+        json,
+        R"("wall_time_ms":4321,"total":3,"finished":3,"interrupted":0,"passed":1,"scenarios":[)"));
 
     SUBCASE("scenarios with verdicts") {
-      CHECK(contains(
-          json, R"({"name":"upstream-refused","cause":"server_unavailable",)"
-                R"("file":"scenarios/server_unavailable/upstream-refused.toml","nginx":"local",)"
-                R"("nginx_version":"1.22.1","verdict":"pass","duration_ms":1500,)"));
+      CHECK(contains(json, R"({"id":"upstream-refused [local]","name":"upstream-refused",)"
+                           R"("cause":"server_unavailable",)"
+                           R"("file":"scenarios/server_unavailable/upstream-refused.toml",)"
+                           R"("nginx":"local","nginx_version":"1.22.1","status":"finished",)"
+                           R"("verdict":"pass","duration_ms":1500,)"));
       CHECK(contains(json, R"("name":"bad-\"quoted\"<&>")"));
       CHECK(contains(json, R"("verdict":"FAIL")"));
       CHECK(contains(json, R"("verdict":"ERROR")"));
@@ -198,7 +201,7 @@ TEST_SUITE("report") {
   TEST_CASE("json_report of no results") {
     const std::string json = bg::json_report({}, 0ms);
     CHECK(json_problem(json) == "");
-    CHECK(contains(json, R"("total":0,"passed":0,"scenarios":[]})"));
+    CHECK(contains(json, R"("total":0,"finished":0,"interrupted":0,"passed":0,"scenarios":[]})"));
   }
 
   TEST_CASE("junit_report") {
@@ -211,10 +214,12 @@ TEST_SUITE("report") {
     SUBCASE("one testsuite per target with counts") {
       CHECK(occurrences(xml, "<testsuite ") == 2);
       CHECK(occurrences(xml, "</testsuite>") == 2);
-      CHECK(contains(xml,
-                     R"(<testsuite name="local" tests="3" failures="1" errors="0" time="1.750">)"));
       CHECK(contains(
-          xml, R"(<testsuite name="docker:1.27" tests="1" failures="0" errors="1" time="0.000">)"));
+          xml,
+          R"(<testsuite name="local" tests="3" failures="1" errors="0" skipped="0" time="1.750">)"));
+      CHECK(contains(
+          xml,
+          R"(<testsuite name="docker:1.27" tests="1" failures="0" errors="1" skipped="0" time="0.000">)"));
     }
 
     SUBCASE("one testcase per phase") {
@@ -222,14 +227,15 @@ TEST_SUITE("report") {
       CHECK(occurrences(xml, "</testcase>") == 4);
       CHECK(contains(
           xml,
-          R"x(<testcase classname="badgateway.server_unavailable" name="upstream-refused (broken)" time="1.000">)x"));
-      CHECK(contains(xml, R"x(name="upstream-refused (fixed)" time="0.500">)x"));
+          R"x(<testcase classname="badgateway.server_unavailable" name="upstream-refused (broken) [local]" time="1.000">)x"));
+      CHECK(contains(xml, R"x(name="upstream-refused (fixed) [local]" time="0.500">)x"));
+      CHECK(contains(xml, R"x(name="nginx-down (broken) [docker:1.27]")x"));
     }
 
     SUBCASE("failures and errors, escaped") {
       CHECK(occurrences(xml, "<failure ") == 1);
       CHECK(occurrences(xml, "<error ") == 1);
-      CHECK(contains(xml, R"x(name="bad-&quot;quoted&quot;&lt;&amp;&gt; (broken)")x"));
+      CHECK(contains(xml, R"x(name="bad-&quot;quoted&quot;&lt;&amp;&gt; (broken) [local]")x"));
       CHECK(contains(
           xml, R"(<failure message="status: expected 502, got 200 &quot;x&quot; &lt;&amp;&gt;">)"));
       CHECK(contains(

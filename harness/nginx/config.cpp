@@ -128,7 +128,8 @@ std::string render_nginx_config(const RenderInput& in, std::vector<RenderedLine>
   } else if (::geteuid() == 0) {
     out.frame("user root root;\n");
   }
-  out.frame(fmt::format("pid {};\nerror_log {} info;\n", path("/nginx.pid"), path("/logs/error.log")));
+  out.frame(
+      fmt::format("pid {};\nerror_log {} info;\n", path("/nginx.pid"), path("/logs/error.log")));
   out.frame("events {\n    worker_connections 1024;\n}\n");
   out.frame("http {\n");
   out.frame(fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat));

@@ -32,7 +32,6 @@ constexpr int kMaxIncludeDepth = 32;
 // Globs can fan out at every level; bounded in total too. Blocks are parsed recursively: nginx
 // itself allows any nesting, but no real config nests blocks more than a handful deep.
 constexpr int kMaxFilesRead = 1000;
-constexpr std::size_t kMaxBlockDepth = 64;
 
 // Blocks within blocks: real configs go a handful deep (http, server, location, if). The scanner
 // recurses per block, so without a bound a config of nested braces overflows its stack (found by
@@ -317,9 +316,6 @@ class Scanner {
         throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
       }
       if (http_server) server_listens_.push_back(false);
-      if (context_.size() >= kMaxBlockDepth) {
-        throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
-      }
       context_.push_back(args[0]);
       parse_block(lexer, &where);
       context_.pop_back();

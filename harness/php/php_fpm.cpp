@@ -21,8 +21,8 @@
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/observe/log_file.hpp"
-#include "harness/scenario/names.hpp"
 #include "harness/php/php_ini.hpp"
+#include "harness/scenario/names.hpp"
 
 namespace badgateway {
 namespace {

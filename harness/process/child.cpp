@@ -159,6 +159,10 @@ void set_signal_mask(KernelSigset mask) {
 
 [[noreturn]] void exec_program(const SpawnPlan& plan, int exec_error) {
   set_signal_mask(0);
+  // The init closed its own 0-2, so the error pipe may have been given one of them: move it out of
+  // the way of the dup3s below, or an exec failure would be written into the program's stderr.
+  if (exec_error <= 2)
+    exec_error = static_cast<int>(sys(SYS_fcntl, exec_error, F_DUPFD_CLOEXEC, 3));
   sys(SYS_dup3, plan.in, 0, 0);
   sys(SYS_dup3, plan.out, 1, 0);
   sys(SYS_dup3, plan.err, 2, 0);
@@ -310,8 +314,10 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     for (auto& entry : env_strings) envp.push_back(entry.data());
     envp.push_back(nullptr);
   }
-  SpawnPlan plan{path.c_str(), args.data(), envp.empty() ? environ : envp.data(), in, out,
-                 err,          report[1],   &options, &mount_paths, true};
+  SpawnPlan plan{path.c_str(), args.data(), envp.empty() ? environ : envp.data(),
+                 in,           out,         err,
+                 report[1],    &options,    &mount_paths,
+                 true};
   // Held across the clone so kill_all_children cannot miss a child that is being born.
   std::unique_lock registry(g_mutex);
   if (g_closing) {

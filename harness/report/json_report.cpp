@@ -30,7 +30,6 @@ Json phase_json(const PhaseResult& p) {
     responses.push_back(
         {{"request", text(r.method + " " + r.path)},
          {"status", r.status},
-         {"interim", r.interim},
          {"outcome", text(r.outcome)},
          {"generated_by", r.fake.empty() ? "nginx" : "upstream"},
          {"elapsed_ms", static_cast<double>(r.elapsed.count()) / 1000.0},
@@ -38,6 +37,7 @@ Json phase_json(const PhaseResult& p) {
          {"body_bytes", r.body_bytes},
          {"upstream_status", text(logged ? acc->second.upstream_status : "")},
          {"request_time_ms", logged ? Json(acc->second.request_time * 1000.0) : Json(nullptr)}});
+    if (!r.interim.empty()) responses.back()["interim"] = r.interim;
   }
   out["responses"] = std::move(responses);
   Json checks = Json::array();

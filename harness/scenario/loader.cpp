@@ -587,8 +587,8 @@ Expectation read_expectation(Reader& r) {
   }
   if (auto g = r.strings("generated_by")) {
     for (const auto& v : *g) {
-      if (v != "nginx" && v != "upstream")
-        r.fail("generated_by", "expected \"nginx\" or \"upstream\"");
+      if (v != "nginx" && v != "upstream" && v != "none")
+        r.fail("generated_by", "expected \"nginx\", \"upstream\" or \"none\"");
     }
     e.generated_by = g;
   }
@@ -604,6 +604,7 @@ Expectation read_expectation(Reader& r) {
     }
     e.outcome = o;
   }
+  e.interim = r.integers("interim", 100, 199);
   e.error_log = r.strings("error_log");
   if (e.error_log) check_regexes(r, "error_log", *e.error_log);
   e.no_error_log = r.strings("no_error_log");

@@ -15,6 +15,7 @@ void Expectation::overlay(const Expectation& patch) {
   if (patch.status_in) status_in = patch.status_in;
   if (patch.generated_by) generated_by = patch.generated_by;
   if (patch.outcome) outcome = patch.outcome;
+  if (patch.interim) interim = patch.interim;
   if (patch.error_log) error_log = patch.error_log;
   if (patch.no_error_log) no_error_log = patch.no_error_log;
   if (patch.elapsed) elapsed = patch.elapsed;

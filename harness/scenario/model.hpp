@@ -96,6 +96,7 @@ struct Expectation {
   std::optional<std::vector<int>> status_in;             // every response has one of these (races)
   std::optional<std::vector<std::string>> generated_by;  // "nginx" | "upstream", like status
   std::optional<std::vector<std::string>> outcome;       // per response, like status
+  std::optional<std::vector<int>> interim;  // the 1xx statuses each response had, in order
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match
   std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match
   std::optional<TimeBound> elapsed;       // the client's, see docs/scenario-format.md "Timing"

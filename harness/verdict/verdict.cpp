@@ -147,6 +147,17 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs,
                                [](const Response& r) { return r.outcome; }));
   }
+  if (e.interim) {
+    const std::string want = fmt::format("[{}]", fmt::join(*e.interim, ", "));
+    std::vector<std::string> got;
+    bool ok = true;
+    for (const auto& r : rs) {
+      got.push_back(fmt::format("[{}]", fmt::join(r.interim, ", ")));
+      ok = ok && got.back() == want;
+    }
+    out.push_back({CheckKind::status, "interim", fmt::format("each {}", want),
+                   fmt::format("{}", fmt::join(got, ", ")), ok});
+  }
   if (e.generated_by) {
     out.push_back(
         per_response(CheckKind::generated_by, "generated_by", *e.generated_by, rs, origin_of));

@@ -91,6 +91,31 @@ TEST_SUITE("verdict") {
     CHECK(c.actual == "200, 502");
   }
 
+  TEST_CASE("interim: every response's 1xx responses, in order, before its final one") {
+    bg::Expectation e;
+    e.interim = std::vector<int>{103};
+    bg::Observation seen;
+    bg::Response hinted = response(0, "", "truncated");
+    hinted.interim = {103};
+    seen.responses = {hinted, hinted};
+    auto c = only(bg::judge(e, seen), CheckKind::status);
+    CHECK(c.subject == "interim");
+    CHECK(c.passed);
+
+    seen.responses = {hinted, response(200)};  // the second had no 103
+    c = only(bg::judge(e, seen), CheckKind::status);
+    CHECK_FALSE(c.passed);
+    CHECK(c.actual == "[103], []");
+  }
+
+  TEST_CASE("generated_by: \"none\" is a response without a final status") {
+    bg::Expectation e;
+    e.generated_by = std::vector<std::string>{"none"};
+    bg::Observation seen;
+    seen.responses = {response(0, "", "truncated")};
+    CHECK(only(bg::judge(e, seen), CheckKind::generated_by).passed);
+  }
+
   TEST_CASE("generated_by: an empty Response.fake means nginx answered itself") {
     bg::Expectation e;
     e.generated_by = std::vector<std::string>{"nginx"};

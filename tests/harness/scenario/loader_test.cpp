@@ -464,7 +464,7 @@ expect.generated_by = "nginx"
     }
     SUBCASE("generated_by") {
       check_error(kBase + "[expect]\nstatus = 502\ngenerated_by = \"varnish\"\n",
-                  "t.toml:11:16: expect.generated_by", "\"nginx\" or \"upstream\"");
+                  "t.toml:11:16: expect.generated_by", "\"nginx\", \"upstream\" or \"none\"");
     }
     SUBCASE("outcome") {
       check_error(kBase + "[expect]\nstatus = 502\noutcome = \"exploded\"\n",

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "harness/nginx/config.hpp"
+#include "harness/process/run_dir.hpp"
 
 namespace badgateway {
 
@@ -53,9 +54,9 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
   }
   out.close();
   if (!out) throw HarnessError(fmt::format("cannot write {}", own.hosts_file.string()));
-  std::filesystem::create_directories(own.log_dir);
+  create_directories_within(run_dir, own.log_dir);
   for (const char* d : {"run", "lib", "cache"})
-    std::filesystem::create_directories(own.state_dir / d);
+    create_directories_within(run_dir, own.state_dir / d);
   return own;
 }
 

@@ -22,6 +22,7 @@
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/php/php_ini.hpp"
+#include "harness/process/run_dir.hpp"
 #include "harness/scenario/names.hpp"
 
 namespace badgateway {
@@ -147,8 +148,8 @@ PhpFpm::PhpFpm(PhpFpmSpec spec, const std::string& name, const std::filesystem::
       where_(std::move(where)) {
   binary_ = find_binary();
   if (binary_.empty()) throw std::runtime_error("php-fpm not found (install php-fpm)");
-  std::filesystem::create_directories(dir_);
-  std::filesystem::create_directories(run_dir / "www");
+  create_directories_within(run_dir, dir_);
+  create_directories_within(run_dir, "www");
   write_files();
 }
 

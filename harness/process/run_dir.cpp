@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include <cctype>
 #include <cerrno>
@@ -121,6 +122,25 @@ void remove_all_run_dirs() {
   g_closing = true;
   for (const auto& d : g_dirs) remove_tree(d);
   g_dirs.clear();
+}
+
+void create_directories_within(const std::filesystem::path& root,
+                               const std::filesystem::path& sub) {
+  std::filesystem::path rel = sub.is_absolute() ? sub.lexically_relative(root) : sub;
+  if (rel.empty() || *rel.begin() == "..") {
+    throw std::filesystem::filesystem_error("not inside the run directory", root, sub,
+                                            std::make_error_code(std::errc::invalid_argument));
+  }
+  std::filesystem::path at = root;
+  for (const auto& part : rel) {
+    if (part == ".") continue;
+    at /= part;
+    // mkdir, not create_directories: it fails with ENOENT once `root` is gone.
+    if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST) {
+      throw std::filesystem::filesystem_error("cannot create directory", at,
+                                              std::error_code(errno, std::generic_category()));
+    }
+  }
 }
 
 std::filesystem::path temp_base() {

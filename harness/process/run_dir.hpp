@@ -28,6 +28,13 @@ class RunDir {
 // Called by the signal thread.
 void remove_all_run_dirs();
 
+// Creates `sub` and its missing parents below `root`, but never `root` itself or anything above
+// it: once an interrupt has removed a run directory, a thread still setting the run up must fail
+// instead of bringing the directory back (std::filesystem::create_directories would, and the
+// directory would outlive badgateway). `sub` is relative to `root` or inside it.
+// Throws std::filesystem::filesystem_error when `root` is gone or a component cannot be made.
+void create_directories_within(const std::filesystem::path& root, const std::filesystem::path& sub);
+
 // Where run directories and temporary files go: $TMPDIR, else /tmp.
 std::filesystem::path temp_base();
 

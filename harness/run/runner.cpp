@@ -169,7 +169,7 @@ fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
   if (spec.unix_socket) return fakes::Address::unix_socket((dir / (name + ".sock")).string());
   if (spec.socket && own) {
     auto path = socket_on_host(*own, *spec.socket);
-    std::filesystem::create_directories(path.parent_path());
+    create_directories_within(dir, path.parent_path());
     return fakes::Address::unix_socket(path.string());
   }
   if (spec.host) {
@@ -242,8 +242,12 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
     launcher.test_config(paths);
   } catch (const ConfigRejected& e) {
     if (own) throw;  // nginx's message names the user's own files, which stay where they are
-    dir.keep();
-    result.run_dir = dir.path().string();
+    // An interrupt kills `nginx -t` too, which looks like a rejection; the interrupt's cleanup
+    // must still remove this directory, so it is not kept.
+    if (!interrupted()) {
+      dir.keep();
+      result.run_dir = dir.path().string();
+    }
     throw ConfigRejected(
         explain_rejection(e.what(), paths.config, rendered_lines, plan.nginx, s.origin.file));
   }

@@ -60,6 +60,15 @@ def start_time(pid):
     return rest[19], rest[0]  # field 22 (start time), field 3 (state)
 
 
+def contents(top):
+    out = []
+    for root, dirs, files in os.walk(top):
+        rel = os.path.relpath(root, top)
+        out += [os.path.normpath(os.path.join(rel, n)) + "/" for n in dirs]
+        out += [os.path.normpath(os.path.join(rel, n)) for n in files]
+    return out
+
+
 def pids():
     return [int(p) for p in listdir("/proc") if p.isdigit()]
 
@@ -258,6 +267,8 @@ def main():
         dirs_now = run_dirs(tmpdir)
         if sig != signal.SIGKILL and dirs_now:
             found.append(f"run directories left by SIG{name[3:]}: {dirs_now}")
+            for d in dirs_now:  # what is inside says which part of the run wrote it last
+                found.append(f"  {d}: {sorted(contents(os.path.join(tmpdir, d)))[:20]}")
             t["dirs"] += len(dirs_now)
         after = ""
         if sig == signal.SIGKILL:

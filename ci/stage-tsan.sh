@@ -4,8 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
-  -DBADGATEWAY_WERROR=ON -DBADGATEWAY_SANITIZE=thread >/dev/null
+  -DBADGATEWAY_WERROR=ON -DBADGATEWAY_SANITIZE=thread -DBADGATEWAY_TOML_HEADER_ONLY=ON "${launcher[@]}" >/dev/null
 cmake --build build-tsan -j "$(nproc)" --target unit_tests
 echo "stage-tsan: built in $((SECONDS - start)) s"
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/ci/tsan.supp"

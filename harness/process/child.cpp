@@ -493,34 +493,22 @@ bool CommandResult::ok() const {
 CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
                           const SpawnOptions& where) {
   // Named after its owner, so that `badgateway clean` can tell a dead run's from a live one's.
-  ProcessOwner me = this_process_owner();
-  std::string name =
-      fmt::format("{}/badgateway-cmd-{}-{}-XXXXXX", temp_base().string(), me.pid, me.start_time);
-  char* tmpl = name.data();
-  int fd = ::mkostemp(tmpl, O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(fmt::format("mkstemp: {}", std::strerror(errno)));
-  ::close(fd);
+  OwnedTempFile out;
   CommandResult result;
-  try {
-    SpawnOptions options = where;
-    options.stdout_file = tmpl;
-    options.stderr_file.clear();
-    Child child = Child::spawn(argv, options);
-    auto status = child.wait_for(limit);
-    if (!status) {
-      child.stop(SIGKILL, Millis(1000));
-    } else {
-      result.status = *status;
-    }
-  } catch (...) {
-    ::unlink(tmpl);
-    throw;
+  SpawnOptions options = where;
+  options.stdout_file = out.path();
+  options.stderr_file.clear();
+  Child child = Child::spawn(argv, options);
+  auto status = child.wait_for(limit);
+  if (!status) {
+    child.stop(SIGKILL, Millis(1000));
+  } else {
+    result.status = *status;
   }
-  std::ifstream in(tmpl);
+  std::ifstream in(out.path());
   std::stringstream ss;
   ss << in.rdbuf();
   result.output = ss.str();
-  ::unlink(tmpl);
   return result;
 }
 

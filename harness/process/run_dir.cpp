@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -23,8 +24,9 @@ namespace badgateway {
 namespace {
 
 std::mutex g_mutex;
-std::set<std::string> g_dirs;  // only those to remove
-bool g_closing = false;        // after an interrupt's cleanup no new directory may appear
+std::set<std::string> g_dirs;   // only those to remove
+std::set<std::string> g_files;  // OwnedTempFiles
+bool g_closing = false;         // after an interrupt's cleanup no new directory may appear
 
 std::string sanitize(const std::string& label) {
   std::string out;
@@ -122,6 +124,27 @@ void remove_all_run_dirs() {
   g_closing = true;
   for (const auto& d : g_dirs) remove_tree(d);
   g_dirs.clear();
+  for (const auto& f : g_files) ::unlink(f.c_str());
+  g_files.clear();
+}
+
+OwnedTempFile::OwnedTempFile() {
+  std::lock_guard lock(g_mutex);
+  if (g_closing) throw std::runtime_error("interrupted");
+  ProcessOwner me = this_process_owner();
+  std::string name =
+      fmt::format("{}/badgateway-cmd-{}-{}-XXXXXX", temp_base().string(), me.pid, me.start_time);
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(fmt::format("mkstemp: {}", std::strerror(errno)));
+  ::close(fd);
+  path_ = name;
+  g_files.insert(name);
+}
+
+OwnedTempFile::~OwnedTempFile() {
+  std::lock_guard lock(g_mutex);
+  // Once the interrupt's cleanup took it, the name may already belong to someone else's file.
+  if (g_files.erase(path_.string()) > 0) ::unlink(path_.c_str());
 }
 
 void create_directories_within(const std::filesystem::path& root,

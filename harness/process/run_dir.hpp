@@ -25,7 +25,23 @@ class RunDir {
   bool keep_;
 };
 
-// Called by the signal thread.
+// A temporary file (mode 0600) named after its owner (badgateway-cmd-PID-START-XXXXXX in
+// temp_base()), removed on destruction and, like run directories, by an interrupt's cleanup, so a
+// command still running when Ctrl-C comes leaves no file behind. Throws std::runtime_error when it
+// cannot be made, or after an interrupt's cleanup has begun.
+class OwnedTempFile {
+ public:
+  OwnedTempFile();
+  ~OwnedTempFile();
+  OwnedTempFile(const OwnedTempFile&) = delete;
+  OwnedTempFile& operator=(const OwnedTempFile&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Called by the signal thread: removes every run directory and OwnedTempFile not yet removed.
 void remove_all_run_dirs();
 
 // Creates `sub` and its missing parents below `root`, but never `root` itself or anything above

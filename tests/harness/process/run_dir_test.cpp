@@ -42,3 +42,16 @@ TEST_CASE("create_directories_within: makes nested parents below the root, never
   CHECK_THROWS_AS(bg::create_directories_within(where, "php-fpm-app"), fs::filesystem_error);
   CHECK_FALSE(fs::exists(where));
 }
+
+TEST_CASE("owned temp file: named after its owner, removed on destruction") {
+  fs::path where;
+  {
+    bg::OwnedTempFile f;
+    where = f.path();
+    CHECK(where.filename().string().starts_with("badgateway-cmd-"));
+    CHECK(fs::is_regular_file(where));
+    CHECK((fs::status(where).permissions() & fs::perms::all) ==
+          (fs::perms::owner_read | fs::perms::owner_write));
+  }
+  CHECK_FALSE(fs::exists(where));
+}

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,8 @@ constexpr const char* kNginxCapabilities[] = {"CHOWN", "SETUID", "SETGID"};
 const char* const kLabel = "org.badgateway";
 const char* const kPidLabel = "org.badgateway.pid";
 const char* const kStartLabel = "org.badgateway.start";
+// Where the container init (container_init.cpp) is mounted: PID 1 of every long-lived container.
+const char* const kInitInContainer = "/badgateway-init";
 
 std::string first_line(const std::string& output) {
   std::istringstream in(output);
@@ -72,8 +75,8 @@ void untrack(const std::string& name) {
 }
 
 // Child::spawn refuses to start anything once an interrupt began, so the hook spawns outside its
-// registry. Bounded: KILLed after `limit`.
-void run_unregistered(const std::vector<std::string>& argv, Millis limit) {
+// registry. Bounded: KILLed after `limit`. Returns the exit code, -1 when it did not exit itself.
+int run_unregistered(const std::vector<std::string>& argv, Millis limit) {
   std::vector<char*> args = exec_args(argv);
   posix_spawn_file_actions_t files;
   posix_spawn_file_actions_init(&files);
@@ -95,17 +98,18 @@ void run_unregistered(const std::vector<std::string>& argv, Millis limit) {
   int err = posix_spawnp(&pid, args[0], &files, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attr);
-  if (err != 0) return;
+  if (err != 0) return -1;
   auto deadline = std::chrono::steady_clock::now() + limit;
   int status = 0;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() >= deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
-      return;
+      return -1;
     }
     ::usleep(10'000);  // poll interval of a bounded wait
   }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void remove_live_containers_on_interrupt() {
@@ -114,10 +118,22 @@ void remove_live_containers_on_interrupt() {
     std::lock_guard lock(g_live_mutex);
     for (const auto& [name, docker] : g_live) by_docker[docker].push_back(name);
   }
+  auto deadline = std::chrono::steady_clock::now() + Millis(10'000);
   for (const auto& [docker, names] : by_docker) {
     std::vector<std::string> argv{docker, "rm", "-f"};
     argv.insert(argv.end(), names.begin(), names.end());
     run_unregistered(argv, Millis(10'000));
+    // `rm -f` can return while the daemon's own --rm removal of the same container is still in
+    // progress ("removal ... already in progress"); the run has not cleaned up until the container
+    // is gone, so wait for that (bounded), asking again.
+    for (const auto& name : names) {
+      while (std::chrono::steady_clock::now() < deadline &&
+             run_unregistered({docker, "container", "inspect", "--format", "{{.Id}}", name},
+                              Millis(5'000)) == 0) {
+        run_unregistered({docker, "rm", "-f", name}, Millis(5'000));
+        ::usleep(50'000);  // poll interval of a bounded wait
+      }
+    }
   }
 }
 
@@ -147,13 +163,68 @@ std::string failure_line(const std::string& output) {
   return nginx_key_line(output);
 }
 
+}  // namespace
+
+// The host end of a container's lifeline (see container_init.cpp): a FIFO in the run directory,
+// held read-write (so opening never blocks) and close-on-exec (so only this process holds it).
+class ContainerLifeline {
+ public:
+  explicit ContainerLifeline(const std::filesystem::path& run_dir)
+      : path_(run_dir / fmt::format(".lifeline-{}", ++g_counter)) {
+    if (::mkfifo(path_.c_str(), 0600) != 0 ||
+        (fd_ = ::open(path_.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
+      throw HarnessError(
+          fmt::format("cannot make the lifeline {}: {}", path_.string(), std::strerror(errno)));
+    }
+  }
+  ~ContainerLifeline() {
+    if (fd_ >= 0) ::close(fd_);
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+  }
+  ContainerLifeline(const ContainerLifeline&) = delete;
+  ContainerLifeline& operator=(const ContainerLifeline&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+};
+
+namespace {
+
+// Where the container init binary is: $BADGATEWAY_CONTAINER_INIT, else beside this executable
+// (an installed badgateway), else where this build tree made it (the tests' executables).
+std::string container_init_binary() {
+  std::vector<std::filesystem::path> candidates;
+  if (const char* env = std::getenv("BADGATEWAY_CONTAINER_INIT"); env && *env) {
+    candidates.emplace_back(env);
+  } else {
+    std::error_code ec;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back(self.parent_path() / "badgateway-container-init");
+#ifdef BADGATEWAY_CONTAINER_INIT_BUILT
+    candidates.emplace_back(BADGATEWAY_CONTAINER_INIT_BUILT);
+#endif
+  }
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) == 0) return c.string();
+  }
+  throw HarnessError(fmt::format(
+      "badgateway-container-init not found (looked at {}): build it (cmake --build build) or set "
+      "BADGATEWAY_CONTAINER_INIT",
+      candidates.empty() ? std::string("nothing") : candidates.front().string()));
+}
+
 class DockerInstance final : public NginxInstance {
  public:
-  DockerInstance(std::string docker, std::string name, Child cli, LaunchPaths paths)
+  DockerInstance(std::string docker, std::string name, Child cli, LaunchPaths paths,
+                 std::unique_ptr<ContainerLifeline> lifeline)
       : docker_(std::move(docker)),
         name_(std::move(name)),
         cli_(std::move(cli)),
-        paths_(std::move(paths)) {}
+        paths_(std::move(paths)),
+        lifeline_(std::move(lifeline)) {}
   ~DockerInstance() override {
     try {
       stop();
@@ -206,6 +277,7 @@ class DockerInstance final : public NginxInstance {
   std::string name_;
   Child cli_;
   LaunchPaths paths_;
+  std::unique_ptr<ContainerLifeline> lifeline_;
   bool removed_ = false;
 };
 
@@ -220,8 +292,8 @@ std::string mount_spec(const std::filesystem::path& source, const std::filesyste
 
 class DockerSandbox final : public Sandbox {
  public:
-  DockerSandbox(std::string docker, std::string name)
-      : docker_(std::move(docker)), name_(std::move(name)) {}
+  DockerSandbox(std::string docker, std::string name, const std::filesystem::path& run_dir)
+      : docker_(std::move(docker)), name_(std::move(name)), lifeline_(run_dir) {}
   ~DockerSandbox() override {
     netns_ = NetNamespace();
     try {
@@ -232,11 +304,13 @@ class DockerSandbox final : public Sandbox {
   }
   const NetNamespace& netns() const override { return netns_; }
   const std::string& name() const { return name_; }
+  const ContainerLifeline& lifeline() const { return lifeline_; }
   void join(NetNamespace ns) { netns_ = std::move(ns); }
 
  private:
   std::string docker_;
   std::string name_;
+  ContainerLifeline lifeline_;
   NetNamespace netns_;
 };
 
@@ -322,8 +396,8 @@ std::string DockerLauncher::label() const {
 }
 
 std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path& run_dir,
-                                                    const std::string& name,
-                                                    const LaunchPaths* own) const {
+                                                    const std::string& name, const LaunchPaths* own,
+                                                    const ContainerLifeline* lifeline) const {
   std::vector<std::string> argv{docker_, "run", "--rm"};
   if (!name.empty()) argv.insert(argv.end(), {"--name", name});
   argv.insert(argv.end(), {"--label", fmt::format("{}=1", kLabel), "--label",
@@ -352,7 +426,12 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
                              "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
   }
   if (!run_dir.empty()) argv.insert(argv.end(), {"-v", mount_spec(run_dir, run_dir)});
+  if (lifeline) {
+    argv.insert(argv.end(), {"-v", mount_spec(container_init_binary(), kInitInContainer) + ":ro",
+                             "--entrypoint", kInitInContainer});
+  }
   argv.push_back(image_);
+  if (lifeline) argv.push_back(lifeline->path().string());
   return argv;
 }
 
@@ -385,17 +464,19 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
       "--label",      fmt::format("{}={}", kStartLabel, this_process_owner().start_time),
       "--network",    "none",
       "--user",       fmt::format("{}:{}", ::geteuid(), ::getegid()),
-      "--entrypoint", "nginx",
-      "-v",           mount_spec(paths.run_dir, paths.run_dir)};
+      "--entrypoint", kInitInContainer,
+      "-v",           mount_spec(paths.run_dir, paths.run_dir),
+      "-v",           mount_spec(container_init_binary(), kInitInContainer) + ":ro"};
   // The holder only keeps the network namespace alive: no capabilities at all.
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
   for (const auto& [host, ip] : paths.own->hosts) {
     if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
     argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
   }
-  argv.insert(argv.end(), {image_, "-c", conf.string()});
+  auto sandbox = std::make_unique<DockerSandbox>(docker_, name, paths.run_dir);
+  argv.insert(argv.end(),
+              {image_, sandbox->lifeline().path().string(), "nginx", "-c", conf.string()});
   track(name, docker_);
-  auto sandbox = std::make_unique<DockerSandbox>(docker_, name);
   CommandResult r = run_command(argv, kDockerRunLimit);
   if (!r.ok()) {
     throw HarnessError(
@@ -419,10 +500,17 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
 }
 
 void DockerLauncher::test_config(const LaunchPaths& paths) {
-  std::vector<std::string> argv = docker_run(paths.run_dir, {}, &paths);
+  ContainerLifeline lifeline(paths.run_dir);
+  // Named and tracked like nginx's own container: an interrupt while the daemon is still creating
+  // it must remove it too.
+  std::string name = fmt::format("badgateway-{}-{}-t", ::getpid(), ++g_counter);
+  std::vector<std::string> argv = docker_run(paths.run_dir, name, &paths, &lifeline);
   auto args = nginx_args(paths, true);
   argv.insert(argv.end(), args.begin(), args.end());
+  track(name, docker_);
   CommandResult r = run_command(argv, kDockerRunLimit);
+  if (r.status < 0) run_command({docker_, "rm", "-f", name}, kDockerLimit);
+  untrack(name);
   if (r.status < 0) {
     throw HarnessError(fmt::format("nginx -t in docker did not finish within {}",
                                    format_duration(kDockerRunLimit)));
@@ -435,7 +523,8 @@ void DockerLauncher::test_config(const LaunchPaths& paths) {
 std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
                                                      const fakes::Address& listen, Millis limit) {
   std::string name = fmt::format("badgateway-{}-{}", ::getpid(), ++g_counter);
-  std::vector<std::string> argv = docker_run(paths.run_dir, name, &paths);
+  auto lifeline = std::make_unique<ContainerLifeline>(paths.run_dir);
+  std::vector<std::string> argv = docker_run(paths.run_dir, name, &paths, lifeline.get());
   auto args = nginx_args(paths, false);
   argv.insert(argv.end(), args.begin(), args.end());
   std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
@@ -450,7 +539,8 @@ std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
     untrack(name);
     throw;
   }
-  auto instance = std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths);
+  auto instance =
+      std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths, std::move(lifeline));
   // Our own nginx must be up, not just something on the port: its log says so after bind().
   LogFile log(paths.error_log);
   auto alive = [&] { return instance->cli_running(); };

@@ -11,6 +11,8 @@
 
 namespace badgateway {
 
+class ContainerLifeline;  // docker_launcher.cpp
+
 class DockerLauncher final : public Launcher {
  public:
   // Throws HarnessError (one line, bounded) when `docker` is missing, the daemon does not answer
@@ -34,9 +36,13 @@ class DockerLauncher final : public Launcher {
   // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted. With
   // an own config: the sandbox's network, the config at /etc/nginx, and root inside (the
   // config's `user` directive needs a root master).
+  // With a lifeline, the container's PID 1 is badgateway-container-init holding it (the
+  // arguments after the image then start with the lifeline's path): the container ends with this
+  // process, however it ends.
   std::vector<std::string> docker_run(const std::filesystem::path& run_dir,
                                       const std::string& name = {},
-                                      const LaunchPaths* own = nullptr) const;
+                                      const LaunchPaths* own = nullptr,
+                                      const ContainerLifeline* lifeline = nullptr) const;
   // The nginx arguments after the image name.
   std::vector<std::string> nginx_args(const LaunchPaths& paths, bool test) const;
 

@@ -159,7 +159,9 @@ void create_directories_within(const std::filesystem::path& root,
     if (part == ".") continue;
     at /= part;
     // mkdir, not create_directories: it fails with ENOENT once `root` is gone.
-    if (::mkdir(at.c_str(), 0700) != 0 && errno != EEXIST) {
+    // 0777 less the umask, as create_directories: PHP-FPM pools and nginx workers that are not
+    // root must traverse these (the run directory itself stays 0700 or 0711).
+    if (::mkdir(at.c_str(), 0777) != 0 && errno != EEXIST) {
       throw std::filesystem::filesystem_error("cannot create directory", at,
                                               std::error_code(errno, std::generic_category()));
     }

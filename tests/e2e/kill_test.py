@@ -280,7 +280,11 @@ def main():
                 if r.returncode != 0:
                     found.append(f"clean exited {r.returncode}: {r.stdout}{r.stderr}")
             else:
-                r = subprocess.run([a.bg, "run", "--filter", "upstream-refused"], env=env,
+                # The same kind of run again: a run without a Docker column never talks to Docker.
+                nxt = [a.bg, "run", "--filter", "upstream-refused"]
+                if a.docker:
+                    nxt += ["--nginx", "docker:" + a.docker]
+                r = subprocess.run(nxt, env=env,
                                    capture_output=True, text=True, timeout=120)
             left = run_dirs(tmpdir)
             cont = containers(p.pid) if a.docker else []

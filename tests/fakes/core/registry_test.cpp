@@ -78,7 +78,7 @@ TEST_CASE("registry: make_behaviour rejects an unknown parameter, naming it") {
 
 TEST_CASE("registry: every documented parameter is one the behaviour reads") {
   for (const BehaviourInfo& info : behaviour_table()) {
-    for (const std::string& key : documented_keys(info.parameters)) {
+    for (const std::string& key : documented_keys(describe_parameters(info.parameters))) {
       CAPTURE(std::string(info.name));
       CAPTURE(key);
       CHECK(is_snake_case(key));

@@ -1,6 +1,6 @@
 // Chunked framing that breaks after `valid_chunks` good chunks: "upstream sent invalid chunked
 // response". The status line is already on its way, so the client sees 200 then a cut.
-#include "fakes/behaviours/bad_chunked.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -34,10 +34,20 @@ class BadChunked final : public Behaviour {
   std::string bad_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"valid_chunks", "1"},
+    {"gap", "0ms"},
+    {"bad", R"("zz\r\n")"},
+};
+
 }  // namespace
 
-BehaviourPtr make_bad_chunked(Params& p) {
-  return std::make_unique<BadChunked>(p);
-}
+extern constexpr BehaviourInfo bad_chunked_behaviour{
+    .name = "bad_chunked",
+    .protocol = Protocol::http,
+    .summary = "chunked body with invalid framing",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<BadChunked>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,6 +1,6 @@
 // A response whose header block is `size` bytes, larger than proxy_buffer_size (one page, 4k,
 // by default): "upstream sent too big header".
-#include "fakes/behaviours/big_header.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -29,10 +29,18 @@ class BigHeader final : public Behaviour {
   std::uint64_t size_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"size", "8k"},
+};
+
 }  // namespace
 
-BehaviourPtr make_big_header(Params& p) {
-  return std::make_unique<BigHeader>(p);
-}
+extern constexpr BehaviourInfo big_header_behaviour{
+    .name = "big_header",
+    .protocol = Protocol::http,
+    .summary = "answers with a header block of `size` bytes",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<BigHeader>(p); },
+};
 
 }  // namespace badgateway::fakes

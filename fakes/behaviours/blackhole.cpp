@@ -1,6 +1,6 @@
 // A connect that never completes, without root or a firewall: the listen backlog is full and
 // never drained, so the kernel drops nginx's SYN and proxy_connect_timeout fires.
-#include "fakes/behaviours/blackhole.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -13,8 +13,11 @@ class Blackhole final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_blackhole(Params&) {
-  return std::make_unique<Blackhole>();
-}
+extern constexpr BehaviourInfo blackhole_behaviour{
+    .name = "blackhole",
+    .protocol = Protocol::http,
+    .summary = "connect never completes (full listen backlog): connect timeout",
+    .make = [](Params&) -> BehaviourPtr { return std::make_unique<Blackhole>(); },
+};
 
 }  // namespace badgateway::fakes

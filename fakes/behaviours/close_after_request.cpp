@@ -1,6 +1,6 @@
 // The upstream reads the whole request and then dies (FIN, no response byte), like a worker that
 // crashes while handling it.
-#include "fakes/behaviours/close_after_request.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -20,10 +20,18 @@ class CloseAfterRequest final : public Behaviour {
   Millis delay_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"delay", "0ms"},
+};
+
 }  // namespace
 
-BehaviourPtr make_close_after_request(Params& p) {
-  return std::make_unique<CloseAfterRequest>(p);
-}
+extern constexpr BehaviourInfo close_after_request_behaviour{
+    .name = "close_after_request",
+    .protocol = Protocol::http,
+    .summary = "reads the request, then closes (FIN) without a response byte",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<CloseAfterRequest>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,5 +1,5 @@
 // The upstream process dies as soon as the connection is accepted: FIN, no response byte.
-#include "fakes/behaviours/close_on_accept.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -14,8 +14,11 @@ class CloseOnAccept final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_close_on_accept(Params&) {
-  return std::make_unique<CloseOnAccept>();
-}
+extern constexpr BehaviourInfo close_on_accept_behaviour{
+    .name = "close_on_accept",
+    .protocol = Protocol::http,
+    .summary = "closes (FIN) as soon as the connection is accepted",
+    .make = [](Params&) -> BehaviourPtr { return std::make_unique<CloseOnAccept>(); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,6 +1,6 @@
 // Sends the response one byte every `interval`: each byte restarts nginx's read timer, so a
 // slow-but-alive upstream never trips proxy_read_timeout (it is per read, not total).
-#include "fakes/behaviours/dribble.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -35,10 +35,20 @@ class Dribble final : public Behaviour {
   bool only_body_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"interval", "50ms"},
+    {"body_size", "16"},
+    {"what", "all", "all|body"},
+};
+
 }  // namespace
 
-BehaviourPtr make_dribble(Params& p) {
-  return std::make_unique<Dribble>(p);
-}
+extern constexpr BehaviourInfo dribble_behaviour{
+    .name = "dribble",
+    .protocol = Protocol::http,
+    .summary = "sends the response one byte every interval",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Dribble>(p); },
+};
 
 }  // namespace badgateway::fakes

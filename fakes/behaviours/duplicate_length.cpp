@@ -1,6 +1,6 @@
 // Two Content-Length headers. nginx 1.22 takes the last one and answers 200; 1.23+ rejects the
 // response: "upstream sent duplicate header line" -> 502.
-#include "fakes/behaviours/duplicate_length.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -27,10 +27,19 @@ class DuplicateLength final : public Behaviour {
   std::uint64_t second_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"body_size", "16"},
+    {"second", "body_size"},
+};
+
 }  // namespace
 
-BehaviourPtr make_duplicate_length(Params& p) {
-  return std::make_unique<DuplicateLength>(p);
-}
+extern constexpr BehaviourInfo duplicate_length_behaviour{
+    .name = "duplicate_length",
+    .protocol = Protocol::http,
+    .summary = "answers with two Content-Length headers",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<DuplicateLength>(p); },
+};
 
 }  // namespace badgateway::fakes

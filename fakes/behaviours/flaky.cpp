@@ -1,6 +1,6 @@
 // Fails the first `failures` connections (reads the request, then closes), then is healthy: a
 // brief blip, enough for max_fails to mark the server down for fail_timeout.
-#include "fakes/behaviours/flaky.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -30,10 +30,20 @@ class Flaky final : public Behaviour {
   std::int64_t seen_ = 0;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"failures", "1"},
+    {"fail_with", "close", "close|reset"},
+    {"body_size", "64"},
+};
+
 }  // namespace
 
-BehaviourPtr make_flaky(Params& p) {
-  return std::make_unique<Flaky>(p);
-}
+extern constexpr BehaviourInfo flaky_behaviour{
+    .name = "flaky",
+    .protocol = Protocol::http,
+    .summary = "fails the first N connections, then answers normally",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Flaky>(p); },
+};
 
 }  // namespace badgateway::fakes

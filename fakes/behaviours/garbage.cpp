@@ -1,6 +1,6 @@
 // Not HTTP at all, like proxy_pass pointed at Redis or SSH. nginx does NOT answer 502 here: it
 // falls back to HTTP/0.9 and relays the bytes ("upstream sent no valid HTTP/1.0 header").
-#include "fakes/behaviours/garbage.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -29,10 +29,19 @@ class Garbage final : public Behaviour {
   bool read_request_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"payload", "", "TEXT"},
+    {"read_request", "true"},
+};
+
 }  // namespace
 
-BehaviourPtr make_garbage(Params& p) {
-  return std::make_unique<Garbage>(p);
-}
+extern constexpr BehaviourInfo garbage_behaviour{
+    .name = "garbage",
+    .protocol = Protocol::http,
+    .summary = "answers with bytes that are not HTTP",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Garbage>(p); },
+};
 
 }  // namespace badgateway::fakes

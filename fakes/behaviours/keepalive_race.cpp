@@ -3,7 +3,7 @@
 // request nginx has just sent on the cached connection. Here a request that arrives after the
 // connection has been idle for `idle_close` or longer is treated as having crossed the FIN: the
 // connection is closed without a response byte. A request that arrives sooner is answered.
-#include "fakes/behaviours/keepalive_race.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -41,10 +41,19 @@ class KeepaliveRace final : public Behaviour {
   std::string body_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"idle_close", "100ms"},
+    {"body_size", "64"},
+};
+
 }  // namespace
 
-BehaviourPtr make_keepalive_race(Params& p) {
-  return std::make_unique<KeepaliveRace>(p);
-}
+extern constexpr BehaviourInfo keepalive_race_behaviour{
+    .name = "keepalive_race",
+    .protocol = Protocol::http,
+    .summary = "keep-alive upstream that closes connections idle for idle_close",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<KeepaliveRace>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,5 +1,5 @@
 // A healthy upstream: the reference every fault is compared with.
-#include "fakes/behaviours/ok.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -23,10 +23,21 @@ class Ok final : public Behaviour {
   Millis latency_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"status", "200"},
+    {"body_size", "64"},
+    {.name = "body", .values = "TEXT", .alternative = true},
+    {"latency", "0ms"},
+};
+
 }  // namespace
 
-BehaviourPtr make_ok(Params& params) {
-  return std::make_unique<Ok>(params);
-}
+extern constexpr BehaviourInfo ok_behaviour{
+    .name = "ok",
+    .protocol = Protocol::http,
+    .summary = "answers normally",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Ok>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,7 +1,7 @@
 // Serves at most `capacity` requests at once, each taking `latency`. Beyond that, per `mode`:
 // refuse (stop listening until a slot frees), reset (RST), queue (wait up to queue_timeout for a
 // slot) or status (answer 503 at once, like a load shedder).
-#include "fakes/behaviours/overload.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -74,10 +74,21 @@ class Overload final : public Behaviour {
   HeaderList retry_after_{{"Retry-After", "1"}};
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"capacity", "1"},
+    {"mode", "status", "refuse|reset|queue|status"},
+    {"latency", "200ms"},
+    {"queue_timeout", "30s"},
+};
+
 }  // namespace
 
-BehaviourPtr make_overload(Params& p) {
-  return std::make_unique<Overload>(p);
-}
+extern constexpr BehaviourInfo overload_behaviour{
+    .name = "overload",
+    .protocol = Protocol::http,
+    .summary = "serves at most `capacity` requests at once",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Overload>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -2,7 +2,7 @@
 // no other process can take the port while the scenario runs. Protocol-free, so it is also the
 // FastCGI `refuse`: on a unix socket the file exists but nobody listens (a stale socket left by a
 // dead PHP-FPM) and nginx logs "connect() to unix:... failed (111: Connection refused)".
-#include "fakes/behaviours/refuse.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -15,8 +15,18 @@ class Refuse final : public Behaviour {
 
 }  // namespace
 
-BehaviourPtr make_refuse(Params&) {
-  return std::make_unique<Refuse>();
-}
+extern constexpr BehaviourInfo refuse_behaviour{
+    .name = "refuse",
+    .protocol = Protocol::http,
+    .summary = "nothing listening: connect() gets ECONNREFUSED",
+    .make = [](Params&) -> BehaviourPtr { return std::make_unique<Refuse>(); },
+};
+
+extern constexpr BehaviourInfo fastcgi_refuse_behaviour{
+    .name = "refuse",
+    .protocol = Protocol::fastcgi,
+    .summary = "nothing listening: ECONNREFUSED (unix: a stale socket file)",
+    .make = [](Params&) -> BehaviourPtr { return std::make_unique<Refuse>(); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,5 +1,5 @@
 // RST (SO_LINGER 0) at a chosen point, the way a crashed process or a firewall ends a connection.
-#include "fakes/behaviours/reset.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -33,10 +33,20 @@ class Reset final : public Behaviour {
   Millis delay_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"at", "request", "accept|request|headers|body"},
+    {"body_size", "4096"},
+    {"delay", "0ms"},
+};
+
 }  // namespace
 
-BehaviourPtr make_reset(Params& p) {
-  return std::make_unique<Reset>(p);
-}
+extern constexpr BehaviourInfo reset_behaviour{
+    .name = "reset",
+    .protocol = Protocol::http,
+    .summary = "sends RST (SO_LINGER 0) at a chosen point",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Reset>(p); },
+};
 
 }  // namespace badgateway::fakes

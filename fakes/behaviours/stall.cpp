@@ -1,5 +1,5 @@
 // Accepts and reads the request, then never answers: a hung application.
-#include "fakes/behaviours/stall.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 namespace badgateway::fakes {
 namespace {
@@ -24,10 +24,19 @@ class Stall final : public Behaviour {
   Millis limit_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"read_request", "true"},
+    {"limit", "60s"},
+};
+
 }  // namespace
 
-BehaviourPtr make_stall(Params& p) {
-  return std::make_unique<Stall>(p);
-}
+extern constexpr BehaviourInfo stall_behaviour{
+    .name = "stall",
+    .protocol = Protocol::http,
+    .summary = "reads the request and never answers",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Stall>(p); },
+};
 
 }  // namespace badgateway::fakes

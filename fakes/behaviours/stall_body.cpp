@@ -1,6 +1,6 @@
 // Sends a complete header block announcing a body, then never sends the body: nginx has
 // already relayed the 200 when its read timeout fires.
-#include "fakes/behaviours/stall_body.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 
@@ -30,10 +30,20 @@ class StallBody final : public Behaviour {
   Millis limit_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"body_size", "1024"},
+    {"body_sent", "0"},
+    {"limit", "60s"},
+};
+
 }  // namespace
 
-BehaviourPtr make_stall_body(Params& p) {
-  return std::make_unique<StallBody>(p);
-}
+extern constexpr BehaviourInfo stall_body_behaviour{
+    .name = "stall_body",
+    .protocol = Protocol::http,
+    .summary = "sends the header block, never the body",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<StallBody>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,6 +1,6 @@
 // The upstream itself answers 502/503/504. nginx relays it unchanged, with no error-log line:
 // the response carries the fake's signature header, unlike an nginx-generated error page.
-#include "fakes/behaviours/status.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <fmt/format.h>
 
@@ -25,10 +25,19 @@ class Status final : public Behaviour {
   Millis latency_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"code", "502"},
+    {"latency", "0ms"},
+};
+
 }  // namespace
 
-BehaviourPtr make_status(Params& p) {
-  return std::make_unique<Status>(p);
-}
+extern constexpr BehaviourInfo status_behaviour{
+    .name = "status",
+    .protocol = Protocol::http,
+    .summary = "the upstream itself answers with an error status",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Status>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -122,4 +122,24 @@ void Params::reject_unused() const {
   }
 }
 
+std::string describe_parameters(std::span<const ParamInfo> parameters) {
+  std::string out;
+  for (const ParamInfo& p : parameters) {
+    if (!out.empty()) out += p.alternative ? " | " : ", ";
+    out += p.name;
+    out += '=';
+    if (p.values.empty()) {
+      out += p.fallback;
+      continue;
+    }
+    out += p.values;
+    if (!p.fallback.empty()) {
+      out += " (";
+      out += p.fallback;
+      out += ')';
+    }
+  }
+  return out;
+}
+
 }  // namespace badgateway::fakes

@@ -5,6 +5,7 @@
 #include <initializer_list>
 #include <map>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,5 +54,22 @@ class Params {
   std::map<std::string, ParamValue, std::less<>> values_;
   std::set<std::string, std::less<>> used_;
 };
+
+// One parameter as documented (`serve --help`, the loader's list of valid keys). The code
+// that reads it from Params uses the same default.
+struct ParamInfo {
+  std::string_view name;
+  // The default as a user would write it ("200", "0ms", "8k", "\"0600\""); empty when there is
+  // none or it is too long to show.
+  std::string_view fallback = {};
+  // The allowed values ("accept|request|body") or what the value stands for ("TEXT"); empty when
+  // the default says it all.
+  std::string_view values = {};
+  // Set instead of the previous parameter, not with it: "body_size=64 | body=TEXT".
+  bool alternative = false;
+};
+
+// "status=200, body_size=64 | body=TEXT, latency=0ms"; empty when there are none.
+std::string describe_parameters(std::span<const ParamInfo> parameters);
 
 }  // namespace badgateway::fakes

@@ -40,9 +40,10 @@ int command_serve(const std::vector<std::string>& args) {
     if (o.is("--help") || o.is("-h")) {
       std::fputs(kServeHelp, stdout);
       for (const auto& b : fakes::behaviour_table()) {
-        fmt::print("  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
-                   b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
-                   b.parameters.empty() ? "(no parameters)" : b.parameters);
+        fmt::print(
+            "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
+            b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
+            b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
       }
       return kExitOk;
     } else if (o.is("--listen")) {

@@ -35,10 +35,19 @@ struct PhpFpmSpec {
 };
 
 inline constexpr const char* kPhpFpmBehaviour = "php_fpm";
-// Its parameters, in the registry's "key=default, ..." form.
-inline constexpr const char* kPhpFpmParameters =
-    "script=TEXT, max_children=2, backlog=511, request_terminate_timeout=0ms, listen_mode=0660, "
-    "listen_owner=USER, start=true, kill=master/all, php_ini=pinned/system, extensions=NAMES";
+// Its parameters, documented like a fake behaviour's.
+inline constexpr fakes::ParamInfo kPhpFpmParameters[] = {
+    {"script", "", "TEXT"},
+    {"max_children", "2"},
+    {"backlog", "511"},
+    {"request_terminate_timeout", "0ms"},
+    {"listen_mode", "0660"},
+    {"listen_owner", "", "USER"},
+    {"start", "true"},
+    {"kill", "", "master|all"},
+    {"php_ini", "pinned", "pinned|system"},
+    {"extensions", "", "NAMES"},
+};
 
 class PhpFpm {
  public:

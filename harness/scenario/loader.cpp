@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <span>
 
 #include <fmt/format.h>
 #include <toml++/toml.h>
@@ -159,25 +160,6 @@ fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& fi
   r.fail_at(n.source(), field, "expected a string, number or boolean");
 }
 
-// "status=200, body_size=64 | body=TEXT, latency=0ms" -> status, body_size, body, latency.
-std::vector<std::string> parameter_names(std::string_view documented) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start < documented.size()) {
-    std::size_t end = documented.find_first_of(",|", start);
-    if (end == std::string_view::npos) end = documented.size();
-    std::string_view item = documented.substr(start, end - start);
-    item = item.substr(0, item.find('='));
-    const std::size_t first = item.find_first_not_of(' ');
-    if (first != std::string_view::npos) {
-      item = item.substr(first, item.find_last_not_of(' ') - first + 1);
-      names.emplace_back(item);
-    }
-    start = end + 1;
-  }
-  return names;
-}
-
 FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
                    const std::string& file) {
   if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
@@ -302,8 +284,11 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
     r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
   }
   // The behaviour's parameters as documented (`serve --help`, `explain`).
-  const std::vector<std::string> valid =
-      parameter_names(real_php_fpm ? kPhpFpmParameters : info->parameters);
+  std::vector<std::string> valid;
+  for (const fakes::ParamInfo& p :
+       real_php_fpm ? std::span<const fakes::ParamInfo>(kPhpFpmParameters) : info->parameters) {
+    valid.emplace_back(p.name);
+  }
   const std::string unknown =
       valid.empty()
           ? std::string("unknown parameter: this behaviour has none")

@@ -1,6 +1,6 @@
 // A normal response whose first record has another type (8 = DATA by default): nginx accepts
 // only STDOUT, STDERR and END_REQUEST, so 502 "upstream sent invalid FastCGI record type: N".
-#include "fakes/behaviours/fastcgi/bad_record_type.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -30,10 +30,18 @@ class BadRecordType final : public FastcgiResponder {
   std::uint8_t type_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"type", "8"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_bad_record_type(Params& p) {
-  return std::make_unique<BadRecordType>(p);
-}
+extern constexpr BehaviourInfo fastcgi_bad_record_type_behaviour{
+    .name = "bad_record_type",
+    .protocol = Protocol::fastcgi,
+    .summary = "the first record has a type nginx does not accept",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<BadRecordType>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,7 +1,7 @@
 // A normal response whose first record header carries another protocol version: 502 "upstream
 // sent unsupported FastCGI protocol version: N". version=72 ('H') is what nginx reports when
 // fastcgi_pass points at an HTTP server.
-#include "fakes/behaviours/fastcgi/bad_version.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -30,10 +30,18 @@ class BadVersion final : public FastcgiResponder {
   std::uint8_t version_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"version", "2"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_bad_version(Params& p) {
-  return std::make_unique<BadVersion>(p);
-}
+extern constexpr BehaviourInfo fastcgi_bad_version_behaviour{
+    .name = "bad_version",
+    .protocol = Protocol::fastcgi,
+    .summary = "the first record header has another FastCGI version (72 = 'H')",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<BadVersion>(p); },
+};
 
 }  // namespace badgateway::fakes

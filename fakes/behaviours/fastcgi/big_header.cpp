@@ -1,6 +1,6 @@
 // A CGI header block of `size` bytes, larger than fastcgi_buffer_size (one page, 4k, by
 // default): 502 "upstream sent too big header".
-#include "fakes/behaviours/fastcgi/big_header.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -31,10 +31,18 @@ class BigHeader final : public FastcgiResponder {
   std::uint64_t size_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"size", "8k"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_big_header(Params& p) {
-  return std::make_unique<BigHeader>(p);
-}
+extern constexpr BehaviourInfo fastcgi_big_header_behaviour{
+    .name = "big_header",
+    .protocol = Protocol::fastcgi,
+    .summary = "a CGI header block of `size` bytes (fastcgi_buffer_size is 4k)",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<BigHeader>(p); },
+};
 
 }  // namespace badgateway::fakes

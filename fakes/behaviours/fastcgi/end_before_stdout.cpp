@@ -1,6 +1,6 @@
 // The application ends the request without writing anything: END_REQUEST is the first record.
 // nginx: 502 "upstream sent unexpected FastCGI record: 3".
-#include "fakes/behaviours/fastcgi/end_before_stdout.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/fastcgi/responder.hpp"
 
@@ -25,10 +25,18 @@ class EndBeforeStdout final : public FastcgiResponder {
   std::uint32_t app_status_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"app_status", "0"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_end_before_stdout(Params& p) {
-  return std::make_unique<EndBeforeStdout>(p);
-}
+extern constexpr BehaviourInfo fastcgi_end_before_stdout_behaviour{
+    .name = "end_before_stdout",
+    .protocol = Protocol::fastcgi,
+    .summary = "END_REQUEST before any STDOUT (no output at all)",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<EndBeforeStdout>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,7 +1,7 @@
 // A line nginx cannot parse as a header before the real header block: text a script printed
 // before its headers ("Hello world", the default) or a header name with a space ("Bad Header: x").
 // 502 "upstream sent invalid header: "Hello\x20..."".
-#include "fakes/behaviours/fastcgi/invalid_header.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -30,10 +30,18 @@ class InvalidHeader final : public FastcgiResponder {
   std::string line_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"line", R"("Hello world")"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_invalid_header(Params& p) {
-  return std::make_unique<InvalidHeader>(p);
-}
+extern constexpr BehaviourInfo fastcgi_invalid_header_behaviour{
+    .name = "invalid_header",
+    .protocol = Protocol::fastcgi,
+    .summary = "a line that is not a header before the header block",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<InvalidHeader>(p); },
+};
 
 }  // namespace badgateway::fakes

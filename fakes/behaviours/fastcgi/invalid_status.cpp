@@ -1,6 +1,6 @@
 // A CGI Status header whose first three characters are not digits: 502 "upstream sent invalid
 // status "abc"".
-#include "fakes/behaviours/fastcgi/invalid_status.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -27,10 +27,18 @@ class InvalidStatus final : public FastcgiResponder {
   std::string status_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"status", "abc"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_invalid_status(Params& p) {
-  return std::make_unique<InvalidStatus>(p);
-}
+extern constexpr BehaviourInfo fastcgi_invalid_status_behaviour{
+    .name = "invalid_status",
+    .protocol = Protocol::fastcgi,
+    .summary = "a Status header that does not start with 3 digits",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<InvalidStatus>(p); },
+};
 
 }  // namespace badgateway::fakes

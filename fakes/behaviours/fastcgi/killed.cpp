@@ -13,7 +13,7 @@
 // record) short of Content-Length: "upstream prematurely closed FastCGI stdout"; end_request:
 // "upstream prematurely closed FastCGI request" (both "while reading upstream", or for
 // stdout_end before any output "... while reading response header from upstream").
-#include "fakes/behaviours/fastcgi/killed.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -69,10 +69,23 @@ class Killed final : public FastcgiResponder {
   std::string last_record_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"when", "before_output", "before_output|after_headers|mid_body"},
+    {"how", "close", "close|reset"},
+    {"delay", "0ms"},
+    {"body_size", "1024"},
+    {"content_length", "true"},
+    {"last_record", "none", "none|stdout_end|end_request"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_killed(Params& p) {
-  return std::make_unique<Killed>(p);
-}
+extern constexpr BehaviourInfo fastcgi_killed_behaviour{
+    .name = "killed",
+    .protocol = Protocol::fastcgi,
+    .summary = "the worker dies mid-request without END_REQUEST",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Killed>(p); },
+};
 
 }  // namespace badgateway::fakes

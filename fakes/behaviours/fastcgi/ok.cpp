@@ -1,6 +1,6 @@
 // A healthy FastCGI application (PHP-FPM answering a script): the reference every FastCGI fault is
 // compared with. Honours FCGI_KEEP_CONN.
-#include "fakes/behaviours/fastcgi/ok.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -31,10 +31,21 @@ class Ok final : public FastcgiResponder {
   Millis latency_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"status", "200"},
+    {"body_size", "64"},
+    {.name = "body", .values = "TEXT", .alternative = true},
+    {"latency", "0ms"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_ok(Params& p) {
-  return std::make_unique<Ok>(p);
-}
+extern constexpr BehaviourInfo fastcgi_ok_behaviour{
+    .name = "ok",
+    .protocol = Protocol::fastcgi,
+    .summary = "answers normally (Status, Content-Type: text/html, body); honours keep_conn",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Ok>(p); },
+};
 
 }  // namespace badgateway::fakes

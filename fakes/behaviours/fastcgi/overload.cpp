@@ -4,7 +4,7 @@
 // time. Once the backlog is full too, a unix socket connect() fails at once with EAGAIN:
 // 502 "connect() to unix:... failed (11: Resource temporarily unavailable)". Over TCP a full
 // backlog makes the kernel drop handshake packets instead: nginx still ends with a 504.
-#include "fakes/behaviours/fastcgi/overload.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -40,10 +40,23 @@ class Overload final : public FastcgiResponder {
   std::string body_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"capacity", "1"},
+    {"backlog", "511"},
+    {"latency", "200ms"},
+    {"body_size", "64"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_overload(Params& p) {
-  return std::make_unique<Overload>(p);
-}
+extern constexpr BehaviourInfo fastcgi_overload_behaviour{
+    .name = "overload",
+    .protocol = Protocol::fastcgi,
+    .summary =
+        "PHP-FPM pool: `capacity` workers; the rest wait unaccepted in a `backlog`-long queue, "
+        "beyond it a unix connect() gets EAGAIN",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Overload>(p); },
+};
 
 }  // namespace badgateway::fakes

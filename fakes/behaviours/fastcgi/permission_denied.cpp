@@ -2,7 +2,7 @@
 // set wrong. The mode and owner are real (chmod/chown right after bind), so a worker that is not
 // root and lacks write permission gets "connect() to unix:... failed (13: Permission denied)"
 // ([crit]). A root worker connects and is served normally.
-#include "fakes/behaviours/fastcgi/permission_denied.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include <pwd.h>
 #include <sys/stat.h>
@@ -86,10 +86,21 @@ class PermissionDenied final : public FastcgiResponder {
   std::string body_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"mode", R"("0600")"},
+    {"owner", "root"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_permission_denied(Params& p) {
-  return std::make_unique<PermissionDenied>(p);
-}
+extern constexpr BehaviourInfo fastcgi_permission_denied_behaviour{
+    .name = "permission_denied",
+    .protocol = Protocol::fastcgi,
+    .summary =
+        "unix socket with a real file mode/owner: a non-root worker without write access gets "
+        "EACCES",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<PermissionDenied>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,6 +1,6 @@
 // Reads the request and never answers: a hung PHP script (sleep, lock, slow query). nginx gives
 // up after fastcgi_read_timeout: 504 "upstream timed out ... while reading response header".
-#include "fakes/behaviours/fastcgi/stall.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/fastcgi/responder.hpp"
 
@@ -21,10 +21,18 @@ class Stall final : public Behaviour {
   Millis limit_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"limit", "60s"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_stall(Params& p) {
-  return std::make_unique<Stall>(p);
-}
+extern constexpr BehaviourInfo fastcgi_stall_behaviour{
+    .name = "stall",
+    .protocol = Protocol::fastcgi,
+    .summary = "reads the request and never answers",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Stall>(p); },
+};
 
 }  // namespace badgateway::fakes

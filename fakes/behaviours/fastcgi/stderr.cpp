@@ -1,7 +1,7 @@
 // A script that logs a PHP warning: STDERR record(s) before a normal 200. nginx logs
 // `FastCGI sent in stderr: "<message>"` at [error] but the response is unaffected (unless the
 // text matches fastcgi_catch_stderr).
-#include "fakes/behaviours/fastcgi/stderr.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -39,10 +39,20 @@ class Stderr final : public FastcgiResponder {
   std::string body_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"message", R"("PHP Warning:  Undefined variable $x in /var/www/index.php on line 3")"},
+    {"count", "1"},
+    {"body_size", "64"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_stderr(Params& p) {
-  return std::make_unique<Stderr>(p);
-}
+extern constexpr BehaviourInfo fastcgi_stderr_behaviour{
+    .name = "stderr",
+    .protocol = Protocol::fastcgi,
+    .summary = "STDERR record(s) (a PHP warning) before a normal 200",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<Stderr>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -1,6 +1,6 @@
 // A normal response sent under another request id than the request's (nginx always uses 1):
 // 502 "upstream sent unexpected FastCGI request id low byte: 2" (or "high byte" for id >= 256).
-#include "fakes/behaviours/fastcgi/wrong_request_id.hpp"
+#include "fakes/behaviours/registry.hpp"
 
 #include "fakes/behaviours/common.hpp"
 #include "fakes/fastcgi/responder.hpp"
@@ -28,10 +28,18 @@ class WrongRequestId final : public FastcgiResponder {
   std::uint16_t id_;
 };
 
+constexpr ParamInfo kParameters[] = {
+    {"id", "2"},
+};
+
 }  // namespace
 
-BehaviourPtr make_fastcgi_wrong_request_id(Params& p) {
-  return std::make_unique<WrongRequestId>(p);
-}
+extern constexpr BehaviourInfo fastcgi_wrong_request_id_behaviour{
+    .name = "wrong_request_id",
+    .protocol = Protocol::fastcgi,
+    .summary = "answers under another request id",
+    .parameters = kParameters,
+    .make = [](Params& p) -> BehaviourPtr { return std::make_unique<WrongRequestId>(p); },
+};
 
 }  // namespace badgateway::fakes

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <ranges>
 #include <regex>
 #include <set>
 #include <string>
@@ -78,7 +79,7 @@ TEST_CASE("registry: make_behaviour rejects an unknown parameter, naming it") {
 
 TEST_CASE("registry: every documented parameter is one the behaviour reads") {
   for (const BehaviourInfo& info : behaviour_table()) {
-    for (const std::string& key : documented_keys(info.parameters)) {
+    for (const std::string& key : documented_keys(describe_parameters(info.parameters))) {
       CAPTURE(std::string(info.name));
       CAPTURE(key);
       CHECK(is_snake_case(key));
@@ -89,6 +90,57 @@ TEST_CASE("registry: every documented parameter is one the behaviour reads") {
       } catch (const ParamError& e) {
         CHECK(e.key() == key);
         CHECK(std::string(e.what()).find("unknown parameter") == std::string::npos);
+      }
+    }
+  }
+}
+
+TEST_CASE("registry: the parameters help names exactly the listed parameters") {
+  for (const BehaviourInfo& info : behaviour_table()) {
+    CAPTURE(std::string(info.name));
+    std::vector<std::string> names;
+    for (const ParamInfo& p : info.parameters) names.emplace_back(p.name);
+    CHECK(documented_keys(describe_parameters(info.parameters)) == names);
+  }
+}
+
+TEST_CASE("registry: describe_parameters spells defaults, allowed values and alternatives") {
+  auto help = [](std::string_view name, Protocol protocol) {
+    const BehaviourInfo* info = find_behaviour(name, protocol);
+    REQUIRE(info != nullptr);
+    return describe_parameters(info->parameters);
+  };
+  CHECK(help("ok", Protocol::http) == "status=200, body_size=64 | body=TEXT, latency=0ms");
+  CHECK(help("reset", Protocol::http) ==
+        "at=accept|request|headers|body (request), body_size=4096, delay=0ms");
+  CHECK(help("bad_chunked", Protocol::http) == R"(valid_chunks=1, gap=0ms, bad="zz\r\n")");
+  CHECK(help("refuse", Protocol::http).empty());
+}
+
+// A default or allowed value the help shows but the behaviour rejects would mislead.
+TEST_CASE("registry: every documented default and allowed value is accepted") {
+  for (const BehaviourInfo& info : behaviour_table()) {
+    std::set<std::string_view> names;
+    for (const ParamInfo& p : info.parameters) names.insert(p.name);
+    for (const ParamInfo& p : info.parameters) {
+      std::vector<std::string> accepted;
+      // Quoted for the reader; a default naming another parameter ("second=body_size") is a
+      // reference, not a value.
+      std::string fallback(p.fallback);
+      if (fallback.size() >= 2 && fallback.front() == '"' && fallback.back() == '"')
+        fallback = fallback.substr(1, fallback.size() - 2);
+      if (!fallback.empty() && !names.contains(fallback)) accepted.push_back(fallback);
+      if (p.values.find('|') != std::string_view::npos) {
+        for (const auto& value : std::views::split(p.values, '|'))
+          accepted.emplace_back(value.begin(), value.end());
+      }
+      for (const std::string& value : accepted) {
+        CAPTURE(std::string(info.name));
+        CAPTURE(std::string(p.name));
+        CAPTURE(value);
+        Params params;
+        params.set(std::string(p.name), value);
+        CHECK_NOTHROW(make_behaviour(info, params));
       }
     }
   }

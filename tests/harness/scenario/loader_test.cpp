@@ -370,6 +370,14 @@ expect.generated_by = "nginx"
                   "t.toml:7:1: fakes.app.latncy",
                   "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
     }
+    // The values a parameter allows ("at=accept|request|...") are not parameters themselves.
+    SUBCASE("the valid ones are names only, not allowed values") {
+      check_error(kHead +
+                      "[fakes.app]\nbehaviour = \"reset\"\nrequest = [\"1s\"]\n[nginx]\n"
+                      "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
+                  "t.toml:7:1: fakes.app.request",
+                  "unknown parameter for this behaviour (valid: at, body_size, delay)");
+    }
     SUBCASE("an array for a real parameter is a bad value") {
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlatency = [\"1s\"]\n[nginx]\n"

@@ -1,6 +1,0 @@
-#pragma once
-#include "fakes/core/behaviour.hpp"
-
-namespace badgateway::fakes {
-BehaviourPtr make_big_header(Params& params);
-}  // namespace badgateway::fakes

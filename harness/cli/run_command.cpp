@@ -12,7 +12,6 @@
 
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
@@ -25,29 +24,6 @@
 
 namespace badgateway {
 namespace {
-
-constexpr const char* kRunHelp = R"(usage: badgateway run [PATH...] [options]
-
-Runs each scenario twice against a real nginx: the broken config (the fault must show) and the
-fix (it must recover). PATH is a scenario file or a directory; default: the built-in catalog.
-
-  --jobs N          run N scenarios in parallel (each with its own ports, run dir and nginx)
-  --filter GLOB     only scenarios whose name matches GLOB (repeatable)
-  --nginx NGINX     nginx to test: a binary path (default: nginx from PATH), docker:IMAGE (a
-                    local image, run with host networking), N.N.N (a build made by
-                    docker/build-nginx.sh, in $BADGATEWAY_NGINX_CACHE or
-                    ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx from PATH and
-                    every cached build); repeatable: one column per nginx, in version order
-  --junit FILE      write JUnit XML
-  --json FILE       write a JSON report
-  --keep            keep run directories (config, logs) for inspection
-  --timeout DURATION  time limit per scenario, both runs together (default 10m): a scenario
-                    whose requests may take longer is rejected; one that overruns is stopped
-                    and reported as TIMEOUT
-  --help
-
-NO_COLOR disables colour; no colour is used when stdout is not a terminal.
-)";
 
 // Both reports, whole, replacing the previous version atomically (see replace_file()).
 void write_reports(const std::string& json, const std::string& junit,
@@ -62,42 +38,14 @@ void write_reports(const std::string& json, const std::string& junit,
 
 }  // namespace
 
-int command_run(const std::vector<std::string>& args) {
-  Options o(args);
-  std::vector<std::string> paths, filters, nginx_specs;
-  std::string junit, json;
+int command_run(const RunArgs& args) {
+  std::vector<std::string> paths = args.paths, nginx_specs = args.nginx_specs;
+  const std::vector<std::string>& filters = args.filters;
+  const std::string &junit = args.junit, &json = args.json;
   RunOptions options;
-  while (o.next()) {
-    if (o.is("--help") || o.is("-h")) {
-      std::fputs(kRunHelp, stdout);
-      return kExitOk;
-    } else if (o.is("--jobs") || o.is("-j")) {
-      options.jobs = o.integer(1, 64);
-    } else if (o.is("--filter")) {
-      filters.push_back(o.value());
-    } else if (o.is("--nginx")) {
-      nginx_specs.push_back(o.value());
-    } else if (o.is("--junit")) {
-      junit = o.value();
-    } else if (o.is("--json")) {
-      json = o.value();
-    } else if (o.is("--keep")) {
-      options.keep = true;
-    } else if (o.is("--timeout")) {
-      std::string v = o.value();
-      auto d = parse_duration(v);
-      if (!d || d->count() <= 0 || *d > kMaxScenarioTimeLimit) {
-        throw UsageError(fmt::format(
-            "--timeout: expected a duration such as \"90s\" or \"10m\" (at most 24h), got \"{}\"",
-            v));
-      }
-      options.time_limit = *d;
-    } else if (o.positional()) {
-      paths.push_back(o.current());
-    } else {
-      o.unknown();
-    }
-  }
+  options.jobs = args.jobs;
+  options.keep = args.keep;
+  options.time_limit = args.time_limit;
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
 

@@ -180,7 +180,7 @@ PY
 help-version)
   expect_code 0 "$bg" --version
   grep -q "^badgateway [0-9]" "$work/out" || fail "version"
-  for cmd in run list explain serve; do
+  for cmd in run list explain serve clean; do
     expect_code 0 "$bg" $cmd --help
     grep -q "usage: badgateway $cmd" "$work/out" || fail "$cmd --help"
   done

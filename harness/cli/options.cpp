@@ -87,6 +87,26 @@ CLI::Validator time_limit() {
       "");
 }
 
+CLI::Validator seed() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t n = 0;
+        auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (!text.empty() && ec == std::errc{} && ptr == text.data() + text.size()) return {};
+        return fmt::format("expected a whole number from 0 to {}, got \"{}\"", UINT64_MAX, text);
+      },
+      "");
+}
+
+CLI::Validator shard() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::string error;
+        return parse_shard(text, &error) ? std::string() : error;
+      },
+      "");
+}
+
 CLI::Validator key_value() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
@@ -213,7 +233,34 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
         "scenario whose requests may take longer is rejected; one that\n"
         "overruns is stopped and reported as TIMEOUT")
       ->check(time_limit());
-  run_app->footer("NO_COLOR disables colour; no colour is used when stdout is not a terminal.");
+  value(run_app, "--repeat", run.repeat, "N",
+        "run each selected scenario N times (1 to 10000), e.g. to catch\n"
+        "a flaky one; reports name the runs NAME #1 .. NAME #N")
+      ->check(integer_in(1, 10000));
+  CLI::Option* shuffle =
+      run_app->add_flag("--shuffle", run.shuffle,
+                        "run in a random order (with --jobs: start in that order); the\n"
+                        "seed is printed first, so that --seed can replay the order");
+  std::string seed_text;
+  value(run_app, "--seed", seed_text, "S",
+        "the order of --shuffle: a seed a previous run printed (default:\n"
+        "a random one)")
+      ->check(seed())
+      ->needs(shuffle);
+  run_app->add_flag("--fail-fast", run.fail_fast,
+                    "after the first run that does not pass, start no other (those\n"
+                    "going finish); the rest are reported as skipped");
+  std::string shard_text;
+  value(run_app, "--shard", shard_text, "I/N",
+        "run shard I of N (e.g. 2/4), for N CI jobs given the same PATHs\n"
+        "and --filter: the selected scenarios sorted by name, every Nth\n"
+        "from the Ith, each with all its --nginx columns; write each\n"
+        "shard's reports to its own files")
+      ->check(shard());
+  run_app->footer(
+      "NO_COLOR disables colour; no colour is used when stdout is not a terminal.\n"
+      "A scenario with skip = \"reason\" is reported skipped; if any selected scenario has\n"
+      "only = true, only those run (see docs/scenario-format.md).");
 
   ListArgs list;
   CLI::App* list_app = app.add_subcommand("list", "Lists scenarios: name, cause, description.");
@@ -290,6 +337,12 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (run_app->parsed()) {
     reject_leftovers(*run_app, "badgateway run --help");
     if (!timeout.empty()) run.time_limit = *parse_duration(timeout);
+    if (!seed_text.empty()) {
+      std::uint64_t n = 0;
+      std::from_chars(seed_text.data(), seed_text.data() + seed_text.size(), n);
+      run.seed = n;
+    }
+    if (!shard_text.empty()) run.shard = parse_shard(shard_text);
     return run;
   }
   if (list_app->parsed()) {

@@ -2,12 +2,15 @@
 // The command line, read with CLI11 into one plain struct per command, so that the commands get
 // checked values and the parsing is unit-tested without running anything. Unknown options, bad
 // and missing values are UsageErrors: one line, exit 2, never ignored.
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "harness/run/plan.hpp"
 #include "harness/scenario/time_limit.hpp"
 
 namespace badgateway {
@@ -25,6 +28,11 @@ struct RunArgs {
   int jobs = 1;
   bool keep = false;
   Millis time_limit = kDefaultScenarioTimeLimit;
+  int repeat = 1;
+  bool shuffle = false;
+  std::optional<std::uint64_t> seed;  // with shuffle; none: a random one
+  bool fail_fast = false;
+  std::optional<Shard> shard;
 };
 
 struct ListArgs {

@@ -27,9 +27,9 @@ namespace {
 
 // Both reports, whole, replacing the previous version atomically (see replace_file()).
 void write_reports(const std::string& json, const std::string& junit,
-                   const std::vector<ScenarioResult>& results, Millis wall) {
+                   const std::vector<ScenarioResult>& results, Millis wall, const RunInfo& info) {
   try {
-    if (!json.empty()) replace_file(json, json_report(results, wall));
+    if (!json.empty()) replace_file(json, json_report(results, wall, info));
     if (!junit.empty()) replace_file(junit, junit_report(results));
   } catch (const std::system_error& e) {
     throw UsageError(e.what());
@@ -46,13 +46,14 @@ int command_run(const RunArgs& args) {
   options.jobs = args.jobs;
   options.keep = args.keep;
   options.time_limit = args.time_limit;
+  options.fail_fast = args.fail_fast;
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
 
   // What killed runs left (run directories; containers go in the Docker launcher): see `clean`.
   remove_leftovers_of_dead_runs();
 
-  std::vector<Scenario> scenarios;
+  std::vector<Scenario> scenarios;  // selected: all of every shard, so that shards agree
   std::vector<std::unique_ptr<Launcher>> launchers;
   try {
     for (auto& s : load_scenarios(paths, options.time_limit)) {
@@ -82,11 +83,37 @@ int command_run(const RunArgs& args) {
   for (auto* t : targets) labels.push_back(t->label());
   options.columns = unique_columns(labels, nginx_specs);
 
+  RunInfo info;
+  info.repeat = args.repeat;
+  info.fail_fast = args.fail_fast;
+  if (args.shuffle) info.seed = args.seed.value_or(random_seed());
+  if (args.shard) info.shard = args.shard->str();
+  const Plan plan = plan_runs(scenarios, targets.size(), {args.repeat, info.seed, args.shard});
+
   TerminalStyle style = TerminalStyle::detect(stdout);
   std::mutex print_mutex;
-  std::size_t done = 0, total = scenarios.size() * targets.size();
-  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION,
-             scenarios.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs);
+  std::size_t done = 0, total = plan.runs.size();
+  std::string modes;
+  if (args.shard) {
+    modes += fmt::format(", shard {} ({} of {} scenarios)", *info.shard, plan.in_shard.size(),
+                         scenarios.size());
+  }
+  if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
+  if (args.fail_fast) modes += ", --fail-fast";
+  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
+             plan.in_shard.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs,
+             modes);
+  // First, so that a failing order can be replayed even from a log cut short.
+  if (info.seed)
+    fmt::print("shuffled with seed {0}: --shuffle --seed {0} replays this order\n", *info.seed);
+  if (!plan.only.empty()) {
+    std::vector<std::string> names;
+    for (const Scenario* s : plan.only) names.push_back(s->name);
+    fmt::print("only = true on {}: the other selected scenarios are skipped\n",
+               fmt::join(names, ", "));
+  }
+  if (plan.in_shard.empty() && info.shard)
+    fmt::print("shard {}: no scenario falls in it\n", *info.shard);
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
@@ -107,7 +134,7 @@ int command_run(const RunArgs& args) {
     options.on_progress = [&, first, warned](const std::vector<ScenarioResult>& so_far) mutable {
       if (interrupted()) return;
       try {
-        write_reports(json, junit, so_far, elapsed());
+        write_reports(json, junit, so_far, elapsed(), info);
       } catch (const UsageError& e) {
         if (first) throw;
         if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
@@ -117,7 +144,7 @@ int command_run(const RunArgs& args) {
   }
   std::vector<ScenarioResult> results;
   try {
-    results = run_all(scenarios, targets, options);
+    results = run_plan(plan.runs, targets, options);
   } catch (const UsageError& e) {  // a report could not be written
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -127,7 +154,7 @@ int command_run(const RunArgs& args) {
 
   std::fputs(summary_table(results, wall, style).c_str(), stdout);
   try {
-    write_reports(json, junit, results, wall);
+    write_reports(json, junit, results, wall, info);
   } catch (const UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;

@@ -163,4 +163,47 @@ TEST_SUITE("options") {
     CHECK(clean.starts_with("usage: badgateway clean\n"));
     CHECK(clean.find("org.badgateway") != std::string::npos);
   }
+
+  TEST_CASE("run modes: --repeat, --shuffle --seed, --fail-fast, --shard") {
+    auto plain = parse_as<bg::RunArgs>({"run"});
+    CHECK(plain.repeat == 1);
+    CHECK_FALSE(plain.shuffle);
+    CHECK_FALSE(plain.seed);
+    CHECK_FALSE(plain.fail_fast);
+    CHECK_FALSE(plain.shard);
+    auto a = parse_as<bg::RunArgs>({"run", "--repeat", "3", "--shuffle", "--seed",
+                                    "18446744073709551615", "--fail-fast", "--shard", "2/4"});
+    CHECK(a.repeat == 3);
+    CHECK(a.shuffle);
+    CHECK(a.seed == 18446744073709551615ULL);
+    CHECK(a.fail_fast);
+    CHECK(a.shard == bg::Shard{2, 4});
+    auto random = parse_as<bg::RunArgs>({"run", "--shuffle"});
+    CHECK(random.shuffle);
+    CHECK_FALSE(random.seed);  // the command picks one and prints it
+    CHECK(parse_as<bg::RunArgs>({"run", "--seed=0", "--shuffle"}).seed == 0u);
+  }
+
+  TEST_CASE("run modes: bad values are one-line errors") {
+    CHECK(usage_error({"run", "--repeat", "0"}) ==
+          "--repeat: expected an integer in [1, 10000], got \"0\"");
+    CHECK(usage_error({"run", "--shard", "5/4"}) ==
+          "--shard: expected I/N with 1 <= I <= N <= 1000, such as 2/4, got \"5/4\"");
+    CHECK(usage_error({"run", "--shard", "0/4"}).starts_with("--shard: expected I/N"));
+    CHECK(usage_error({"run", "--shard"}) == "--shard needs a value");
+    CHECK(usage_error({"run", "--seed", "12"}) == "--seed requires --shuffle");
+    CHECK(usage_error({"run", "--shuffle", "--seed", "-1"}) ==
+          "--seed: expected a whole number from 0 to 18446744073709551615, got \"-1\"");
+    CHECK(usage_error({"run", "--shuffle", "--seed", "18446744073709551616"})
+              .starts_with("--seed: expected a whole number"));
+    CHECK(usage_error({"run", "--fail-fast=often"}).find('\n') == std::string::npos);
+  }
+
+  TEST_CASE("run --help describes the run modes") {
+    std::string run = help({"run", "--help"});
+    for (const char* want : {"--repeat N", "--shuffle", "--seed S", "--fail-fast", "--shard I/N",
+                             "sorted by name", "skip = \"reason\"", "only = true"}) {
+      CHECK_MESSAGE(run.find(want) != std::string::npos, want);
+    }
+  }
 }

@@ -6,6 +6,7 @@ set -euo pipefail
 build=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev libpcre2-dev nlohmann-json3-dev
+  libcli11-dev
 )
 # Running it: the nginx and PHP-FPM it puts under test.
 runtime=(nginx php-fpm)

@@ -1,7 +1,5 @@
 #pragma once
-#include <stdexcept>
-#include <string>
-#include <vector>
+#include "harness/cli/options.hpp"
 
 namespace badgateway {
 
@@ -10,16 +8,10 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;
 
-int command_run(const std::vector<std::string>& args);
-int command_list(const std::vector<std::string>& args);
-int command_explain(const std::vector<std::string>& args);
-int command_serve(const std::vector<std::string>& args);
-int command_clean(const std::vector<std::string>& args);
-
-// "--jobs" style options shared by the commands' hand-written parsers.
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+int command_run(const RunArgs& args);
+int command_list(const ListArgs& args);
+int command_explain(const ExplainArgs& args);
+int command_serve(const ServeArgs& args);
+int command_clean(const CleanArgs& args);
 
 }  // namespace badgateway

@@ -1,11 +1,8 @@
-#include <cstdio>
-
 #include <fmt/format.h>
 
 #include "fakes/behaviours/registry.hpp"
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
@@ -37,20 +34,9 @@ std::string describe_fake(const FakeSpec& f) {
 
 }  // namespace
 
-int command_list(const std::vector<std::string>& args) {
-  Options o(args);
-  std::vector<std::string> paths;
-  while (o.next()) {
-    if (o.is("--help") || o.is("-h")) {
-      std::fputs("usage: badgateway list [PATH...]\n\nLists scenarios: name, cause, description.\n",
-                 stdout);
-      return kExitOk;
-    }
-    if (!o.positional()) o.unknown();
-    paths.push_back(o.current());
-  }
+int command_list(const ListArgs& args) {
   int code = kExitOk;
-  auto scenarios = load_or_report(paths, code);
+  auto scenarios = load_or_report(args.paths, code);
   if (code) return code;
   std::size_t w = 0, cw = 0;
   for (const auto& s : scenarios) {
@@ -62,28 +48,10 @@ int command_list(const std::vector<std::string>& args) {
   return kExitOk;
 }
 
-int command_explain(const std::vector<std::string>& args) {
-  Options o(args);
-  std::vector<std::string> paths;
-  std::string name;
-  while (o.next()) {
-    if (o.is("--help") || o.is("-h")) {
-      std::fputs(
-          "usage: badgateway explain NAME [PATH...]\n\nExplains one scenario: the cause, what the "
-          "fake "
-          "does, the nginx log line to look for, the directive that matters, and the fix.\n",
-          stdout);
-      return kExitOk;
-    }
-    if (!o.positional()) o.unknown();
-    if (name.empty())
-      name = o.current();
-    else
-      paths.push_back(o.current());
-  }
-  if (name.empty()) throw UsageError("explain needs a scenario name (see badgateway list)");
+int command_explain(const ExplainArgs& args) {
+  const std::string& name = args.name;
   int code = kExitOk;
-  auto scenarios = load_or_report(paths, code);
+  auto scenarios = load_or_report(args.paths, code);
   if (code) return code;
   for (const auto& s : scenarios) {
     if (s.name != name) continue;

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -9,47 +10,37 @@
 
 namespace {
 
-constexpr const char* kUsage =
-    R"(badgateway — reproduce nginx 502/504s against fake upstreams, on demand
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
 
-usage: badgateway <command> [options]
-
-commands:
-  run [PATH...]     run scenarios (default: the built-in catalog) against nginx
-  list [PATH...]    list scenarios with their cause and description
-  explain NAME      explain one scenario in plain words
-  serve             run one fake endpoint standalone, for your own nginx
-  clean             remove what killed runs left behind (run directories, containers)
-
-  --help            help (also: badgateway <command> --help)
-  --version         print the version
-
-exit codes: 0 all passed, 1 a scenario failed, 2 usage, config or environment error
-)";
+int dispatch(const badgateway::CommandLine& command) {
+  using namespace badgateway;
+  return std::visit(Overloaded{[](const PrintAndExit& p) {
+                                 std::fputs(p.text.c_str(), p.error ? stderr : stdout);
+                                 return p.error ? kExitUsage : kExitOk;
+                               },
+                               [](const RunArgs& a) { return command_run(a); },
+                               [](const ListArgs& a) { return command_list(a); },
+                               [](const ExplainArgs& a) { return command_explain(a); },
+                               [](const ServeArgs& a) { return command_serve(a); },
+                               [](const CleanArgs& a) { return command_clean(a); }},
+                    command);
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? badgateway::kExitUsage : badgateway::kExitOk;
-  }
-  if (args[0] == "--version") {
-    fmt::print("badgateway {}\n", BADGATEWAY_VERSION);
-    return 0;
-  }
-  std::string command = args[0];
-  args.erase(args.begin());
-  // `serve` starts no child and no run directory; it handles its own stop signals (see there).
-  if (command != "serve") badgateway::install_interrupt_handling();
   try {
-    if (command == "run") return badgateway::command_run(args);
-    if (command == "list") return badgateway::command_list(args);
-    if (command == "explain") return badgateway::command_explain(args);
-    if (command == "serve") return badgateway::command_serve(args);
-    if (command == "clean") return badgateway::command_clean(args);
-    throw badgateway::UsageError(fmt::format("unknown command \"{}\" (try --help)", command));
+    badgateway::CommandLine command = badgateway::parse_command_line(args);
+    // `serve` starts no child and no run directory; it handles its own stop signals (see there).
+    if (!std::holds_alternative<badgateway::ServeArgs>(command) &&
+        !std::holds_alternative<badgateway::PrintAndExit>(command)) {
+      badgateway::install_interrupt_handling();
+    }
+    return dispatch(command);
   } catch (const badgateway::UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return badgateway::kExitUsage;

@@ -1,32 +1,69 @@
 #pragma once
-// A small argv reader: "--name value", "--name=value", flags, positionals. Unknown options are
-// usage errors, never ignored.
+// The command line, read with CLI11 into one plain struct per command, so that the commands get
+// checked values and the parsing is unit-tested without running anything. Unknown options, bad
+// and missing values are UsageErrors: one line, exit 2, never ignored.
+#include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
-#include "harness/cli/commands.hpp"
+#include "harness/run/plan.hpp"
+#include "harness/scenario/time_limit.hpp"
 
 namespace badgateway {
 
-class Options {
+class UsageError : public std::runtime_error {
  public:
-  explicit Options(std::vector<std::string> args) : args_(std::move(args)) {}
-
-  // Returns false when no arguments remain.
-  bool next();
-  bool is(std::string_view name) const { return current_ == name; }
-  bool positional() const { return !current_.starts_with("--") || current_ == "-"; }
-  const std::string& current() const { return current_; }
-  std::string value();  // the option's argument; throws UsageError when missing
-  int integer(int min, int max);
-  [[noreturn]] void unknown() const;
-
- private:
-  std::vector<std::string> args_;
-  std::size_t pos_ = 0;
-  std::string current_;
-  std::optional<std::string> inline_value_;
+  using std::runtime_error::runtime_error;
 };
+
+struct RunArgs {
+  std::vector<std::string> paths;        // empty: the built-in catalog
+  std::vector<std::string> filters;      // globs; empty: every scenario
+  std::vector<std::string> nginx_specs;  // empty: nginx from PATH
+  std::string junit, json;               // empty: not written
+  int jobs = 1;
+  bool keep = false;
+  Millis time_limit = kDefaultScenarioTimeLimit;
+  int repeat = 1;
+  bool shuffle = false;
+  std::optional<std::uint64_t> seed;  // with shuffle; none: a random one
+  bool fail_fast = false;
+  std::optional<Shard> shard;
+};
+
+struct ListArgs {
+  std::vector<std::string> paths;
+};
+
+struct ExplainArgs {
+  std::string name;
+  std::vector<std::string> paths;
+};
+
+struct ServeArgs {
+  std::string listen = "127.0.0.1:0";
+  std::string behaviour;
+  std::string protocol = "http";
+  std::vector<std::pair<std::string, std::string>> params;  // --set KEY=VALUE, in order
+};
+
+struct CleanArgs {};
+
+// --help, --version or no command at all: print `text` and exit, 0 on stdout, or 2 on stderr
+// when `error` (a bare `badgateway` is a usage error, as it always was).
+struct PrintAndExit {
+  std::string text;
+  bool error = false;
+};
+
+using CommandLine =
+    std::variant<PrintAndExit, RunArgs, ListArgs, ExplainArgs, ServeArgs, CleanArgs>;
+
+// `args` is argv without the program name. Throws UsageError with a one-line message.
+CommandLine parse_command_line(const std::vector<std::string>& args);
 
 }  // namespace badgateway

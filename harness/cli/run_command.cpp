@@ -12,7 +12,6 @@
 
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
@@ -26,34 +25,11 @@
 namespace badgateway {
 namespace {
 
-constexpr const char* kRunHelp = R"(usage: badgateway run [PATH...] [options]
-
-Runs each scenario twice against a real nginx: the broken config (the fault must show) and the
-fix (it must recover). PATH is a scenario file or a directory; default: the built-in catalog.
-
-  --jobs N          run N scenarios in parallel (each with its own ports, run dir and nginx)
-  --filter GLOB     only scenarios whose name matches GLOB (repeatable)
-  --nginx NGINX     nginx to test: a binary path (default: nginx from PATH), docker:IMAGE (a
-                    local image, run with host networking), N.N.N (a build made by
-                    docker/build-nginx.sh, in $BADGATEWAY_NGINX_CACHE or
-                    ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx from PATH and
-                    every cached build); repeatable: one column per nginx, in version order
-  --junit FILE      write JUnit XML
-  --json FILE       write a JSON report
-  --keep            keep run directories (config, logs) for inspection
-  --timeout DURATION  time limit per scenario, both runs together (default 10m): a scenario
-                    whose requests may take longer is rejected; one that overruns is stopped
-                    and reported as TIMEOUT
-  --help
-
-NO_COLOR disables colour; no colour is used when stdout is not a terminal.
-)";
-
 // Both reports, whole, replacing the previous version atomically (see replace_file()).
 void write_reports(const std::string& json, const std::string& junit,
-                   const std::vector<ScenarioResult>& results, Millis wall) {
+                   const std::vector<ScenarioResult>& results, Millis wall, const RunInfo& info) {
   try {
-    if (!json.empty()) replace_file(json, json_report(results, wall));
+    if (!json.empty()) replace_file(json, json_report(results, wall, info));
     if (!junit.empty()) replace_file(junit, junit_report(results));
   } catch (const std::system_error& e) {
     throw UsageError(e.what());
@@ -62,49 +38,22 @@ void write_reports(const std::string& json, const std::string& junit,
 
 }  // namespace
 
-int command_run(const std::vector<std::string>& args) {
-  Options o(args);
-  std::vector<std::string> paths, filters, nginx_specs;
-  std::string junit, json;
+int command_run(const RunArgs& args) {
+  std::vector<std::string> paths = args.paths, nginx_specs = args.nginx_specs;
+  const std::vector<std::string>& filters = args.filters;
+  const std::string &junit = args.junit, &json = args.json;
   RunOptions options;
-  while (o.next()) {
-    if (o.is("--help") || o.is("-h")) {
-      std::fputs(kRunHelp, stdout);
-      return kExitOk;
-    } else if (o.is("--jobs") || o.is("-j")) {
-      options.jobs = o.integer(1, 64);
-    } else if (o.is("--filter")) {
-      filters.push_back(o.value());
-    } else if (o.is("--nginx")) {
-      nginx_specs.push_back(o.value());
-    } else if (o.is("--junit")) {
-      junit = o.value();
-    } else if (o.is("--json")) {
-      json = o.value();
-    } else if (o.is("--keep")) {
-      options.keep = true;
-    } else if (o.is("--timeout")) {
-      std::string v = o.value();
-      auto d = parse_duration(v);
-      if (!d || d->count() <= 0 || *d > kMaxScenarioTimeLimit) {
-        throw UsageError(fmt::format(
-            "--timeout: expected a duration such as \"90s\" or \"10m\" (at most 24h), got \"{}\"",
-            v));
-      }
-      options.time_limit = *d;
-    } else if (o.positional()) {
-      paths.push_back(o.current());
-    } else {
-      o.unknown();
-    }
-  }
+  options.jobs = args.jobs;
+  options.keep = args.keep;
+  options.time_limit = args.time_limit;
+  options.fail_fast = args.fail_fast;
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
 
   // What killed runs left (run directories; containers go in the Docker launcher): see `clean`.
   remove_leftovers_of_dead_runs();
 
-  std::vector<Scenario> scenarios;
+  std::vector<Scenario> scenarios;  // selected: all of every shard, so that shards agree
   std::vector<std::unique_ptr<Launcher>> launchers;
   try {
     for (auto& s : load_scenarios(paths, options.time_limit)) {
@@ -134,11 +83,37 @@ int command_run(const std::vector<std::string>& args) {
   for (auto* t : targets) labels.push_back(t->label());
   options.columns = unique_columns(labels, nginx_specs);
 
+  RunInfo info;
+  info.repeat = args.repeat;
+  info.fail_fast = args.fail_fast;
+  if (args.shuffle) info.seed = args.seed.value_or(random_seed());
+  if (args.shard) info.shard = args.shard->str();
+  const Plan plan = plan_runs(scenarios, targets.size(), {args.repeat, info.seed, args.shard});
+
   TerminalStyle style = TerminalStyle::detect(stdout);
   std::mutex print_mutex;
-  std::size_t done = 0, total = scenarios.size() * targets.size();
-  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}\n", BADGATEWAY_VERSION,
-             scenarios.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs);
+  std::size_t done = 0, total = plan.runs.size();
+  std::string modes;
+  if (args.shard) {
+    modes += fmt::format(", shard {} ({} of {} scenarios)", *info.shard, plan.in_shard.size(),
+                         scenarios.size());
+  }
+  if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
+  if (args.fail_fast) modes += ", --fail-fast";
+  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
+             plan.in_shard.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs,
+             modes);
+  // First, so that a failing order can be replayed even from a log cut short.
+  if (info.seed)
+    fmt::print("shuffled with seed {0}: --shuffle --seed {0} replays this order\n", *info.seed);
+  if (!plan.only.empty()) {
+    std::vector<std::string> names;
+    for (const Scenario* s : plan.only) names.push_back(s->name);
+    fmt::print("only = true on {}: the other selected scenarios are skipped\n",
+               fmt::join(names, ", "));
+  }
+  if (plan.in_shard.empty() && info.shard)
+    fmt::print("shard {}: no scenario falls in it\n", *info.shard);
   std::fflush(stdout);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
@@ -159,7 +134,7 @@ int command_run(const std::vector<std::string>& args) {
     options.on_progress = [&, first, warned](const std::vector<ScenarioResult>& so_far) mutable {
       if (interrupted()) return;
       try {
-        write_reports(json, junit, so_far, elapsed());
+        write_reports(json, junit, so_far, elapsed(), info);
       } catch (const UsageError& e) {
         if (first) throw;
         if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
@@ -169,7 +144,7 @@ int command_run(const std::vector<std::string>& args) {
   }
   std::vector<ScenarioResult> results;
   try {
-    results = run_all(scenarios, targets, options);
+    results = run_plan(plan.runs, targets, options);
   } catch (const UsageError& e) {  // a report could not be written
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -179,7 +154,7 @@ int command_run(const std::vector<std::string>& args) {
 
   std::fputs(summary_table(results, wall, style).c_str(), stdout);
   try {
-    write_reports(json, junit, results, wall);
+    write_reports(json, junit, results, wall, info);
   } catch (const UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;

@@ -9,70 +9,23 @@
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/options.hpp"
 #include "harness/report/text_escape.hpp"
 
 namespace badgateway {
-namespace {
 
-constexpr const char* kServeHelp =
-    R"(usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]
-
-Runs one fake endpoint until interrupted, printing what it receives, so you can put your own
-nginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.
-
-  --listen ADDR        where to listen (default 127.0.0.1:0: the kernel picks a port)
-  --behaviour NAME     one of the behaviours below
-  --protocol P         http (default) or fastcgi
-  --set KEY=VALUE      a behaviour parameter, e.g. --set latency=500ms
-  --help
-
-behaviours:
-)";
-
-}  // namespace
-
-int command_serve(const std::vector<std::string>& args) {
-  Options o(args);
-  std::string listen = "127.0.0.1:0", behaviour, protocol = "http";
+int command_serve(const ServeArgs& args) {
+  const std::string& behaviour = args.behaviour;
+  const std::string& protocol = args.protocol;
   fakes::Params params;
-  while (o.next()) {
-    if (o.is("--help") || o.is("-h")) {
-      std::fputs(kServeHelp, stdout);
-      for (const auto& b : fakes::behaviour_table()) {
-        fmt::print(
-            "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
-            b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
-            b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
-      }
-      return kExitOk;
-    } else if (o.is("--listen")) {
-      listen = o.value();
-    } else if (o.is("--behaviour") || o.is("--behavior")) {
-      behaviour = o.value();
-    } else if (o.is("--protocol")) {
-      protocol = o.value();
-    } else if (o.is("--set")) {
-      std::string kv = o.value();
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0)
-        throw UsageError(fmt::format("--set expects KEY=VALUE, got \"{}\"", kv));
-      params.set(kv.substr(0, eq), kv.substr(eq + 1));
-    } else {
-      o.unknown();
-    }
-  }
-  if (behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
-  if (protocol != "http" && protocol != "fastcgi")
-    throw UsageError("--protocol must be http or fastcgi");
+  for (const auto& [key, value] : args.params) params.set(key, value);
   auto proto = protocol == "http" ? fakes::Protocol::http : fakes::Protocol::fastcgi;
   const auto* info = fakes::find_behaviour(behaviour, proto);
   if (!info)
     throw UsageError(
         fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));
   std::string error;
-  auto address = fakes::Address::parse(listen, &error);
-  if (!address) throw UsageError(fmt::format("--listen {}: {}", listen, error));
+  auto address = fakes::Address::parse(args.listen, &error);
+  if (!address) throw UsageError(fmt::format("--listen {}: {}", args.listen, error));
 
   fakes::BehaviourPtr made;
   try {

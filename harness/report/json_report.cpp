@@ -57,23 +57,28 @@ Json phase_json(const PhaseResult& p) {
 
 }  // namespace
 
-std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_time) {
-  std::size_t passed = 0, finished = 0;
+std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_time,
+                        const RunInfo& run) {
+  std::size_t passed = 0, finished = 0, skipped = 0;
   for (const auto& r : results) {
     if (r.interrupted) continue;
+    if (r.skipped) {
+      ++skipped;
+      continue;
+    }
     ++finished;
     passed += r.verdict() == Verdict::pass;
   }
   Json scenarios = Json::array();
   for (const auto& r : results) {
-    Json s = {{"id", text(result_id(r))},
-              {"name", text(r.name)},
-              {"cause", text(r.cause)},
-              {"file", text(r.file)},
-              {"nginx", text(r.target)},
-              {"nginx_version", text(r.nginx_version)},
-              {"status", r.interrupted ? "interrupted" : "finished"}};
-    if (!r.interrupted) {
+    Json s = {{"id", text(result_id(r))}, {"name", text(r.name)},
+              {"cause", text(r.cause)},   {"file", text(r.file)},
+              {"nginx", text(r.target)},  {"nginx_version", text(r.nginx_version)}};
+    if (r.repetition > 0) s["repetition"] = r.repetition;
+    s["status"] = r.interrupted ? "interrupted" : r.skipped ? "skipped" : "finished";
+    if (r.skipped) {
+      s["skip_reason"] = text(*r.skipped);
+    } else if (!r.interrupted) {
       s["verdict"] = text(to_string(r.verdict()));
       s["duration_ms"] = r.duration.count();
       s["broken"] = phase_json(r.broken);
@@ -86,9 +91,14 @@ std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_
                  {"wall_time_ms", wall_time.count()},
                  {"total", results.size()},
                  {"finished", finished},
-                 {"interrupted", results.size() - finished},
-                 {"passed", passed},
-                 {"scenarios", std::move(scenarios)}};
+                 {"interrupted", results.size() - finished - skipped},
+                 {"skipped", skipped},
+                 {"passed", passed}};
+  if (run.seed) report["seed"] = *run.seed;
+  if (run.shard) report["shard"] = text(*run.shard);
+  if (run.repeat > 1) report["repeat"] = run.repeat;
+  if (run.fail_fast) report["fail_fast"] = true;
+  report["scenarios"] = std::move(scenarios);
   // Every string went through text(); `replace` is the safety net that keeps a report from ever
   // failing half-way (U+FFFD rather than an exception).
   return report.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";

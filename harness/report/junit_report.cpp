@@ -14,7 +14,8 @@ namespace {
 std::string case_open(const ScenarioResult& r, std::string_view phase, double seconds) {
   return fmt::format(
       "    <testcase classname=\"badgateway.{}\" name=\"{} ({}) [{}]\" time=\"{:.3f}\">\n",
-      xml_escape(r.cause), xml_escape(r.name), xml_escape(phase), xml_escape(r.target), seconds);
+      xml_escape(r.cause), xml_escape(display_name(r)), xml_escape(phase), xml_escape(r.target),
+      seconds);
 }
 
 std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
@@ -45,12 +46,13 @@ std::string testcase(const ScenarioResult& r, const PhaseResult& p) {
   return out;
 }
 
-// A phase that never ran because the run was stopped: skipped, which CI shows as not run
-// (neither passed nor failed; the interrupted job itself is what fails).
-std::string interrupted_testcase(const ScenarioResult& r, std::string_view phase) {
+// A phase that never ran: skipped, which CI shows as not run (neither passed nor failed). Either
+// the run was stopped (the interrupted job itself is what fails) or it was skipped on purpose.
+std::string skipped_testcase(const ScenarioResult& r, std::string_view phase) {
+  const std::string why =
+      r.skipped ? *r.skipped : "interrupted: badgateway was stopped before this ran";
   return case_open(r, phase, 0) +
-         "      <skipped message=\"interrupted: badgateway was stopped before this ran\"/>\n"
-         "    </testcase>\n";
+         fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(why)) + "    </testcase>\n";
 }
 
 }  // namespace
@@ -65,12 +67,12 @@ std::string junit_report(const std::vector<ScenarioResult>& results) {
     double time = 0;
     std::string cases;
     for (const auto* r : rs) {
-      if (r->interrupted) {
+      if (r->interrupted || r->skipped) {
         for (std::string_view phase : {"broken", "fixed"}) {
           if (phase == "fixed" && !r->has_fix) continue;
           ++tests;
           ++skipped;
-          cases += interrupted_testcase(*r, phase);
+          cases += skipped_testcase(*r, phase);
         }
         continue;
       }

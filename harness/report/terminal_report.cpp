@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/report/text_escape.hpp"
+
 namespace badgateway {
 namespace {
 
@@ -24,7 +26,7 @@ std::string cell(const ScenarioResult& r) {
 
 void append_details(std::string& out, const ScenarioResult& r, const TerminalStyle& style) {
   out += fmt::format("\n{} {} [{}] ({})\n", style.paint(to_string(r.verdict()), r.verdict()),
-                     r.name, r.target, r.file);
+                     display_name(r), r.target, r.file);
   for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
     if (!p) continue;
     if (p->harness_error) {
@@ -58,6 +60,42 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
   }
 }
 
+// One line per reason: a run with `only = true` set somewhere leaves out most of the catalog,
+// and that should read as one fact, not thirty.
+void append_skipped(std::string& out, const std::vector<ScenarioResult>& results,
+                    bool several_columns, const TerminalStyle& style) {
+  std::vector<std::string> reasons;
+  std::map<std::string, std::vector<std::string>> who;
+  for (const auto& r : results) {
+    if (r.name.empty() || r.interrupted || !r.skipped) continue;
+    if (!who.count(*r.skipped)) reasons.push_back(*r.skipped);
+    who[*r.skipped].push_back(several_columns ? result_id(r) : display_name(r));
+  }
+  for (const auto& reason : reasons) {
+    out +=
+        fmt::format("\n{} {}\n  {}\n", style.paint(to_string(Verdict::skipped), Verdict::skipped),
+                    fmt::join(who[reason], ", "), terminal_escape(reason));
+  }
+}
+
+// "status 2, error_log 1": the failed checks of the failed runs by kind, in CheckKind order, so
+// that the last line already says what kind of failure a run had (as wrk counts its errors).
+std::string failed_check_kinds(const std::vector<ScenarioResult>& results) {
+  std::map<CheckKind, int> counts;
+  for (const auto& r : results) {
+    if (r.name.empty() || r.interrupted || r.verdict() != Verdict::fail) continue;
+    for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
+      if (!p) continue;
+      for (const auto& c : p->checks) {
+        if (!c.passed) ++counts[c.kind];
+      }
+    }
+  }
+  std::vector<std::string> parts;
+  for (const auto& [kind, n] : counts) parts.push_back(fmt::format("{} {}", to_string(kind), n));
+  return parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", "));
+}
+
 }  // namespace
 
 TerminalStyle TerminalStyle::detect(std::FILE* stream) {
@@ -68,7 +106,10 @@ TerminalStyle TerminalStyle::detect(std::FILE* stream) {
 
 std::string TerminalStyle::paint(std::string_view text, Verdict v) const {
   if (!colour) return std::string(text);
-  const char* code = v == Verdict::pass ? "32" : v == Verdict::fail ? "31;1" : "33;1";
+  const char* code = v == Verdict::pass      ? "32"
+                     : v == Verdict::fail    ? "31;1"
+                     : v == Verdict::skipped ? "36"
+                                             : "33;1";
   return fmt::format("\033[{}m{}\033[0m", code, text);
 }
 
@@ -78,9 +119,14 @@ std::string TerminalStyle::dim(std::string_view text) const {
 
 std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t total,
                           const TerminalStyle& style) {
+  if (r.skipped) {
+    return fmt::format("[{:>3}/{}] {} {} [{}]: {}\n", done, total,
+                       style.paint(pad(to_string(r.verdict()), 5), r.verdict()), display_name(r),
+                       r.target, terminal_escape(*r.skipped));
+  }
   return fmt::format("[{:>3}/{}] {} {} [{}] {} ({})\n", done, total,
-                     style.paint(pad(to_string(r.verdict()), 5), r.verdict()), r.name, r.target,
-                     cell(r), format_duration(r.duration));
+                     style.paint(pad(to_string(r.verdict()), 5), r.verdict()), display_name(r),
+                     r.target, cell(r), format_duration(r.duration));
 }
 
 std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time,
@@ -93,9 +139,10 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
     if (r.name.empty() || r.interrupted) continue;  // not run
     if (std::find(targets.begin(), targets.end(), r.target) == targets.end())
       targets.push_back(r.target);
-    if (std::find(names.begin(), names.end(), r.name) == names.end()) names.push_back(r.name);
-    grid[{r.name, r.target}] = &r;
-    causes[r.name] = r.cause;
+    const std::string row = display_name(r);  // one row per repetition
+    if (std::find(names.begin(), names.end(), row) == names.end()) names.push_back(row);
+    grid[{row, r.target}] = &r;
+    causes[row] = r.cause;
   }
   std::size_t name_w = 8, cause_w = 5;
   for (const auto& n : names) {
@@ -114,10 +161,11 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   std::string out = "\n" + pad("SCENARIO", name_w) + "  " + pad("CAUSE", cause_w);
   for (const auto& t : targets) out += "  " + pad(t, col_w[t]);
   out += "  TIME\n";
-  std::size_t counts[4] = {0, 0, 0, 0};
+  std::size_t counts[5] = {0, 0, 0, 0, 0};  // by Verdict
   for (const auto& n : names) {
     out += pad(n, name_w) + "  " + pad(causes[n], cause_w);
     Millis time{0};
+    bool ran = false;
     for (const auto& t : targets) {
       auto it = grid.find({n, t});
       if (it == grid.end()) {
@@ -127,18 +175,25 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
       const ScenarioResult& r = *it->second;
       ++counts[static_cast<int>(r.verdict())];
       time += r.duration;
+      ran = ran || !r.skipped;
       out += "  " + style.paint(pad(to_string(r.verdict()), 5), r.verdict()) + "  " +
              pad(cell(r), col_w[t] - 7);
     }
-    out += "  " + format_duration(time) + "\n";
+    out += "  " + (ran ? format_duration(time) : "-") + "\n";
   }
   for (const auto& r : results) {
-    if (!r.name.empty() && !r.interrupted && r.verdict() != Verdict::pass)
+    if (!r.name.empty() && !r.interrupted && r.verdict() != Verdict::pass &&
+        r.verdict() != Verdict::skipped)
       append_details(out, r, style);
   }
-  out += fmt::format("\n{} passed, {} failed, {} errors{}; {} runs in {}\n", counts[0], counts[1],
-                     counts[2], counts[3] ? fmt::format(", {} timed out", counts[3]) : "",
-                     counts[0] + counts[1] + counts[2] + counts[3], format_duration(wall_time));
+  append_skipped(out, results, targets.size() > 1, style);
+  const auto n = [&](Verdict v) { return counts[static_cast<int>(v)]; };
+  out += fmt::format("\n{} passed, {} failed{}, {} errors{}{}; {} runs in {}\n", n(Verdict::pass),
+                     n(Verdict::fail), failed_check_kinds(results), n(Verdict::error),
+                     n(Verdict::timeout) ? fmt::format(", {} timed out", n(Verdict::timeout)) : "",
+                     n(Verdict::skipped) ? fmt::format(", {} skipped", n(Verdict::skipped)) : "",
+                     n(Verdict::pass) + n(Verdict::fail) + n(Verdict::error) + n(Verdict::timeout),
+                     format_duration(wall_time));
   return out;
 }
 

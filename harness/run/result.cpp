@@ -48,19 +48,26 @@ std::string_view to_string(Verdict v) {
       return "ERROR";
     case Verdict::timeout:
       return "TIMEOUT";
+    case Verdict::skipped:
+      return "skip";
   }
   return "?";
 }
 
 Verdict ScenarioResult::verdict() const {
+  if (skipped) return Verdict::skipped;
   if (broken.harness_error || (fixed && fixed->harness_error)) return Verdict::error;
   if (broken.timed_out || (fixed && fixed->timed_out)) return Verdict::timeout;
   if (!broken.passed() || (fixed && !fixed->passed())) return Verdict::fail;
   return Verdict::pass;
 }
 
+std::string display_name(const ScenarioResult& r) {
+  return r.repetition > 0 ? fmt::format("{} #{}", r.name, r.repetition) : r.name;
+}
+
 std::string result_id(const ScenarioResult& r) {
-  return fmt::format("{} [{}]", r.name, r.target);
+  return fmt::format("{} [{}]", display_name(r), r.target);
 }
 
 }  // namespace badgateway

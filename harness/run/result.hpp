@@ -23,8 +23,9 @@ struct PhaseResult {
   std::string summary() const;
 };
 
-// timeout: the scenario overran its time limit (run --timeout) and was stopped.
-enum class Verdict { pass, fail, error, timeout };
+// timeout: the scenario overran its time limit (run --timeout) and was stopped. skipped: not run
+// (the scenario's `skip`, `only` on others, or --fail-fast), which fails nothing.
+enum class Verdict { pass, fail, error, timeout, skipped };
 std::string_view to_string(Verdict v);
 
 struct ScenarioResult {
@@ -37,6 +38,9 @@ struct ScenarioResult {
   // has_fix are set; reports mark it, the summary table leaves it out.
   bool interrupted = false;
   bool has_fix = false;  // the scenario has a fix phase (also set when it ran)
+  int repetition = 0;    // 1..N with run --repeat N > 1; 0 when each scenario runs once
+  // Not run, and why; like `interrupted`, only the names above are set. Reports show it.
+  std::optional<std::string> skipped;
   PhaseResult broken;
   std::optional<PhaseResult> fixed;
   Millis duration{0};
@@ -44,8 +48,12 @@ struct ScenarioResult {
   Verdict verdict() const;
 };
 
+// The scenario as reports name it: "upstream-refused", or "upstream-refused #2" for the second
+// of run --repeat N (so that testcase names stay unique and CI keeps every repetition).
+std::string display_name(const ScenarioResult& r);
+
 // A result's name, unique in a run: "upstream-refused [nginx 1.22.1 (local)]" (scenario and
-// column). Reports key results by it.
+// column; "upstream-refused #2 [...]" with --repeat). Reports key results by it.
 std::string result_id(const ScenarioResult& r);
 
 }  // namespace badgateway

@@ -375,57 +375,93 @@ std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
   return out;
 }
 
-std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
-                                    const std::vector<Launcher*>& launchers,
-                                    const RunOptions& options) {
-  std::vector<std::pair<const Scenario*, std::size_t>> work;
-  for (const auto& s : scenarios) {
-    for (std::size_t j = 0; j < launchers.size(); ++j) work.emplace_back(&s, j);
-  }
+std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
+                                     const std::vector<Launcher*>& launchers,
+                                     const RunOptions& options) {
   auto column = [&](std::size_t j) {
     return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
   };
-  // Every planned run starts as interrupted and is replaced when it finishes.
-  std::vector<ScenarioResult> results(work.size());
-  for (std::size_t i = 0; i < work.size(); ++i) {
-    const Scenario& s = *work[i].first;
-    const Launcher& l = *launchers[work[i].second];
+  // Every planned run starts as interrupted (or skipped) and is replaced when it finishes.
+  std::vector<ScenarioResult> results(plan.size());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const Scenario& s = *plan[i].scenario;
+    const Launcher& l = *launchers[plan[i].column];
     ScenarioResult& r = results[i];
     r.name = s.name;
     r.cause = s.cause;
     r.file = s.origin.file;
-    r.target = column(work[i].second);
+    r.target = column(plan[i].column);
     r.nginx_version = l.version().str();
-    r.interrupted = true;
+    r.repetition = plan[i].repetition;
+    r.interrupted = !plan[i].skip;
+    r.skipped = plan[i].skip;
     r.has_fix = s.fix.has_value();
     r.broken.phase = "broken";
   }
-  std::mutex results_mutex;  // results, and on_progress's calls
+  std::mutex results_mutex;  // results, reported, first_failure, and the callbacks' calls
+  std::vector<char> reported(plan.size(), 0);
+  std::optional<std::string> first_failure;  // set once, with --fail-fast
+  std::atomic<bool> stop_starting{false};
   if (options.on_progress) options.on_progress(results);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i; (i = next++) < work.size() && !interrupted();) {
+    for (std::size_t i; (i = next++) < plan.size() && !interrupted();) {
+      if (plan[i].skip) {
+        std::lock_guard lock(results_mutex);
+        reported[i] = 1;
+        if (options.on_finished) options.on_finished(results[i]);
+        continue;
+      }
+      if (stop_starting) break;
       ScenarioResult started;
-      started.name = work[i].first->name;
-      started.target = column(work[i].second);
+      started.name = plan[i].scenario->name;
+      started.target = column(plan[i].column);
+      started.repetition = plan[i].repetition;
       if (options.on_started) options.on_started(started);
-      ScenarioResult r = run_scenario(*work[i].first, *launchers[work[i].second], options);
+      ScenarioResult r = run_scenario(*plan[i].scenario, *launchers[plan[i].column], options);
       r.target = started.target;
+      r.repetition = started.repetition;
       // A run cut short by the interrupt (its nginx killed under it) has no verdict: it stays
       // marked interrupted.
       if (interrupted()) break;
       std::lock_guard lock(results_mutex);
       results[i] = std::move(r);
+      reported[i] = 1;
+      if (options.fail_fast && results[i].verdict() != Verdict::pass && !first_failure) {
+        first_failure = result_id(results[i]);
+        stop_starting = true;
+      }
       if (options.on_finished) options.on_finished(results[i]);
       if (options.on_progress) options.on_progress(results);
     }
   };
-  int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(work.size())));
+  int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(plan.size())));
   std::vector<std::thread> threads;
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  if (first_failure && !interrupted()) {
+    // What --fail-fast did not start is known not to have run: skipped, not interrupted.
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (results[i].interrupted) {
+        results[i].interrupted = false;
+        results[i].skipped = fmt::format("not run: --fail-fast after {} failed", *first_failure);
+      }
+      if (!reported[i] && options.on_finished) options.on_finished(results[i]);
+    }
+    if (options.on_progress) options.on_progress(results);
+  }
   return results;
+}
+
+std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
+                                    const std::vector<Launcher*>& launchers,
+                                    const RunOptions& options) {
+  std::vector<PlannedRun> plan;
+  for (const auto& s : scenarios) {
+    for (std::size_t j = 0; j < launchers.size(); ++j) plan.push_back({&s, j, 0, s.skip});
+  }
+  return run_plan(plan, launchers, options);
 }
 
 }  // namespace badgateway

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/nginx/launcher.hpp"
+#include "harness/run/plan.hpp"
 #include "harness/run/result.hpp"
 #include "harness/scenario/model.hpp"
 #include "harness/scenario/time_limit.hpp"
@@ -25,6 +26,9 @@ struct RunOptions {
   std::function<void(const std::vector<ScenarioResult>&)> on_progress;
   // A column title per launcher (same order), e.g. from unique_columns(); empty: label().
   std::vector<std::string> columns;
+  // After the first run that does not pass, start no other: runs already going finish, those
+  // not started are reported skipped ("not run: --fail-fast ...").
+  bool fail_fast = false;
 };
 
 // Column titles from launcher labels: a label that repeats (two nginx of the same version) gets
@@ -36,7 +40,14 @@ std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
 ScenarioResult run_scenario(const Scenario& scenario, Launcher& launcher,
                             const RunOptions& options);
 
-// Results in the order of `scenarios` x `launchers` (scenario-major).
+// Results in the order of `plan` (see plan_runs()); a planned skip is reported, not run, when
+// its turn comes.
+std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
+                                     const std::vector<Launcher*>& launchers,
+                                     const RunOptions& options);
+
+// Every scenario once against every launcher, in the order of `scenarios` x `launchers`
+// (scenario-major); those with `skip` are reported skipped.
 std::vector<ScenarioResult> run_all(const std::vector<Scenario>& scenarios,
                                     const std::vector<Launcher*>& launchers,
                                     const RunOptions& options);

@@ -770,6 +770,14 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   }
   s.teaches = r.required_string("teaches");
   s.directive = r.string("directive").value_or("");
+  if (const toml::node* n = r.get("only")) {
+    if (!n->is_boolean()) r.fail("only", "expected true or false");
+    s.only = n->as_boolean()->get();
+  }
+  s.skip = r.string("skip");
+  if (s.skip && s.skip->empty()) r.fail("skip", "must not be empty: give the reason it is skipped");
+  if (s.skip && s.only)
+    r.fail("only", "cannot be combined with skip: a skipped scenario never runs");
 
   if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   if (const toml::table* n = r.table("nginx")) {

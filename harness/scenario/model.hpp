@@ -133,6 +133,10 @@ struct Scenario {
   std::string cause;
   std::string teaches;    // the error-log line this scenario teaches to recognise
   std::string directive;  // the directive that matters
+  // `only = true`: a run that selects it runs only such scenarios (for working on one; a lint
+  // test keeps it out of the catalog). `skip = "reason"`: never run, reported as skipped.
+  bool only = false;
+  std::optional<std::string> skip;
   std::map<std::string, FakeSpec> fakes;
   NginxSpec nginx;
   std::vector<RequestSpec> requests;

@@ -180,7 +180,7 @@ PY
 help-version)
   expect_code 0 "$bg" --version
   grep -q "^badgateway [0-9]" "$work/out" || fail "version"
-  for cmd in run list explain serve; do
+  for cmd in run list explain serve clean; do
     expect_code 0 "$bg" $cmd --help
     grep -q "usage: badgateway $cmd" "$work/out" || fail "$cmd --help"
   done
@@ -264,6 +264,54 @@ PY
   grep -A1 'name="fixture-slow (broken)' "$work/r.xml" | grep -q '<skipped message="interrupted' \
     || fail "slow scenario not marked skipped/interrupted"
   [[ ! -e $work/r.json.tmp && ! -e $work/r.xml.tmp ]] || fail "temp file left"
+  ;;
+run-modes)
+  # --fail-fast, skip, --shuffle/--seed, --repeat, --shard and only, end to end on quick fixtures
+  # (sorted: a-pass, b-fail, c-skip with skip = "...", d-pass).
+  m="$fx/modes"
+  expect_code 1 "$bg" run --fail-fast "$m" --json "$work/ff.json" --junit "$work/ff.xml"
+  grep -qx "1 passed, 1 failed (status 1), 0 errors, 2 skipped; 2 runs in .*" "$work/out" \
+    || { cat "$work/out" >&2; fail "summary after --fail-fast"; }
+  python3 - "$work/ff.json" <<'PY' || fail "JSON after --fail-fast"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = {x["name"]: x for x in r["scenarios"]}
+assert r["finished"] == 2 and r["skipped"] == 2 and r["interrupted"] == 0 and r["fail_fast"], r
+assert s["fixture-c-skip"]["status"] == "skipped" and s["fixture-c-skip"]["skip_reason"] == "waits for issue 99"
+assert s["fixture-d-pass"]["status"] == "skipped", s["fixture-d-pass"]
+assert s["fixture-d-pass"]["skip_reason"].startswith("not run: --fail-fast after fixture-b-fail ["), s
+PY
+  xmllint --noout "$work/ff.xml" || fail "JUnit after --fail-fast"
+  grep -q '<skipped message="waits for issue 99"/>' "$work/ff.xml" || fail "skip reason not in JUnit"
+
+  # The seed is printed first; giving it back replays the order (--jobs 1: lines in start order).
+  order() { sed -n 's/^\[ *[0-9]*\/[0-9]*\] [a-zA-Z]* *\(fixture-[^[]*\) \[.*/\1/p' "$work/out"; }
+  expect_code 1 "$bg" run --shuffle --repeat 2 "$m"
+  seed=$(sed -n 's/^shuffled with seed \([0-9]*\): --shuffle --seed \1 replays this order$/\1/p' "$work/out")
+  [[ -n $seed && $(sed -n 2p "$work/out") == "shuffled with seed $seed"* ]] || fail "seed not printed first"
+  [[ $(order | wc -l) == 7 ]] || { cat "$work/out" >&2; fail "--repeat 2: not 3 x 2 runs and a skip"; }
+  order >"$work/first"
+  expect_code 1 "$bg" run --repeat 2 --seed "$seed" --shuffle "$m"
+  order | diff "$work/first" - >&2 || fail "--seed $seed did not replay the order"
+
+  # Two shards: every scenario in exactly one, with its own report; I/N checked.
+  expect_code 0 "$bg" run --shard 1/2 "$m" --json "$work/s1.json"
+  expect_code 1 "$bg" run --shard 2/2 "$m" --json "$work/s2.json"
+  python3 - "$work/s1.json" "$work/s2.json" <<'PY' || fail "shards"
+import json, sys
+names = [sorted(s["name"] for s in json.load(open(p))["scenarios"]) for p in sys.argv[1:]]
+assert names == [["fixture-a-pass", "fixture-c-skip"], ["fixture-b-fail", "fixture-d-pass"]], names
+PY
+  expect_code 2 "$bg" run --shard 3/2 "$m"
+  grep -qx 'badgateway: --shard: expected I/N with 1 <= I <= N <= 1000, such as 2/4, got "3/2"' "$work/err" \
+    || { cat "$work/err" >&2; fail "bad --shard"; }
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "--shard error is not one line"
+
+  # only = true: the rest is reported skipped, and the failing one does not run.
+  expect_code 0 "$bg" run "$m" "$fx/only.toml"
+  grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
+  grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
+    || { cat "$work/out" >&2; fail "only did not run only it"; }
   ;;
 *)
   fail "unknown case"

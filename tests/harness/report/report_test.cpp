@@ -159,7 +159,8 @@ TEST_SUITE("report") {
     CHECK(occurrences(json, "\n") == 1);  // newlines inside values are escaped
     CHECK(contains(
         json,
-        R"("wall_time_ms":4321,"total":3,"finished":3,"interrupted":0,"passed":1,"scenarios":[)"));
+        R"("wall_time_ms":4321,"total":3,"finished":3,"interrupted":0,"skipped":0,"passed":1,)"
+        R"("scenarios":[)"));
 
     SUBCASE("scenarios with verdicts") {
       CHECK(contains(json, R"({"id":"upstream-refused [local]","name":"upstream-refused",)"
@@ -201,7 +202,8 @@ TEST_SUITE("report") {
   TEST_CASE("json_report of no results") {
     const std::string json = bg::json_report({}, 0ms);
     CHECK(json_problem(json) == "");
-    CHECK(contains(json, R"("total":0,"finished":0,"interrupted":0,"passed":0,"scenarios":[]})"));
+    CHECK(contains(
+        json, R"("total":0,"finished":0,"interrupted":0,"skipped":0,"passed":0,"scenarios":[]})"));
   }
 
   TEST_CASE("junit_report") {
@@ -262,7 +264,7 @@ TEST_SUITE("report") {
     CHECK(contains(table, "\nbad-\"quoted\"<&> "));
     CHECK(contains(table, "\nnginx-down "));
     CHECK(contains(table, "502x2 -> 200"));
-    CHECK(contains(table, "\n1 passed, 1 failed, 1 errors; 3 runs in 4.32s\n"));
+    CHECK(contains(table, "\n1 passed, 1 failed (status 1), 1 errors; 3 runs in 4.32s\n"));
     CHECK(contains(table, "  broken: status: expected 502, got 200 \"x\" <&>\n"));
     CHECK(contains(table, "  broken: harness error: nginx -t failed"));
     CHECK(contains(table, "    | 2024/01/01 [error]"));
@@ -306,5 +308,100 @@ TEST_SUITE("report") {
   TEST_CASE("progress_line") {
     const std::string line = bg::progress_line(passing(), 1, 3, bg::TerminalStyle{false});
     CHECK(line == "[  1/3] pass  upstream-refused [local] 502x2 -> 200 (1.50s)\n");
+  }
+
+  TEST_CASE("a skipped scenario is skipped in every report, with its reason") {
+    bg::ScenarioResult r = passing();
+    r.broken = bg::PhaseResult{};
+    r.broken.phase = "broken";
+    r.fixed.reset();
+    r.has_fix = true;
+    r.duration = 0ms;
+    r.skipped = "flaky on 1.22 (issue 12)";
+    CHECK(r.verdict() == bg::Verdict::skipped);
+    CHECK(bg::to_string(r.verdict()) == "skip");
+    const std::vector<bg::ScenarioResult> results = {r, passing()};
+    CHECK(bg::progress_line(r, 1, 2, bg::TerminalStyle{false}) ==
+          "[  1/2] skip  upstream-refused [local]: flaky on 1.22 (issue 12)\n");
+
+    const std::string table = bg::summary_table({r, failing()}, 1000ms, bg::TerminalStyle{false});
+    INFO(table);
+    CHECK(contains(table, "\nskip upstream-refused\n  flaky on 1.22 (issue 12)\n"));
+    CHECK(contains(table, "\n0 passed, 1 failed (status 1), 0 errors, 1 skipped; 1 runs in 1s\n"));
+
+    const std::string json = bg::json_report({r}, 1000ms);
+    CHECK(contains(json, R"x("status":"skipped","skip_reason":"flaky on 1.22 (issue 12)"})x"));
+    CHECK(contains(json, R"("total":1,"finished":0,"interrupted":0,"skipped":1,"passed":0,)"));
+    CHECK_FALSE(contains(json, R"("verdict")"));
+
+    const std::string xml = bg::junit_report({r});
+    CHECK(contains(xml, R"(tests="2" failures="0" errors="0" skipped="2")"));
+    CHECK(occurrences(xml, R"x(<skipped message="flaky on 1.22 (issue 12)"/>)x") == 2);
+  }
+  TEST_CASE("skipped scenarios are summed up by reason, escaped for the terminal") {
+    std::vector<bg::ScenarioResult> results;
+    for (const char* name : {"a", "b", "c"}) {
+      bg::ScenarioResult r;
+      r.name = name;
+      r.target = "local";
+      r.broken.phase = "broken";
+      r.skipped = std::string(name) == "c" ? "other \x1b[2J" : "not run: only = true is set on d";
+      results.push_back(r);
+    }
+    const std::string table = bg::summary_table(results, 1000ms, bg::TerminalStyle{false});
+    INFO(table);
+    CHECK(contains(table, "\nskip a, b\n  not run: only = true is set on d\n"));
+    CHECK(contains(table, "\nskip c\n  other \\x1b[2J\n"));
+    CHECK_FALSE(contains(table, "\x1b"));
+    CHECK(contains(table, "\n0 passed, 0 failed, 0 errors, 3 skipped; 0 runs in 1s\n"));
+  }
+
+  TEST_CASE("repetitions have names of their own in every report") {
+    std::vector<bg::ScenarioResult> results = {passing(), passing()};
+    results[0].repetition = 1;
+    results[1].repetition = 2;
+    CHECK(bg::result_id(results[1]) == "upstream-refused #2 [local]");
+    CHECK(bg::progress_line(results[1], 2, 2, bg::TerminalStyle{false})
+              .starts_with("[  2/2] pass  upstream-refused #2 [local] "));
+    const std::string table = bg::summary_table(results, 1000ms, bg::TerminalStyle{false});
+    CHECK(contains(table, "\nupstream-refused #1 "));
+    CHECK(contains(table, "\nupstream-refused #2 "));
+    CHECK(contains(table, "\n2 passed, 0 failed, 0 errors; 2 runs in 1s\n"));
+    const std::string json = bg::json_report(results, 1000ms);
+    CHECK(contains(json, R"("id":"upstream-refused #2 [local]")"));
+    CHECK(contains(json, R"("nginx_version":"1.22.1","repetition":2,"status":"finished")"));
+    const std::string xml = bg::junit_report(results);
+    CHECK(contains(xml, R"(name="upstream-refused #2 (fixed) [local]")"));
+    CHECK(occurrences(xml, "<testcase ") == 4);
+  }
+
+  TEST_CASE("the summary counts failed checks by kind, in the verdict's order") {
+    bg::ScenarioResult a = failing();
+    a.broken.checks.push_back({bg::CheckKind::error_log, "error_log /x/", "a line", "none", false});
+    a.broken.checks.push_back({bg::CheckKind::error_log, "error_log /y/", "a line", "none", false});
+    a.broken.checks.push_back(
+        {bg::CheckKind::generated_by, "generated_by", "nginx", "nginx", true});
+    bg::ScenarioResult b = failing();
+    b.name = "other";
+    b.broken.checks.push_back(
+        {bg::CheckKind::nginx_crashed, "nginx running", "running", "exit 1", false});
+    b.broken.checks.push_back({bg::CheckKind::fake_count, "fakes.app.requests", "1", "0", false});
+    const std::string table =
+        bg::summary_table({a, b, passing()}, 1000ms, bg::TerminalStyle{false});
+    CHECK(contains(
+        table,
+        "\n1 passed, 2 failed (status 2, error_log 2, fake_count 1, nginx_crashed 1), 0 errors; "
+        "3 runs in 1s\n"));
+  }
+
+  TEST_CASE("json_report says how the run was made when it matters") {
+    bg::RunInfo info;
+    info.seed = 1234;
+    info.shard = "2/4";
+    info.repeat = 3;
+    info.fail_fast = true;
+    CHECK(contains(bg::json_report({}, 0ms, info),
+                   R"("passed":0,"seed":1234,"shard":"2/4","repeat":3,"fail_fast":true,)"
+                   R"("scenarios":[])"));
   }
 }

@@ -159,7 +159,7 @@ TEST_SUITE("report text") {
     for (const auto& s : doc["scenarios"]) ids.insert(s["id"].get<std::string>());
     CHECK(ids.size() == 4);
     const auto table = bg::summary_table(results, 1000ms, bg::TerminalStyle{false});
-    CHECK(table.find("0 passed, 4 failed, 0 errors; 4 runs in") != std::string::npos);
+    CHECK(table.find("0 passed, 4 failed (error_log 4), 0 errors; 4 runs in") != std::string::npos);
   }
 
   TEST_CASE("unique_columns: distinct labels stay, same label and same argument get #N") {

@@ -606,4 +606,33 @@ expect.generated_by = "nginx"
                   "t.toml:11:1: fix.description", "is required");
     }
   }
+
+  TEST_CASE("only and skip") {
+    const std::string tail =
+        "[fakes.app]\nbehaviour = \"ok\"\n[nginx]\n"
+        "location = \"proxy_pass http://{{fakes.app}};\"\n"
+        "[expect]\nstatus = 200\n";
+    SUBCASE("neither by default") {
+      auto s = bg::load_scenario_string(kHead + tail, "t.toml");
+      CHECK_FALSE(s.only);
+      CHECK_FALSE(s.skip);
+    }
+    SUBCASE("set at the top level") {
+      auto s = bg::load_scenario_string(kHead + "only = true\n" + tail, "t.toml");
+      CHECK(s.only);
+      s = bg::load_scenario_string(kHead + "skip = \"flaky on 1.22\"\n" + tail, "t.toml");
+      CHECK(s.skip == "flaky on 1.22");
+      CHECK_FALSE(s.only);
+      CHECK_FALSE(bg::load_scenario_string(kHead + "only = false\n" + tail, "t.toml").only);
+    }
+    SUBCASE("bad values point at the key's value") {
+      check_error(kHead + "only = 1\n" + tail, "t.toml:5:8: only", "expected true or false");
+      check_error(kHead + "skip = \"\"\n" + tail, "t.toml:5:8: skip", "must not be empty");
+      check_error(kHead + "skip = \"x\"\nonly = true\n" + tail, "t.toml:6:8: only",
+                  "cannot be combined with skip");
+    }
+    SUBCASE("not inside another table") {
+      check_error(kHead + tail + "only = true\n", "t.toml:11:1: expect.only", "unknown key");
+    }
+  }
 }

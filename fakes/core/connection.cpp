@@ -17,8 +17,7 @@ Connection::Connection(Stream stream, std::string endpoint_name, Recorder& recor
       endpoint_name_(std::move(endpoint_name)),
       recorder_(recorder),
       listener_(listener),
-      io_timeout_(io_timeout),
-      last_activity_(std::chrono::steady_clock::now()) {}
+      io_timeout_(io_timeout) {}
 
 Connection::~Connection() {
   close();
@@ -33,7 +32,6 @@ Task<std::optional<HttpRequest>> Connection::read_request() {
   auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_in(n);
-  last_activity_ = std::chrono::steady_clock::now();
   if (ec) {
     if (ec != http::error::end_of_stream && ec != asio::error::eof &&
         ec != asio::error::operation_aborted) {
@@ -71,7 +69,6 @@ Task<std::size_t> Connection::read_some(std::string& out, std::size_t max) {
   auto [ec, n] = co_await stream_.async_read_some(asio::buffer(chunk), use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_in(n);
-  last_activity_ = std::chrono::steady_clock::now();
   out.append(chunk.data(), n);
   co_return ec ? 0 : n;
 }
@@ -87,7 +84,6 @@ Task<bool> Connection::write(std::string_view bytes) {
   auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes), use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_out(n);
-  last_activity_ = std::chrono::steady_clock::now();
   co_return !ec;
 }
 

@@ -51,7 +51,8 @@ class Connection {
   Task<void> pause(Millis d);
   // Ends a pause() early; lets a behaviour park connections in a queue.
   void wake() { timer_.cancel(); }
-  // Waits until the peer closes, the server stops or `limit` passes; returns bytes discarded.
+  // Waits until the peer closes, the server stops or `limit` passes. What the peer still sends is
+  // read and discarded (counted as bytes in by the recorder): reading is how a close is noticed.
   Task<void> hold(Millis limit);
 
   void close();  // FIN: a clean end of stream
@@ -70,7 +71,6 @@ class Connection {
   Recorder& recorder() { return recorder_; }
   ListenerControl& listener() { return listener_; }
   std::uint64_t requests_served() const { return requests_read_; }
-  std::chrono::steady_clock::time_point last_activity() const { return last_activity_; }
   Millis io_timeout() const { return io_timeout_; }
 
  private:
@@ -82,7 +82,6 @@ class Connection {
   ListenerControl& listener_;
   Millis io_timeout_;
   std::uint64_t requests_read_ = 0;
-  std::chrono::steady_clock::time_point last_activity_;
   bool aborted_ = false;
 };
 

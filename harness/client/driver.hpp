@@ -35,8 +35,25 @@ struct Response {
 
 inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";
 
-// Stops at `deadline` (the scenario's time limit) with the requests still open closed and
-// `overran` set; those that never completed have the outcome "timeout".
+// Sends every request of `requests` to nginx at `nginx` (a TCP address: a numeric IP and port)
+// and returns one Response per request, `count` per spec, in spec order: Response::index is the
+// position in the result, request_id is "ID_PREFIX-INDEX" and is sent as kRequestIdHeader so
+// that the access log's line can be matched. The specs run one after another: each waits its
+// `delay`, then runs `count` exchanges with at most `concurrency` at a time, each on a new
+// connection (Connection: close) limited by the spec's `timeout` (connect and response
+// together). Units: RequestSpec::delay and timeout as given (milliseconds), Response::elapsed
+// in microseconds (Micros), body_bytes in bytes.
+//
+// A failed exchange is a Response, not an error: `outcome` says what happened (connect_failed,
+// empty_reply, not_http, truncated, timeout) and `error` the low-level detail. Stops at
+// `deadline` (the scenario's time limit) with the requests still open closed and `overran` set
+// (when given); those that had not completed then have the outcome "timeout", elapsed 0 and an
+// empty clock, whether sent or not. Call it from a thread in the run's network namespace (the
+// connections are made there).
+//
+// Throws only std::bad_alloc, from building the list. The exchanges run as detached coroutines,
+// whose exceptions are dropped: `nginx.host` must be a numeric IP address (asio's make_address
+// would throw inside each exchange, and those Responses would keep an empty outcome).
 std::vector<Response> send_requests(
     const fakes::Address& nginx, const std::vector<RequestSpec>& requests,
     const std::string& id_prefix,

@@ -1,9 +1,14 @@
-"""Checks that the JUnit XML and JSON reports of a catalog run parse and agree with each other."""
+"""Checks that the JUnit XML and JSON reports of a catalog run parse and agree with each other,
+and that the JSON report is valid against docs/json-report.schema.json."""
 import json
 import sys
 import xml.etree.ElementTree as ET
 
+import validate_json_report
+
 junit_path, json_path = sys.argv[1], sys.argv[2]
+if validate_json_report.main([json_path]) != 0:
+    sys.exit(f"{json_path}: not valid against docs/json-report.schema.json")
 root = ET.parse(junit_path).getroot()
 assert root.tag == "testsuites", root.tag
 cases = root.findall("./testsuite/testcase")

@@ -3,6 +3,7 @@
 # Every wait polls for an event (a file, a line, a pid) with a deadline.
 set -uo pipefail
 case_name=$1 bg=$2 fx=$3
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
@@ -15,6 +16,11 @@ expect_code() {  # expect_code WANT CMD...
   local got=$?
   [[ $got == "$want" ]] || { cat "$work/out" "$work/err" >&2; fail "exit $got, wanted $want: $*"; }
 }
+# Every JSON report a case writes must be valid against docs/json-report.schema.json.
+valid_json() {  # valid_json REPORT...
+  python3 "$here/validate_json_report.py" "$@" >"$work/validate.out" 2>&1 \
+    || { cat "$work/validate.out" >&2; fail "JSON report not valid: $*"; }
+}
 wait_for() {  # wait_for SECONDS CONDITION...
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do
@@ -25,10 +31,18 @@ wait_for() {  # wait_for SECONDS CONDITION...
 
 case $case_name in
 exit-codes)
-  expect_code 1 "$bg" run "$fx/failing.toml"
+  expect_code 1 "$bg" run "$fx/failing.toml" --json "$work/failing.json"
   grep -q "status: expected 504, got 502" "$work/out" || fail "mismatch not explained"
+  valid_json "$work/failing.json"
   # The rejected config is kept for the report: in our own TMPDIR, removed with $work.
-  TMPDIR="$work" expect_code 2 "$bg" run "$fx/bad-nginx-config.toml"
+  TMPDIR="$work" expect_code 2 "$bg" run "$fx/bad-nginx-config.toml" --json "$work/error.json"
+  valid_json "$work/error.json"
+  python3 - "$work/error.json" <<'PY' || fail "JSON of a rejected config"
+import json, sys
+s = json.load(open(sys.argv[1]))["scenarios"][0]
+assert s["verdict"] == "ERROR" and "nginx -t" in s["broken"]["harness_error"], s
+assert s["broken"]["run_dir"], s
+PY
   grep -q 'bad-nginx-config.toml:10:12: nginx.location: nginx -t rejected the config: .*unknown directive "proxy_passs"' "$work/out" \
     || { cat "$work/out" >&2; fail "nginx -t message does not name the scenario's line"; }
   expect_code 2 "$bg" frobnicate
@@ -191,7 +205,8 @@ no-leak)
   expect_code 0 "$bg" run --jobs 2 --filter 'upstream-*' --filter 'blackholed-*'
   [[ -z $(ls -A "$TMPDIR") ]] || fail "run directories left: $(ls "$TMPDIR")"
   pgrep -f "$TMPDIR" >/dev/null && fail "processes left behind: $(pgrep -af "$TMPDIR")"
-  expect_code 0 "$bg" run --keep --filter upstream-refused
+  expect_code 0 "$bg" run --keep --filter upstream-refused --json "$work/keep.json"
+  valid_json "$work/keep.json"
   [[ $(ls "$TMPDIR" | wc -l) == 2 ]] || fail "--keep did not keep both run directories"
   [[ $(stat -c %a "$TMPDIR"/badgateway-upstream-refused-broken-*) == 700 ]] || fail "run dir not 0700"
   ;;
@@ -199,7 +214,7 @@ interrupt)
   export TMPDIR="$work/tmp"
   mkdir -p "$TMPDIR"
   for sig in INT TERM; do
-    "$bg" run "$fx/slow.toml" >"$work/run.out" 2>&1 &
+    "$bg" run "$fx/slow.toml" --json "$work/$sig.json" >"$work/run.out" 2>&1 &
     pid=$!
     has_nginx() { local f; for f in "$TMPDIR"/badgateway-*/nginx.pid; do [[ -s $f ]] && return 0; done; return 1; }
     wait_for 15 has_nginx || fail "nginx never started"
@@ -218,6 +233,9 @@ interrupt)
       fail "SIG$sig: nginx $ngx still running"
     fi
     pgrep -f "$TMPDIR" >/dev/null && fail "SIG$sig: processes left: $(pgrep -af "$TMPDIR")"
+    valid_json "$work/$sig.json"
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(r["interrupted"] != 1)' \
+      "$work/$sig.json" || fail "SIG$sig: JSON report does not mark the run interrupted"
   done
   ;;
 dirty-reports)
@@ -225,6 +243,7 @@ dirty-reports)
   # must still parse, and show those bytes as \xNN.
   expect_code 0 "$bg" run "$fx/dirty-stderr.toml" --json "$work/r.json" --junit "$work/r.xml"
   python3 -m json.tool "$work/r.json" >/dev/null || fail "JSON report does not parse"
+  valid_json "$work/r.json"
   xmllint --noout "$work/r.xml" || fail "JUnit report rejected by xmllint"
   python3 - "$work/r.json" "$work/r.xml" <<'PY' || fail "reports do not show the bytes as \xNN"
 import json, sys
@@ -251,6 +270,7 @@ report-sigkill)
   wait $pid
   # What SIGKILL leaves behind is not this test's subject: end the slow scenario's nginx.
   for f in "$TMPDIR"/badgateway-*/nginx.pid; do [[ -s $f ]] && kill -KILL "$(cat "$f")" 2>/dev/null; done
+  valid_json "$work/r.json"
   python3 - "$work/r.json" <<'PY' || fail "JSON report after SIGKILL"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -272,6 +292,7 @@ run-modes)
   expect_code 1 "$bg" run --fail-fast "$m" --json "$work/ff.json" --junit "$work/ff.xml"
   grep -qx "1 passed, 1 failed (status 1), 0 errors, 2 skipped; 2 runs in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "summary after --fail-fast"; }
+  valid_json "$work/ff.json"
   python3 - "$work/ff.json" <<'PY' || fail "JSON after --fail-fast"
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -286,7 +307,8 @@ PY
 
   # The seed is printed first; giving it back replays the order (--jobs 1: lines in start order).
   order() { sed -n 's/^\[ *[0-9]*\/[0-9]*\] [a-zA-Z]* *\(fixture-[^[]*\) \[.*/\1/p' "$work/out"; }
-  expect_code 1 "$bg" run --shuffle --repeat 2 "$m"
+  expect_code 1 "$bg" run --shuffle --repeat 2 "$m" --json "$work/repeat.json"
+  valid_json "$work/repeat.json"
   seed=$(sed -n 's/^shuffled with seed \([0-9]*\): --shuffle --seed \1 replays this order$/\1/p' "$work/out")
   [[ -n $seed && $(sed -n 2p "$work/out") == "shuffled with seed $seed"* ]] || fail "seed not printed first"
   [[ $(order | wc -l) == 7 ]] || { cat "$work/out" >&2; fail "--repeat 2: not 3 x 2 runs and a skip"; }
@@ -297,6 +319,7 @@ PY
   # Two shards: every scenario in exactly one, with its own report; I/N checked.
   expect_code 0 "$bg" run --shard 1/2 "$m" --json "$work/s1.json"
   expect_code 1 "$bg" run --shard 2/2 "$m" --json "$work/s2.json"
+  valid_json "$work/s1.json" "$work/s2.json"
   python3 - "$work/s1.json" "$work/s2.json" <<'PY' || fail "shards"
 import json, sys
 names = [sorted(s["name"] for s in json.load(open(p))["scenarios"]) for p in sys.argv[1:]]
@@ -308,7 +331,8 @@ PY
   [[ $(wc -l <"$work/err") == 1 ]] || fail "--shard error is not one line"
 
   # only = true: the rest is reported skipped, and the failing one does not run.
-  expect_code 0 "$bg" run "$m" "$fx/only.toml"
+  expect_code 0 "$bg" run "$m" "$fx/only.toml" --json "$work/only.json"
+  valid_json "$work/only.json"
   grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
   grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "only did not run only it"; }

@@ -9,6 +9,7 @@ if ! docker info >/dev/null 2>&1 || ! docker image inspect "$image" >/dev/null 2
 fi
 NO_COLOR=1 "$bg" run --jobs 2 --nginx nginx --nginx "docker:$image" --json "$out/matrix.json" --junit "$out/matrix.xml"
 code=$?
+python3 "$(dirname "${BASH_SOURCE[0]}")/validate_json_report.py" "$out/matrix.json" || exit 1
 python3 - "$out/matrix.json" <<'PY' || exit 1
 import json, sys
 report = json.load(open(sys.argv[1]))

@@ -5,6 +5,7 @@
 # reached nginx and the client got a 504. Usage: parallel_isolation.sh BADGATEWAY SCENARIOS [ROUNDS]
 set -uo pipefail
 bg=$1 scenarios=$2 rounds=${3:-10}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 work=$(mktemp -d)
 chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
@@ -19,6 +20,8 @@ bad=0
 for ((i = 1; i <= rounds; i++)); do
   "$bg" run "$scenarios" --jobs 2 "${filters[@]}" --json "$work/r.json" >"$work/out" 2>&1
   code=$?
+  # Valid against docs/json-report.schema.json, like every report the tests write.
+  python3 "$here/validate_json_report.py" "$work/r.json" || exit 1
   got=$(python3 - "$work/r.json" <<'PY'
 import json, sys
 for s in json.load(open(sys.argv[1]))["scenarios"]:

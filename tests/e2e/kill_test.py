@@ -208,7 +208,10 @@ def main():
     rng = random.Random(seed)
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    work = tempfile.mkdtemp(prefix="bgw-kill-")
+    # Short and directly in /tmp: a run directory's unix sockets (PHP-FPM's) must stay under the
+    # 107-byte sun_path limit, which a CI TMPDIR plus this test's own levels overran (nginx -t then
+    # rejects the config and the directory is kept for the report).
+    work = tempfile.mkdtemp(prefix="bgk-", dir="/tmp")
     tmpdir = os.path.join(work, "tmp")
     os.mkdir(tmpdir)
     os.chmod(work, 0o755)  # nginx workers (nobody) reach unix sockets in the run dirs

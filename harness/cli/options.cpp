@@ -140,9 +140,10 @@ CLI::Option* value(CLI::App* app, const std::string& names, T& into, const std::
 std::string serve_footer() {
   std::string out = "behaviours:\n";
   for (const auto& b : fakes::behaviour_table()) {
-    out += fmt::format("  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
-                       b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
-                       b.parameters.empty() ? "(no parameters)" : b.parameters);
+    out += fmt::format(
+        "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
+        b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
+        b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
   }
   out.pop_back();  // the formatter ends the footer
   return out;

@@ -8,7 +8,7 @@
 
 #include "fakes/core/address.hpp"
 #include "fakes/core/units.hpp"
-#include "harness/scenario/model.hpp"
+#include "harness/client/request.hpp"
 
 namespace badgateway {
 

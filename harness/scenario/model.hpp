@@ -8,6 +8,7 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "harness/client/request.hpp"
 #include "harness/nginx/version.hpp"
 
 namespace badgateway {
@@ -66,17 +67,6 @@ struct NginxSpec {
   // rendered frame; http/server/location/user do not apply then.
   std::optional<std::string> config;
   std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
-};
-
-struct RequestSpec {
-  std::string method = "GET";
-  std::string path = "/";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  int count = 1;
-  int concurrency = 1;
-  Millis delay{0};  // before this group starts: part of the scenario, e.g. an idle gap
-  Millis timeout{5000};
 };
 
 struct TimeBound {

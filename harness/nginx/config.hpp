@@ -10,7 +10,7 @@
 
 #include "fakes/core/address.hpp"
 #include "harness/nginx/launcher.hpp"
-#include "harness/scenario/model.hpp"
+#include "harness/nginx/spec.hpp"
 
 namespace badgateway {
 

@@ -29,4 +29,8 @@ class LogFile {
   std::uintmax_t offset_ = 0;
 };
 
+// The whole file, or "" when it cannot be read (a diagnostic that may not exist: a process's
+// stderr, php-fpm's log).
+std::string read_whole_file(const std::filesystem::path& path);
+
 }  // namespace badgateway

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "fakes/core/address.hpp"
-#include "fakes/core/units.hpp"
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
 #include "harness/client/request.hpp"
 
 namespace badgateway {

@@ -2,8 +2,8 @@
 // Readiness probes: a server the harness started (nginx, php-fpm) is ready once it accepts.
 #include <functional>
 
-#include "fakes/core/address.hpp"
-#include "fakes/core/units.hpp"
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
 
 namespace badgateway {
 

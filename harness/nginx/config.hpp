@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/nginx/spec.hpp"
 

@@ -7,8 +7,8 @@
 #include <optional>
 #include <string>
 
-#include "fakes/core/address.hpp"
-#include "fakes/core/units.hpp"
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
 #include "harness/error.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/nginx/version.hpp"

@@ -3,7 +3,7 @@
 // a user sees nginx's [emerg] line whether nginx ran on the host or in a container.
 #include <string>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 #include "harness/observe/log_file.hpp"
 
 namespace badgateway {

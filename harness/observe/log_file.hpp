@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 
 namespace badgateway {
 

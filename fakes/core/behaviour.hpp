@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "fakes/core/asio.hpp"
 #include "fakes/core/connection.hpp"
 #include "fakes/core/params.hpp"

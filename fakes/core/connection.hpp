@@ -8,9 +8,9 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "fakes/base/units.hpp"
 #include "fakes/core/asio.hpp"
 #include "fakes/core/recorder.hpp"
-#include "fakes/core/units.hpp"
 
 namespace badgateway::fakes {
 

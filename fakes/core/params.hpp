@@ -11,7 +11,7 @@
 #include <string_view>
 #include <variant>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 
 namespace badgateway::fakes {
 

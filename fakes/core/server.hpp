@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/recorder.hpp"
 

@@ -3,6 +3,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/nginx/docker_launcher.hpp"
 #include "harness/nginx/local_launcher.hpp"
+#include "harness/process/find_in_path.hpp"
 #include "harness/process/run_dir.hpp"
 
 namespace badgateway {

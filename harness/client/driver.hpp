@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "fakes/core/address.hpp"
-#include "fakes/core/units.hpp"
-#include "harness/scenario/model.hpp"
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
+#include "harness/client/request.hpp"
 
 namespace badgateway {
 

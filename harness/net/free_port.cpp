@@ -4,7 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness/nginx/launcher.hpp"
+#include "harness/error.hpp"
 
 namespace badgateway {
 

@@ -12,7 +12,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/nginx/launcher.hpp"
+#include "harness/error.hpp"
 
 namespace badgateway {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "harness/scenario/placeholders.hpp"
+#include "harness/input/placeholders.hpp"
 
 namespace badgateway {
 namespace {

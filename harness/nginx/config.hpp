@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "harness/nginx/launcher.hpp"
-#include "harness/scenario/model.hpp"
+#include "harness/nginx/spec.hpp"
 
 namespace badgateway {
 

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/net/probe.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/nginx_cache.hpp"
@@ -25,6 +26,7 @@
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
+#include "harness/process/find_in_path.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/owner.hpp"
 

@@ -5,23 +5,18 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 
-#include "fakes/core/address.hpp"
-#include "fakes/core/units.hpp"
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
+#include "harness/error.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/nginx/version.hpp"
 
 namespace badgateway {
 
-// Not a scenario failure: the environment or the config under test is unusable (exit code 2).
-class HarnessError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// The config nginx rejected at `nginx -t`; message is nginx's own.
+// The config nginx rejected at `nginx -t`; message is nginx's own. Thrown by launchers only (and
+// the runner, which rewrites its lines), so it stays with them.
 class ConfigRejected : public HarnessError {
  public:
   using HarnessError::HarnessError;

@@ -1,27 +1,21 @@
 #include "harness/nginx/local_launcher.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <csignal>
-#include <cstdlib>
 #include <fstream>
-#include <functional>
-#include <sstream>
-#include <thread>
 
 #include <fmt/format.h>
 #include <boost/asio/ip/address.hpp>
 
+#include "harness/net/probe.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/nginx_cache.hpp"
 #include "harness/nginx/nginx_output.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
+#include "harness/process/find_in_path.hpp"
 
 namespace badgateway {
 namespace {
@@ -57,44 +51,6 @@ class LocalInstance final : public NginxInstance {
 };
 
 }  // namespace
-
-std::string find_in_path(const std::string& name) {
-  if (name.find('/') != std::string::npos) return ::access(name.c_str(), X_OK) == 0 ? name : "";
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "";
-  dirs += ":/usr/sbin:/usr/local/sbin:/sbin";
-  std::istringstream in(dirs);
-  std::string dir;
-  while (std::getline(in, dir, ':')) {
-    if (dir.empty()) continue;
-    std::string candidate = fmt::format("{}/{}", dir, name);
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-bool wait_until_listening(const fakes::Address& a, Millis limit,
-                          const std::function<bool()>& alive) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  sockaddr_storage ss;
-  socklen_t len = a.to_sockaddr(ss);
-  while (std::chrono::steady_clock::now() < deadline) {
-    int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && ss.ss_family == AF_INET &&
-        ntohl(reinterpret_cast<const sockaddr_in&>(ss).sin_addr.s_addr) >> 24 == 127) {
-      sockaddr_in from{};
-      from.sin_family = AF_INET;
-      ::inet_pton(AF_INET, kProbeSource, &from.sin_addr);
-      (void)::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);  // else: any source
-    }
-    bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
-    if (fd >= 0) ::close(fd);
-    if (ok) return true;
-    if (!alive()) return false;
-    std::this_thread::sleep_for(Millis(5));  // retry interval of a bounded readiness probe
-  }
-  return false;
-}
 
 bool is_probe_log_line(std::string_view line) {
   static const std::string marker = fmt::format("client: {},", kProbeSource);

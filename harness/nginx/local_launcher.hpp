@@ -1,5 +1,4 @@
 #pragma once
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -33,21 +32,9 @@ class LocalLauncher final : public Launcher {
   std::string conf_dir_;
 };
 
-// Resolves a program name through PATH; empty when not found.
-std::string find_in_path(const std::string& name);
-
-// Waits until something accepts TCP connections on `a`, or `limit` passes, or `alive` says the
-// process died. Returns true when it answered. Probes of an IPv4 loopback address come from
-// kProbeSource, so the lines nginx logs about them can be told from the scenario's.
-bool wait_until_listening(const fakes::Address& a, Millis limit,
-                          const std::function<bool()>& alive);
-
-// The probe's source address: a loopback address nothing else here uses (an own config's host
-// names get 127.0.0.2 upwards).
-inline constexpr const char* kProbeSource = "127.255.255.254";
-
 // True for an error-log line nginx wrote about a readiness probe ("client closed connection while
-// waiting for request, client: 127.255.255.254, ..."): the harness's, not the scenario's.
+// waiting for request, client: 127.255.255.254, ..."; see kProbeSource in harness/net/probe.hpp):
+// the harness's, not the scenario's.
 bool is_probe_log_line(std::string_view line);
 
 }  // namespace badgateway

@@ -1,6 +1,5 @@
 #include "harness/nginx/nginx_output.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -30,13 +29,6 @@ void await_reload(const LogFile& since_signal, Millis limit) {
   if (auto emerg = since_signal.find_regex(R"(.*\[emerg\].*)")) {
     throw ConfigRejected(fmt::format("nginx rejected the new config: {}", *emerg));
   }
-}
-
-std::string read_whole_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace badgateway

@@ -1,10 +1,9 @@
 #pragma once
 // Reading nginx's own words out of its output and error log, the same way for every launcher:
 // a user sees nginx's [emerg] line whether nginx ran on the host or in a container.
-#include <filesystem>
 #include <string>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 #include "harness/observe/log_file.hpp"
 
 namespace badgateway {
@@ -15,8 +14,5 @@ std::string nginx_key_line(const std::string& output);
 // After a SIGHUP was sent (with `since_signal` positioned before it): waits until new workers
 // run the new config. Throws HarnessError on timeout, ConfigRejected when nginx refused it.
 void await_reload(const LogFile& since_signal, Millis limit);
-
-// The whole file, or "" when it cannot be read (a diagnostic that may not exist).
-std::string read_whole_file(const std::filesystem::path& path);
 
 }  // namespace badgateway

@@ -53,4 +53,11 @@ bool LogFile::wait_for_regex(const std::string& pattern, Millis limit,
   }
 }
 
+std::string read_whole_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 }  // namespace badgateway

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 
 namespace badgateway {
 
@@ -28,5 +28,9 @@ class LogFile {
   std::filesystem::path path_;
   std::uintmax_t offset_ = 0;
 };
+
+// The whole file, or "" when it cannot be read (a diagnostic that may not exist: a process's
+// stderr, php-fpm's log).
+std::string read_whole_file(const std::filesystem::path& path);
 
 }  // namespace badgateway

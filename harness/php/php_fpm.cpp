@@ -18,12 +18,12 @@
 
 #include <fmt/format.h>
 
-#include "harness/nginx/local_launcher.hpp"
-#include "harness/nginx/nginx_output.hpp"
+#include "harness/input/names.hpp"
+#include "harness/net/probe.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/php/php_ini.hpp"
+#include "harness/process/find_in_path.hpp"
 #include "harness/process/run_dir.hpp"
-#include "harness/scenario/names.hpp"
 
 namespace badgateway {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "fakes/core/params.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/process/child.hpp"

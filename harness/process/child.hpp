@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 
 namespace badgateway {
 

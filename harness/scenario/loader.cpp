@@ -16,11 +16,11 @@
 
 #include "fakes/behaviours/registry.hpp"
 #include "harness/input/bounded_file.hpp"
+#include "harness/input/names.hpp"
+#include "harness/input/placeholders.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/regex/regex.hpp"
-#include "harness/scenario/names.hpp"
-#include "harness/scenario/placeholders.hpp"
 #include "harness/scenario/toml_prescan.hpp"
 
 namespace badgateway {

@@ -1,13 +1,6 @@
 #include "harness/scenario/model.hpp"
 
-#include <fmt/format.h>
-
 namespace badgateway {
-
-std::string SourcePos::str() const {
-  if (line <= 0) return file;
-  return fmt::format("{}:{}:{}", file, line, column);
-}
 
 void Expectation::overlay(const Expectation& patch) {
   if (patch.status) status = patch.status;

@@ -8,16 +8,12 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "harness/client/request.hpp"
+#include "harness/input/source_pos.hpp"
+#include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
 
 namespace badgateway {
-
-struct SourcePos {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  std::string str() const;
-};
 
 // The seed's cause categories: every scenario reproduces one of them.
 inline constexpr const char* kCauses[] = {
@@ -43,40 +39,6 @@ struct FakeSpec {
   std::optional<std::string> socket;
   SourcePos socket_pos;
   SourcePos pos;
-};
-
-// Where a config snippet (nginx.http, .server, .location) comes from, so that a line nginx
-// rejects can be reported as a line of the scenario file.
-struct SnippetOrigin {
-  std::string field;   // "nginx.location", "fix.nginx.server"
-  SourcePos value;     // the string value (its opening quote)
-  int first_line = 0;  // the file line of the snippet's first line; 0: a one-line string, whose
-                       // lines (\n escapes) are all reported at `value`
-};
-
-struct NginxSpec {
-  std::optional<std::string> http;               // inside http {}
-  std::optional<std::string> server;             // inside the generated server {}
-  std::optional<std::string> location;           // inside the generated location / {}
-  std::map<std::string, SnippetOrigin> origins;  // by snippet: "http", "server", "location"
-  std::optional<std::string>
-      user;                   // the worker user ("nobody nogroup"); default root when run as root
-  std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
-  // The user's own nginx.conf or config directory (absolute), tested unchanged instead of the
-  // rendered frame; http/server/location/user do not apply then.
-  std::optional<std::string> config;
-  std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
-};
-
-struct RequestSpec {
-  std::string method = "GET";
-  std::string path = "/";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-  int count = 1;
-  int concurrency = 1;
-  Millis delay{0};  // before this group starts: part of the scenario, e.g. an idle gap
-  Millis timeout{5000};
 };
 
 struct TimeBound {

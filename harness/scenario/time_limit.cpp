@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {

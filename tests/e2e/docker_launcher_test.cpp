@@ -26,6 +26,7 @@
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/observe/log_file.hpp"
 #include "harness/process/child.hpp"
+#include "harness/process/find_in_path.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
 #include "harness/run/runner.hpp"

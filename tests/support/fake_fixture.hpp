@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
 #include "fakes/core/recorder.hpp"

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "fakes/core/server.hpp"
 #include "fakes/fastcgi/record.hpp"
 #include "tests/support/fake_fixture.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 
 namespace badgateway::test {
 

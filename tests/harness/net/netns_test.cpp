@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/process/child.hpp"
 

@@ -13,6 +13,7 @@
 
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/process/child.hpp"
+#include "harness/process/find_in_path.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
 #include "harness/report/report_file.hpp"

@@ -1,4 +1,4 @@
-#include "fakes/core/address.hpp"
+#include "fakes/base/address.hpp"
 
 #include <doctest/doctest.h>
 

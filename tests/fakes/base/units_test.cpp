@@ -1,4 +1,4 @@
-#include "fakes/core/units.hpp"
+#include "fakes/base/units.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "harness/scenario/placeholders.hpp"
+#include "harness/input/placeholders.hpp"
 
 #include <algorithm>
 #include <stdexcept>

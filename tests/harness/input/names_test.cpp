@@ -1,4 +1,4 @@
-#include "harness/scenario/names.hpp"
+#include "harness/input/names.hpp"
 
 #include <doctest/doctest.h>
 

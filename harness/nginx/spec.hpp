@@ -1,0 +1,37 @@
+#pragma once
+// What a scenario says about nginx: the snippets rendered into the harness's frame, or the user's
+// own config. Here rather than in the scenario model because rendering a config needs it and
+// nginx/ sits below scenario/.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "harness/input/source_pos.hpp"
+
+namespace badgateway {
+
+// Where a config snippet (nginx.http, .server, .location) comes from, so that a line nginx
+// rejects can be reported as a line of the scenario file.
+struct SnippetOrigin {
+  std::string field;   // "nginx.location", "fix.nginx.server"
+  SourcePos value;     // the string value (its opening quote)
+  int first_line = 0;  // the file line of the snippet's first line; 0: a one-line string, whose
+                       // lines (\n escapes) are all reported at `value`
+};
+
+struct NginxSpec {
+  std::optional<std::string> http;               // inside http {}
+  std::optional<std::string> server;             // inside the generated server {}
+  std::optional<std::string> location;           // inside the generated location / {}
+  std::map<std::string, SnippetOrigin> origins;  // by snippet: "http", "server", "location"
+  std::optional<std::string>
+      user;                   // the worker user ("nobody nogroup"); default root when run as root
+  std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
+  // The user's own nginx.conf or config directory (absolute), tested unchanged instead of the
+  // rendered frame; http/server/location/user do not apply then.
+  std::optional<std::string> config;
+  std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
+};
+
+}  // namespace badgateway

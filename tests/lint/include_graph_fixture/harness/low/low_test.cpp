@@ -1,0 +1,3 @@
+// Tests may include anything: not a back edge.
+#include "harness/high/high.hpp"
+#include "harness/stray.hpp"

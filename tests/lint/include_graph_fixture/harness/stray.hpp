@@ -1,0 +1,2 @@
+#pragma once
+// A unit the order does not name.

@@ -14,6 +14,9 @@ template <typename... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+// Written out for clang 14 (the sanitizer and fuzz builds), which lacks aggregate deduction.
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 int dispatch(const badgateway::CommandLine& command) {
   using namespace badgateway;

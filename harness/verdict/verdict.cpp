@@ -214,7 +214,10 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     c.actual = fmt::format("{}", fmt::join(got, ", "));
     out.push_back(c);
   }
-  for (const auto& [name, counts] : e.fakes) {
+  // Not a structured binding: clang 14 (the sanitizer and fuzz builds) cannot capture one.
+  for (const auto& entry : e.fakes) {
+    const std::string& name = entry.first;
+    const FakeCounts& counts = entry.second;
     auto it = seen.fakes.find(name);
     auto stats = it == seen.fakes.end() ? fakes::EndpointStats{} : it->second;
     auto add = [&](const char* what, std::optional<std::int64_t> want, std::uint64_t got) {

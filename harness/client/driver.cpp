@@ -64,7 +64,8 @@ bool is_parse_error(const boost::system::error_code& ec) {
 
 // Reads one response with recvmsg() so each segment brings the kernel's receive timestamp.
 // Returns like http::async_read: an error code (beast::error::timeout at the deadline) and the
-// number of bytes received.
+// number of bytes of this response received, those an earlier response's read left in `buffer`
+// included.
 Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
     http::response_parser<http::string_body>& parser, Clock::time_point deadline, bool stamping,
@@ -73,7 +74,8 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
   auto& socket = stream.socket();
   asio::steady_timer timer(socket.get_executor());
   timer.expires_at(deadline);
-  std::size_t total = 0;
+  // The segment that ended an interim (1xx) response may have brought this one, or all of it.
+  std::size_t total = buffer.size();
   boost::system::error_code ec;
   // Parses what is buffered; true once the message is complete or unparseable.
   auto parse = [&] {
@@ -89,6 +91,9 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
     }
     return parser.is_done();
   };
+  // Parsed before any read: a response already whole in the buffer gets no more bytes, only the
+  // FIN (read as an empty reply) or nothing until the deadline.
+  if (total > 0 && parse()) co_return std::tuple{ec, total};
   for (;;) {
     auto space = buffer.prepare(64 * 1024);
     ssize_t n =

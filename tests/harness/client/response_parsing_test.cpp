@@ -211,6 +211,52 @@ TEST_CASE("client: a body without length or chunks ends with the close, complete
   CHECK(within(r, took));
 }
 
+TEST_CASE("client: interim 100 and 103 arriving with the final response are recorded in order") {
+  // Regression: one write, so the final response is already buffered when the interim ones have
+  // been parsed; the client read on instead of parsing it, got the FIN and judged it truncated.
+  CannedServer server({"HTTP/1.1 100 Continue\r\n\r\n"
+                       "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+                       "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"},
+                      CannedServer::End::close);
+  Clock::duration took{};
+  bg::Response r = exchange(server, took);
+  CHECK(r.interim == std::vector<int>{100, 103});
+  CHECK(r.status == 201);
+  CHECK(r.outcome == "complete");
+  REQUIRE(r.content_length.has_value());
+  CHECK(*r.content_length == 2);
+  CHECK(r.body_bytes == 2);
+  CHECK(r.error.empty());
+  CHECK(within(r, took));
+}
+
+TEST_CASE("client: interim responses are the same with the server holding the connection") {
+  // Regression: the buffered final response waited for bytes that never came, until the timeout.
+  CannedServer server({"HTTP/1.1 100 Continue\r\n\r\n"
+                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"},
+                      CannedServer::End::hold);
+  Clock::duration took{};
+  bg::Response r = exchange(server, took);
+  CHECK(r.interim == std::vector<int>{100});
+  CHECK(r.status == 200);
+  CHECK(r.outcome == "complete");
+  CHECK(r.body_bytes == 2);
+  CHECK(took < 4s);  // complete at its last byte, not at the 5 s timeout
+}
+
+TEST_CASE("client: interim and final responses in writes of their own") {
+  // Whether the client reads them apart or together depends on scheduling; both must give this.
+  CannedServer server({"HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 103 Early Hints\r\n\r\n",
+                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", "ok"},
+                      CannedServer::End::close);
+  Clock::duration took{};
+  bg::Response r = exchange(server, took);
+  CHECK(r.interim == std::vector<int>{100, 103});
+  CHECK(r.status == 200);
+  CHECK(r.outcome == "complete");
+  CHECK(r.body_bytes == 2);
+}
+
 TEST_CASE("client: a 100 Continue and then the close is truncated, not an empty reply") {
   CannedServer server({"HTTP/1.1 100 Continue\r\n\r\n"}, CannedServer::End::close);
   Clock::duration took{};

@@ -233,9 +233,12 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
     // After a 100 Continue the connection was not empty: the final response is what is missing.
     out.outcome = timed_out ? "timeout" : out.interim.empty() ? "empty_reply" : "truncated";
   } else {
-    std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
-    out.outcome = (is_parse_error(ec) || !seen.starts_with("HTTP/")) ? "not_http" : "truncated";
-    out.body_bytes = buffer.size();
+    // The parser takes a status line it accepts before the rest of the head arrives: bytes gone
+    // from the buffer were HTTP's, and what is left need not be the reply's start.
+    std::string_view left(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const bool began_as_http = n > buffer.size() || left.starts_with("HTTP/");
+    out.outcome = (is_parse_error(ec) || !began_as_http) ? "not_http" : "truncated";
+    out.body_bytes = n;
   }
   if (ec) out.error = ec.message();
   if (wec && out.outcome != "complete") out.error += fmt::format(" (write: {})", wec.message());

@@ -294,6 +294,19 @@ TEST_CASE("client: a chunked body cut before its last chunk is truncated") {
   CHECK(r.error == "partial message");
 }
 
+TEST_CASE("client: a head cut after its status line is truncated, every byte counted") {
+  // Regression: the parser had taken the status line, and the rest ("Content-") was judged
+  // not_http, counted as 8 bytes.
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-";
+  CannedServer server({head}, CannedServer::End::close);
+  Clock::duration took{};
+  bg::Response r = exchange(server, took);
+  CHECK(r.status == 0);
+  CHECK(r.outcome == "truncated");
+  CHECK(r.body_bytes == head.size());
+  CHECK(r.error == "partial message");
+}
+
 TEST_CASE("client: bytes that are not HTTP are not_http, whether they end or not") {
   SUBCASE("a complete block that is no status line") {
     const std::string garbage = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
@@ -383,6 +396,18 @@ TEST_CASE("client: no answer within the request's timeout is timeout, a bounded 
   CHECK(r.error == "The socket was closed due to a timeout");
   CHECK(r.elapsed >= bg::Micros(100'000));  // the timeout counts from the connect, elapsed after
   CHECK(r.elapsed <= took);
+  CHECK(took < 3s);
+}
+
+TEST_CASE("client: a head that stops coming after its status line is truncated at the timeout") {
+  // Regression: with the status line taken by the parser nothing was left, judged not_http.
+  CannedServer server({"HTTP/1.1 200 OK\r\n"}, CannedServer::End::hold);
+  Clock::duration took{};
+  bg::Response r = exchange(server, took, bg::Millis(200));
+  CHECK(r.status == 0);
+  CHECK(r.outcome == "truncated");
+  CHECK(r.body_bytes == 17);  // the status line, which the parser took before the head was whole
+  CHECK(r.error == "The socket was closed due to a timeout");
   CHECK(took < 3s);
 }
 

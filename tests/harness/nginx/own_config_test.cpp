@@ -295,3 +295,15 @@ TEST_CASE("observable_error_logs: only those under /var/log/nginx, as files in o
         Strings{"/tmp/run-x/var-log-nginx/error.log", "/tmp/run-x/var-log-nginx/site/error.log"});
   CHECK(bg::observable_error_logs(own, {}).empty());
 }
+
+TEST_CASE("observable_error_logs: paths are taken as nginx resolves them, .. included") {
+  // Regression: "/var/log/nginx/../../../etc/x" mapped to own.log_dir/../../../etc/x, a file of
+  // this host outside the run directory, read as nginx's error log.
+  bg::OwnConfig own;
+  own.log_dir = "/tmp/run-x/var-log-nginx";
+  CHECK(strings(bg::observable_error_logs(
+            own, {"/var/log/nginx/../../../etc/passwd", "/var/log/nginx/../nginx/back.log",
+                  "/var/log/nginx/./site//error.log", "/var/log/other/../nginx/in.log"})) ==
+        Strings{"/tmp/run-x/var-log-nginx/back.log", "/tmp/run-x/var-log-nginx/site/error.log",
+                "/tmp/run-x/var-log-nginx/in.log"});
+}

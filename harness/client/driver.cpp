@@ -64,7 +64,8 @@ bool is_parse_error(const boost::system::error_code& ec) {
 
 // Reads one response with recvmsg() so each segment brings the kernel's receive timestamp.
 // Returns like http::async_read: an error code (beast::error::timeout at the deadline) and the
-// number of bytes received.
+// number of bytes of this response received, those an earlier response's read left in `buffer`
+// included.
 Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
     http::response_parser<http::string_body>& parser, Clock::time_point deadline, bool stamping,
@@ -73,7 +74,8 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
   auto& socket = stream.socket();
   asio::steady_timer timer(socket.get_executor());
   timer.expires_at(deadline);
-  std::size_t total = 0;
+  // The segment that ended an interim (1xx) response may have brought this one, or all of it.
+  std::size_t total = buffer.size();
   boost::system::error_code ec;
   // Parses what is buffered; true once the message is complete or unparseable.
   auto parse = [&] {
@@ -89,6 +91,9 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
     }
     return parser.is_done();
   };
+  // Parsed before any read: a response already whole in the buffer gets no more bytes, only the
+  // FIN (read as an empty reply) or nothing until the deadline.
+  if (total > 0 && parse()) co_return std::tuple{ec, total};
   for (;;) {
     auto space = buffer.prepare(64 * 1024);
     ssize_t n =
@@ -228,9 +233,12 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
     // After a 100 Continue the connection was not empty: the final response is what is missing.
     out.outcome = timed_out ? "timeout" : out.interim.empty() ? "empty_reply" : "truncated";
   } else {
-    std::string_view seen(static_cast<const char*>(buffer.data().data()), buffer.size());
-    out.outcome = (is_parse_error(ec) || !seen.starts_with("HTTP/")) ? "not_http" : "truncated";
-    out.body_bytes = buffer.size();
+    // The parser takes a status line it accepts before the rest of the head arrives: bytes gone
+    // from the buffer were HTTP's, and what is left need not be the reply's start.
+    std::string_view left(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const bool began_as_http = n > buffer.size() || left.starts_with("HTTP/");
+    out.outcome = (is_parse_error(ec) || !began_as_http) ? "not_http" : "truncated";
+    out.body_bytes = n;
   }
   if (ec) out.error = ec.message();
   if (wec && out.outcome != "complete") out.error += fmt::format(" (write: {})", wec.message());

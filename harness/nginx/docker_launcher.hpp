@@ -30,7 +30,6 @@ class DockerLauncher final : public Launcher {
   void test_config(const LaunchPaths& paths) override;
   std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
                                        Millis limit) override;
-  const std::string& image() const { return image_; }
 
  private:
   // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted. With

@@ -64,7 +64,13 @@ class NginxInstance {
   virtual ~NginxInstance() = default;
   // SIGHUP; returns once new workers run the new config (or throws HarnessError).
   virtual void reload(Millis limit) = 0;
-  // Graceful (QUIT) then forceful; bounded. Returns a description when it had crashed.
+  // Ends nginx, QUIT first so in-flight requests finish and the logs are flushed: read the logs
+  // after it. Bounded: locally QUIT, 1.5 s, then TERM, 1 s, then KILL of all it left; with Docker
+  // `docker kill --signal QUIT`, 2 s, then `docker rm -f` (each docker command at most 15 s).
+  // Idempotent, and no signal for an nginx that already ended. Returns and records nothing, so a
+  // crash is exited()'s to tell, asked before stop(): after it, a running nginx has ended by
+  // stop()'s own signal. Docker's may throw std::runtime_error while an interrupt is ending every
+  // child process (the interrupt's cleanup removes the container).
   virtual void stop() = 0;
   // nullopt while running; otherwise how it ended (e.g. "killed by signal 11").
   virtual std::optional<std::string> exited() = 0;

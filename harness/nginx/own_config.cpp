@@ -91,7 +91,9 @@ std::vector<std::filesystem::path> observable_error_logs(const OwnConfig& own,
                                                          const std::vector<std::string>& paths) {
   std::vector<std::filesystem::path> out;
   const std::string prefix = "/var/log/nginx/";
-  for (const auto& p : paths) {
+  for (const auto& written : paths) {
+    // As nginx opens it: "/var/log/nginx/../x" leaves the mount, and must not leave log_dir.
+    const std::string p = std::filesystem::path(written).lexically_normal().string();
     if (p.starts_with(prefix)) out.push_back(own.log_dir / p.substr(prefix.size()));
   }
   return out;

@@ -54,7 +54,7 @@ constexpr const BehaviourInfo* kTable[] = {BADGATEWAY_BEHAVIOURS(BADGATEWAY_ADDR
 }  // namespace
 
 BehaviourTable behaviour_table() {
-  return BehaviourTable(std::span<const BehaviourInfo* const>(kTable), Dereference{});
+  return BehaviourTable(std::span<const BehaviourInfo* const>(kTable));
 }
 
 const BehaviourInfo* find_behaviour(std::string_view name, Protocol protocol) {

@@ -42,23 +42,20 @@ Expectation read_expectation(Reader& r) {
     e.status_counts = counts;
   }
   if (auto g = r.strings("generated_by")) {
+    e.generated_by.emplace();
     for (const auto& v : *g) {
-      if (v != "nginx" && v != "upstream" && v != "none")
-        r.fail("generated_by", "expected \"nginx\", \"upstream\" or \"none\"");
+      auto by = parse_generated_by(v);
+      if (!by) r.fail("generated_by", fmt::format("expected {}", kGeneratedByNames));
+      e.generated_by->push_back(*by);
     }
-    e.generated_by = g;
   }
   if (auto o = r.strings("outcome")) {
+    e.outcome.emplace();
     for (const auto& v : *o) {
-      if (v != "complete" && v != "truncated" && v != "empty_reply" && v != "not_http" &&
-          v != "connect_failed" && v != "timeout") {
-        r.fail("outcome",
-               fmt::format("\"{}\" is not one of complete, truncated, empty_reply, not_http, "
-                           "connect_failed, timeout",
-                           v));
-      }
+      auto outcome = parse_outcome(v);
+      if (!outcome) r.fail("outcome", fmt::format("\"{}\" is not one of {}", v, kOutcomeNames));
+      e.outcome->push_back(*outcome);
     }
-    e.outcome = o;
   }
   e.interim = r.integers("interim", 100, 199);
   e.error_log = r.strings("error_log");

@@ -165,7 +165,7 @@ FixSpec read_fix(const toml::table& fix, const Scenario& s, std::string_view sou
   if (s.nginx.config) check_fixed_own_config(fix, s, f);
   // The fixed run expects a healthy answer unless it says otherwise.
   f.expect.base.status = std::vector<int>{200};
-  f.expect.base.generated_by = std::vector<std::string>{"upstream"};
+  f.expect.base.generated_by = std::vector<GeneratedBy>{GeneratedBy::upstream};
   if (const toml::table* fe = fr.table("expect")) {
     Reader fer(*fe, "fix.expect", file);
     ExpectationSet patch =

@@ -445,3 +445,27 @@ TEST_CASE("client: nothing listening is connect_failed") {
   CHECK(responses[0].error == "Connection refused");
   CHECK(responses[0].clock == "steady");
 }
+
+// What nginx before 1.29 sends for an upstream's 103 then 200: the 103 as if it were final
+// (Connection: close, no length) with the upstream's 200 as its body (scenarios early-hints-*).
+TEST_CASE("client: nginx < 1.29's relayed 103 with the upstream's 200 behind it") {
+  for (const char* version : {"1.0", "1.1"}) {
+    for (bool split : {false, true}) {
+      CAPTURE(version);
+      CAPTURE(split);
+      const std::string head =
+          "HTTP/1.1 103 Early Hints\r\nServer: nginx/1.22.1\r\nConnection: close\r\n"
+          "Link: </style.css>; rel=preload\r\n\r\n";
+      const std::string body = std::string("HTTP/") + version +
+                               " 200 OK\r\nContent-Length: 2\r\nX-Badgateway-Fake: app\r\n\r\nok";
+      CannedServer server(
+          split ? std::vector<std::string>{head, body} : std::vector<std::string>{head + body},
+          CannedServer::End::close);
+      Clock::duration took{};
+      bg::Response r = exchange(server, took);
+      CHECK(r.interim == std::vector<int>{103});
+      CHECK(r.status == 200);
+      CHECK(r.outcome == bg::Outcome::complete);
+    }
+  }
+}

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fakes/behaviours/registry.hpp"
+#include "fakes/core/protocol.hpp"
 
 namespace badgateway {
 namespace {
@@ -141,8 +142,7 @@ std::string serve_footer() {
   std::string out = "behaviours:\n";
   for (const auto& b : fakes::behaviour_table()) {
     out += fmt::format(
-        "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name,
-        b.protocol == fakes::Protocol::http ? "http" : "fastcgi", b.summary, "",
+        "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name, fakes::to_string(b.protocol), b.summary, "",
         b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
   }
   out.pop_back();  // the formatter ends the footer

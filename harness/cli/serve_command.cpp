@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fakes/behaviours/registry.hpp"
+#include "fakes/core/protocol.hpp"
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/report/text_escape.hpp"
@@ -18,8 +19,9 @@ int command_serve(const ServeArgs& args) {
   const std::string& protocol = args.protocol;
   fakes::Params params;
   for (const auto& [key, value] : args.params) params.set(key, value);
-  auto proto = protocol == "http" ? fakes::Protocol::http : fakes::Protocol::fastcgi;
-  const auto* info = fakes::find_behaviour(behaviour, proto);
+  const std::optional<fakes::Protocol> proto = fakes::parse_protocol(protocol);
+  if (!proto) throw UsageError(fmt::format("--protocol: expected {}", fakes::kProtocolNames));
+  const auto* info = fakes::find_behaviour(behaviour, *proto);
   if (!info)
     throw UsageError(
         fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));

@@ -159,14 +159,14 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
     if (oec) ::close(fd);
   }
   if (oec) {
-    out.outcome = "connect_failed";
+    out.outcome = Outcome::connect_failed;
     out.error = oec.message();
     finish();
     co_return;
   }
   auto [cec] = co_await stream.async_connect(ep, use_tuple);
   if (cec) {
-    out.outcome = cec == beast::error::timeout ? "timeout" : "connect_failed";
+    out.outcome = cec == beast::error::timeout ? Outcome::timeout : Outcome::connect_failed;
     out.error = cec.message();
     finish();
     co_return;
@@ -227,21 +227,24 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
       out.fake = std::string(it->value());
     if (auto cl = parser->content_length()) out.content_length = *cl;
     out.body_bytes = msg.body().size();
-    out.outcome = ec ? "truncated" : "complete";
+    out.outcome = ec ? Outcome::truncated : Outcome::complete;
   } else if (n == 0 && buffer.size() == 0) {
     const bool timed_out = ec == beast::error::timeout;
     // After a 100 Continue the connection was not empty: the final response is what is missing.
-    out.outcome = timed_out ? "timeout" : out.interim.empty() ? "empty_reply" : "truncated";
+    out.outcome = timed_out             ? Outcome::timeout
+                  : out.interim.empty() ? Outcome::empty_reply
+                                        : Outcome::truncated;
   } else {
     // The parser takes a status line it accepts before the rest of the head arrives: bytes gone
     // from the buffer were HTTP's, and what is left need not be the reply's start.
     std::string_view left(static_cast<const char*>(buffer.data().data()), buffer.size());
     const bool began_as_http = n > buffer.size() || left.starts_with("HTTP/");
-    out.outcome = (is_parse_error(ec) || !began_as_http) ? "not_http" : "truncated";
+    out.outcome = (is_parse_error(ec) || !began_as_http) ? Outcome::not_http : Outcome::truncated;
     out.body_bytes = n;
   }
   if (ec) out.error = ec.message();
-  if (wec && out.outcome != "complete") out.error += fmt::format(" (write: {})", wec.message());
+  if (wec && out.outcome != Outcome::complete)
+    out.error += fmt::format(" (write: {})", wec.message());
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
@@ -291,10 +294,8 @@ std::vector<Response> send_requests(const fakes::Address& nginx,
     io.run_until(deadline);
     if (!io.stopped()) {
       // Over the time limit: destroying the io_context closes the sockets still open.
+      // The exchanges cut short keep their initial Outcome::timeout.
       if (overran) *overran = true;
-      for (auto& r : responses) {
-        if (r.outcome.empty()) r.outcome = "timeout";
-      }
       break;
     }
     next = end;

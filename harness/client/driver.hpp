@@ -8,6 +8,7 @@
 
 #include "fakes/base/address.hpp"
 #include "fakes/base/units.hpp"
+#include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 
 namespace badgateway {
@@ -19,8 +20,8 @@ struct Response {
   std::string path;
   int status = 0;            // the final response's; 0 when no status line arrived
   std::vector<int> interim;  // 1xx responses before the final one (100 Continue), in order
-  // complete | truncated | empty_reply | not_http | connect_failed | timeout
-  std::string outcome;
+  // Until the exchange ends: one the scenario's time limit cuts short (or never starts) keeps it.
+  Outcome outcome = Outcome::timeout;
   std::string fake;  // the fake that produced the response (its signature header), empty for nginx
   std::uint64_t body_bytes = 0;
   std::optional<std::uint64_t> content_length;

@@ -30,8 +30,9 @@ Json phase_json(const PhaseResult& p) {
     responses.push_back(
         {{"request", text(r.method + " " + r.path)},
          {"status", r.status},
-         {"outcome", text(r.outcome)},
-         {"generated_by", r.fake.empty() ? "nginx" : "upstream"},
+         {"outcome", to_string(r.outcome)},
+         // No `none` here, unlike the check: docs/json-report.md.
+         {"generated_by", to_string(r.fake.empty() ? GeneratedBy::nginx : GeneratedBy::upstream)},
          {"elapsed_ms", static_cast<double>(r.elapsed.count()) / 1000.0},
          {"elapsed_clock", text(r.clock)},
          {"body_bytes", r.body_bytes},

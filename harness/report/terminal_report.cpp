@@ -51,7 +51,7 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
       for (const auto& resp : p->observed.responses) {
         if (!resp.error.empty()) {
           out += style.dim(fmt::format("    > {} {}: {} ({})\n", resp.method, resp.path,
-                                       resp.outcome, resp.error));
+                                       to_string(resp.outcome), resp.error));
           break;
         }
       }

@@ -24,8 +24,8 @@ std::string PhaseResult::summary() const {
     parts.push_back(repeat > 1 ? fmt::format("{}x{}", last, repeat) : last);
   };
   for (const auto& r : observed.responses) {
-    std::string s = r.status ? fmt::format("{}", r.status) : r.outcome;
-    if (r.status && r.outcome == "truncated") s += "~";
+    std::string s = r.status ? fmt::format("{}", r.status) : std::string(to_string(r.outcome));
+    if (r.status && r.outcome == Outcome::truncated) s += "~";
     if (s == last) {
       ++repeat;
     } else {

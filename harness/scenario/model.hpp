@@ -8,6 +8,7 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 #include "harness/input/source_pos.hpp"
 #include "harness/nginx/spec.hpp"
@@ -56,8 +57,8 @@ struct Expectation {
   std::optional<std::vector<int>> status;  // one value for all responses, or one per response
   std::optional<std::map<int, int>> status_counts;       // order-free, for concurrent requests
   std::optional<std::vector<int>> status_in;             // every response has one of these (races)
-  std::optional<std::vector<std::string>> generated_by;  // "nginx" | "upstream", like status
-  std::optional<std::vector<std::string>> outcome;       // per response, like status
+  std::optional<std::vector<GeneratedBy>> generated_by;  // like status
+  std::optional<std::vector<Outcome>> outcome;           // like status
   std::optional<std::vector<int>> interim;  // the 1xx statuses each response had, in order
   std::optional<std::vector<std::string>> error_log;     // regexes that must all match
   std::optional<std::vector<std::string>> no_error_log;  // regexes that must not match

@@ -37,9 +37,16 @@ Check per_response(CheckKind kind, std::string subject, const std::vector<T>& ex
   return c;
 }
 
-std::string origin_of(const Response& r) {
-  if (r.status == 0) return "none";
-  return r.fake.empty() ? "nginx" : "upstream";
+std::string_view origin_of(const Response& r) {
+  if (r.status == 0) return to_string(GeneratedBy::none);
+  return to_string(r.fake.empty() ? GeneratedBy::nginx : GeneratedBy::upstream);
+}
+
+template <typename Enum>
+std::vector<std::string_view> names(const std::vector<Enum>& values) {
+  std::vector<std::string_view> out;
+  for (Enum v : values) out.push_back(to_string(v));
+  return out;
 }
 
 void check_log(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
@@ -144,8 +151,8 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                    fmt::format("{}", fmt::join(got, ", ")), ok});
   }
   if (e.outcome) {
-    out.push_back(per_response(CheckKind::outcome, "outcome", *e.outcome, rs,
-                               [](const Response& r) { return r.outcome; }));
+    out.push_back(per_response(CheckKind::outcome, "outcome", names(*e.outcome), rs,
+                               [](const Response& r) { return to_string(r.outcome); }));
   }
   if (e.interim) {
     const std::string want = fmt::format("[{}]", fmt::join(*e.interim, ", "));
@@ -159,8 +166,8 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                    fmt::format("{}", fmt::join(got, ", ")), ok});
   }
   if (e.generated_by) {
-    out.push_back(
-        per_response(CheckKind::generated_by, "generated_by", *e.generated_by, rs, origin_of));
+    out.push_back(per_response(CheckKind::generated_by, "generated_by", names(*e.generated_by), rs,
+                               origin_of));
   }
   if (e.upstream_attempts) {
     out.push_back(per_response(CheckKind::upstream_attempts, "upstream_attempts",

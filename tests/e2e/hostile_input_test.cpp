@@ -47,7 +47,7 @@ TEST_CASE("runner: a scenario over its time limit is stopped and gets the timeou
   CHECK_FALSE(r.broken.harness_error);
   CHECK_FALSE(r.fixed);  // the time is used up: the fixed run does not start
   REQUIRE(r.broken.observed.responses.size() == 1);
-  CHECK(r.broken.observed.responses[0].outcome == "timeout");
+  CHECK(r.broken.observed.responses[0].outcome == Outcome::timeout);
   CHECK(r.broken.summary() == "timeout");
   // Stopped at the limit, not after the request's own 30 s (nginx and the fakes stop cleanly).
   CHECK(took < std::chrono::seconds(10));

@@ -152,7 +152,7 @@ body = "hello"
   REQUIRE(r.fixed->observed.responses.size() == 1);
   const Response& response = r.fixed->observed.responses[0];
   CHECK(response.status == 200);
-  CHECK(response.outcome == "complete");
+  CHECK(response.outcome == Outcome::complete);
   CHECK(response.interim == std::vector<int>{100});
   REQUIRE(r.fixed->observed.access.count(response.request_id) == 1);
   CHECK(r.fixed->observed.access.at(response.request_id).status == 200);

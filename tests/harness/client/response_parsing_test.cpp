@@ -160,7 +160,7 @@ TEST_CASE("client: the request carries its id and Connection: close") {
   CHECK(r.method == "GET");
   CHECK(r.path == "/p");
   CHECK(r.status == 204);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
 }
 
 TEST_CASE("client: a response framed by Content-Length is complete, its fake named") {
@@ -170,7 +170,7 @@ TEST_CASE("client: a response framed by Content-Length is complete, its fake nam
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 200);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   CHECK(r.interim.empty());
   CHECK(r.fake == "app");
   REQUIRE(r.content_length.has_value());
@@ -189,7 +189,7 @@ TEST_CASE("client: a chunked response is complete with its decoded body and no l
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 502);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   CHECK_FALSE(r.content_length.has_value());
   CHECK(r.body_bytes == 11);
   CHECK(r.fake.empty());
@@ -203,7 +203,7 @@ TEST_CASE("client: a body without length or chunks ends with the close, complete
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 200);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   CHECK_FALSE(r.content_length.has_value());
   CHECK(r.body_bytes == 15);
   CHECK(r.error.empty());
@@ -222,7 +222,7 @@ TEST_CASE("client: interim 100 and 103 arriving with the final response are reco
   bg::Response r = exchange(server, took);
   CHECK(r.interim == std::vector<int>{100, 103});
   CHECK(r.status == 201);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   REQUIRE(r.content_length.has_value());
   CHECK(*r.content_length == 2);
   CHECK(r.body_bytes == 2);
@@ -239,7 +239,7 @@ TEST_CASE("client: interim responses are the same with the server holding the co
   bg::Response r = exchange(server, took);
   CHECK(r.interim == std::vector<int>{100});
   CHECK(r.status == 200);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   CHECK(r.body_bytes == 2);
   CHECK(took < 4s);  // complete at its last byte, not at the 5 s timeout
 }
@@ -253,7 +253,7 @@ TEST_CASE("client: interim and final responses in writes of their own") {
   bg::Response r = exchange(server, took);
   CHECK(r.interim == std::vector<int>{100, 103});
   CHECK(r.status == 200);
-  CHECK(r.outcome == "complete");
+  CHECK(r.outcome == bg::Outcome::complete);
   CHECK(r.body_bytes == 2);
 }
 
@@ -263,7 +263,7 @@ TEST_CASE("client: a 100 Continue and then the close is truncated, not an empty 
   bg::Response r = exchange(server, took);
   CHECK(r.interim == std::vector<int>{100});
   CHECK(r.status == 0);
-  CHECK(r.outcome == "truncated");
+  CHECK(r.outcome == bg::Outcome::truncated);
   CHECK(r.body_bytes == 0);
   CHECK(r.error == "end of stream");
 }
@@ -274,7 +274,7 @@ TEST_CASE("client: a body cut short of its Content-Length is truncated with what
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 200);
-  CHECK(r.outcome == "truncated");
+  CHECK(r.outcome == bg::Outcome::truncated);
   REQUIRE(r.content_length.has_value());
   CHECK(*r.content_length == 10);
   CHECK(r.body_bytes == 3);
@@ -289,7 +289,7 @@ TEST_CASE("client: a chunked body cut before its last chunk is truncated") {
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 200);
-  CHECK(r.outcome == "truncated");
+  CHECK(r.outcome == bg::Outcome::truncated);
   CHECK(r.body_bytes == 5);
   CHECK(r.error == "partial message");
 }
@@ -302,7 +302,7 @@ TEST_CASE("client: a head cut after its status line is truncated, every byte cou
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 0);
-  CHECK(r.outcome == "truncated");
+  CHECK(r.outcome == bg::Outcome::truncated);
   CHECK(r.body_bytes == head.size());
   CHECK(r.error == "partial message");
 }
@@ -314,7 +314,7 @@ TEST_CASE("client: bytes that are not HTTP are not_http, whether they end or not
     Clock::duration took{};
     bg::Response r = exchange(server, took);
     CHECK(r.status == 0);
-    CHECK(r.outcome == "not_http");
+    CHECK(r.outcome == bg::Outcome::not_http);
     CHECK(r.body_bytes == garbage.size());
     CHECK(r.error == "bad version");
     CHECK(took < 4s);  // judged as soon as the block is there, not at the timeout
@@ -325,7 +325,7 @@ TEST_CASE("client: bytes that are not HTTP are not_http, whether they end or not
     Clock::duration took{};
     bg::Response r = exchange(server, took);
     CHECK(r.status == 0);
-    CHECK(r.outcome == "not_http");
+    CHECK(r.outcome == bg::Outcome::not_http);
     CHECK(r.body_bytes == 7);
     CHECK(r.error == "partial message");
   }
@@ -338,7 +338,7 @@ TEST_CASE("client: a header block over the 1 MiB limit is rejected as not_http")
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 0);
-  CHECK(r.outcome == "not_http");
+  CHECK(r.outcome == bg::Outcome::not_http);
   CHECK(r.error == "header limit exceeded");
   CHECK(r.body_bytes > 1024 * 1024);
   CHECK(r.body_bytes <= big.size());
@@ -351,7 +351,7 @@ TEST_CASE("client: a reset after part of the head is truncated; before any byte,
     Clock::duration took{};
     bg::Response r = exchange(server, took);
     CHECK(r.status == 0);
-    CHECK(r.outcome == "truncated");
+    CHECK(r.outcome == bg::Outcome::truncated);
     CHECK(r.body_bytes == 16);
     CHECK(r.error == "Connection reset by peer");
   }
@@ -361,7 +361,7 @@ TEST_CASE("client: a reset after part of the head is truncated; before any byte,
     Clock::duration took{};
     bg::Response r = exchange(server, took);
     CHECK(r.status == 200);
-    CHECK(r.outcome == "truncated");
+    CHECK(r.outcome == bg::Outcome::truncated);
     CHECK(r.body_bytes == 4);
     CHECK(r.error == "Connection reset by peer");
   }
@@ -370,7 +370,7 @@ TEST_CASE("client: a reset after part of the head is truncated; before any byte,
     Clock::duration took{};
     bg::Response r = exchange(server, took);
     CHECK(r.status == 0);
-    CHECK(r.outcome == "empty_reply");
+    CHECK(r.outcome == bg::Outcome::empty_reply);
     CHECK(r.body_bytes == 0);
     CHECK(r.error == "Connection reset by peer");
   }
@@ -381,7 +381,7 @@ TEST_CASE("client: a close before any byte is empty_reply") {
   Clock::duration took{};
   bg::Response r = exchange(server, took);
   CHECK(r.status == 0);
-  CHECK(r.outcome == "empty_reply");
+  CHECK(r.outcome == bg::Outcome::empty_reply);
   CHECK(r.interim.empty());
   CHECK(r.error == "end of stream");
   CHECK(r.clock.starts_with("steady"));  // no byte received: nothing for the kernel to stamp
@@ -392,7 +392,7 @@ TEST_CASE("client: no answer within the request's timeout is timeout, a bounded 
   Clock::duration took{};
   bg::Response r = exchange(server, took, bg::Millis(200));
   CHECK(r.status == 0);
-  CHECK(r.outcome == "timeout");
+  CHECK(r.outcome == bg::Outcome::timeout);
   CHECK(r.error == "The socket was closed due to a timeout");
   CHECK(r.elapsed >= bg::Micros(100'000));  // the timeout counts from the connect, elapsed after
   CHECK(r.elapsed <= took);
@@ -405,7 +405,7 @@ TEST_CASE("client: a head that stops coming after its status line is truncated a
   Clock::duration took{};
   bg::Response r = exchange(server, took, bg::Millis(200));
   CHECK(r.status == 0);
-  CHECK(r.outcome == "truncated");
+  CHECK(r.outcome == bg::Outcome::truncated);
   CHECK(r.body_bytes == 17);  // the status line, which the parser took before the head was whole
   CHECK(r.error == "The socket was closed due to a timeout");
   CHECK(took < 3s);
@@ -420,7 +420,7 @@ TEST_CASE("client: the scenario's deadline closes what is open, timeout with ela
   CHECK(Clock::now() - start < 3s);
   CHECK(overran);
   REQUIRE(responses.size() == 1);
-  CHECK(responses[0].outcome == "timeout");
+  CHECK(responses[0].outcome == bg::Outcome::timeout);
   CHECK(responses[0].elapsed == bg::Micros(0));
   CHECK(responses[0].clock.empty());
 }
@@ -441,7 +441,31 @@ TEST_CASE("client: nothing listening is connect_failed") {
       bg::send_requests(bg::fakes::Address::tcp("127.0.0.1", ntohs(addr.sin_port)), {spec}, "t");
   REQUIRE(responses.size() == 1);
   CHECK(responses[0].status == 0);
-  CHECK(responses[0].outcome == "connect_failed");
+  CHECK(responses[0].outcome == bg::Outcome::connect_failed);
   CHECK(responses[0].error == "Connection refused");
   CHECK(responses[0].clock == "steady");
+}
+
+// What nginx before 1.29 sends for an upstream's 103 then 200: the 103 as if it were final
+// (Connection: close, no length) with the upstream's 200 as its body (scenarios early-hints-*).
+TEST_CASE("client: nginx < 1.29's relayed 103 with the upstream's 200 behind it") {
+  for (const char* version : {"1.0", "1.1"}) {
+    for (bool split : {false, true}) {
+      CAPTURE(version);
+      CAPTURE(split);
+      const std::string head =
+          "HTTP/1.1 103 Early Hints\r\nServer: nginx/1.22.1\r\nConnection: close\r\n"
+          "Link: </style.css>; rel=preload\r\n\r\n";
+      const std::string body = std::string("HTTP/") + version +
+                               " 200 OK\r\nContent-Length: 2\r\nX-Badgateway-Fake: app\r\n\r\nok";
+      CannedServer server(
+          split ? std::vector<std::string>{head, body} : std::vector<std::string>{head + body},
+          CannedServer::End::close);
+      Clock::duration took{};
+      bg::Response r = exchange(server, took);
+      CHECK(r.interim == std::vector<int>{103});
+      CHECK(r.status == 200);
+      CHECK(r.outcome == bg::Outcome::complete);
+    }
+  }
 }

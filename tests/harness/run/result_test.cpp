@@ -13,7 +13,7 @@ bg::PhaseResult ran_with(const std::vector<std::pair<int, std::string>>& respons
   for (auto& [status, outcome] : responses) {
     bg::Response r;
     r.status = status;
-    r.outcome = outcome;
+    r.outcome = bg::parse_outcome(outcome).value();
     p.observed.responses.push_back(r);
   }
   return p;

@@ -172,8 +172,8 @@ TEST_SUITE("loader") {
     SUBCASE("expectations") {
       const bg::Expectation& e = s.expect.base;
       CHECK(e.status == std::vector<int>{502, 502, 504});
-      CHECK(e.generated_by == std::vector<std::string>{"nginx"});
-      CHECK(e.outcome == std::vector<std::string>{"complete"});
+      CHECK(e.generated_by == std::vector<bg::GeneratedBy>{bg::GeneratedBy::nginx});
+      CHECK(e.outcome == std::vector<bg::Outcome>{bg::Outcome::complete});
       CHECK(e.error_log == std::vector<std::string>{R"(connect\(\) failed)"});
       CHECK(e.no_error_log == std::vector<std::string>{"upstream timed out", "no live upstreams"});
       REQUIRE(e.elapsed.has_value());
@@ -196,7 +196,8 @@ TEST_SUITE("loader") {
       bg::Expectation in_range = s.expect.for_version(version("1.25.3"));
       CHECK(in_range.status == std::vector<int>{504});
       CHECK(in_range.error_log == std::vector<std::string>{"a", "b"});
-      CHECK(in_range.generated_by == std::vector<std::string>{"nginx"});  // not patched
+      CHECK(in_range.generated_by ==
+            std::vector<bg::GeneratedBy>{bg::GeneratedBy::nginx});  // not patched
       CHECK(in_range.upstream_attempts == std::vector<int>{1, 1, 2});
       bg::Expectation older = s.expect.for_version(version("1.22.1"));
       CHECK(older.status == std::vector<int>{502, 502, 504});
@@ -215,7 +216,7 @@ TEST_SUITE("loader") {
       CHECK(f.nginx.location == "proxy_pass http://{{fakes.app}};");
       CHECK_FALSE(f.nginx.http.has_value());
       CHECK(f.expect.base.status == std::vector<int>{200});
-      CHECK(f.expect.base.generated_by == std::vector<std::string>{"upstream"});
+      CHECK(f.expect.base.generated_by == std::vector<bg::GeneratedBy>{bg::GeneratedBy::upstream});
       CHECK_FALSE(f.expect.base.error_log.has_value());
       REQUIRE(f.expect.base.fakes.count("app") == 1);
       CHECK(f.expect.base.fakes.at("app").requests == 3);
@@ -260,7 +261,7 @@ expect.generated_by = "nginx"
     CHECK(s.fix->fakes.empty());
     CHECK(s.fix->nginx.location == "return 404;");
     CHECK(s.fix->expect.base.status == std::vector<int>{404});
-    CHECK(s.fix->expect.base.generated_by == std::vector<std::string>{"nginx"});
+    CHECK(s.fix->expect.base.generated_by == std::vector<bg::GeneratedBy>{bg::GeneratedBy::nginx});
   }
 
   TEST_CASE("every scenario of the catalogue loads") {

@@ -19,7 +19,7 @@ bg::Response response(int status, std::string fake = "", std::string outcome = "
   r.path = "/";
   r.status = status;
   r.fake = std::move(fake);
-  r.outcome = std::move(outcome);
+  r.outcome = bg::parse_outcome(outcome).value();
   r.elapsed = elapsed;
   return r;
 }
@@ -110,7 +110,7 @@ TEST_SUITE("verdict") {
 
   TEST_CASE("generated_by: \"none\" is a response without a final status") {
     bg::Expectation e;
-    e.generated_by = std::vector<std::string>{"none"};
+    e.generated_by = std::vector<bg::GeneratedBy>{bg::GeneratedBy::none};
     bg::Observation seen;
     seen.responses = {response(0, "", "truncated")};
     CHECK(only(bg::judge(e, seen), CheckKind::generated_by).passed);
@@ -118,7 +118,7 @@ TEST_SUITE("verdict") {
 
   TEST_CASE("generated_by: an empty Response.fake means nginx answered itself") {
     bg::Expectation e;
-    e.generated_by = std::vector<std::string>{"nginx"};
+    e.generated_by = std::vector<bg::GeneratedBy>{bg::GeneratedBy::nginx};
     bg::Observation seen;
     seen.responses = {response(502)};
     auto c = only(bg::judge(e, seen), CheckKind::generated_by);
@@ -130,13 +130,14 @@ TEST_SUITE("verdict") {
     CHECK_FALSE(c.passed);
     CHECK(c.actual == "upstream");
 
-    e.generated_by = std::vector<std::string>{"upstream"};
+    e.generated_by = std::vector<bg::GeneratedBy>{bg::GeneratedBy::upstream};
     CHECK(only(bg::judge(e, seen), CheckKind::generated_by).passed);
   }
 
   TEST_CASE("generated_by per response, and no status at all is neither") {
     bg::Expectation e;
-    e.generated_by = std::vector<std::string>{"nginx", "upstream"};
+    e.generated_by =
+        std::vector<bg::GeneratedBy>{bg::GeneratedBy::nginx, bg::GeneratedBy::upstream};
     bg::Observation seen;
     seen.responses = {response(502), response(200, "app")};
     CHECK(only(bg::judge(e, seen), CheckKind::generated_by).passed);
@@ -149,7 +150,7 @@ TEST_SUITE("verdict") {
 
   TEST_CASE("outcome") {
     bg::Expectation e;
-    e.outcome = std::vector<std::string>{"truncated"};
+    e.outcome = std::vector<bg::Outcome>{bg::Outcome::truncated};
     bg::Observation seen;
     seen.responses = {response(200, "app", "truncated")};
     CHECK(only(bg::judge(e, seen), CheckKind::outcome).passed);

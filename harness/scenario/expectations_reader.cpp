@@ -1,0 +1,161 @@
+#include "harness/scenario/expectations_reader.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "harness/regex/regex.hpp"
+
+namespace badgateway {
+namespace {
+
+void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    try {
+      Regex re(p);
+    } catch (const RegexError& e) {
+      // The pattern itself may be huge: its offset in the message says where.
+      r.fail(key, fmt::format("invalid regular expression: {}", e.what()));
+    }
+  }
+}
+
+Expectation read_expectation(Reader& r) {
+  Expectation e;
+  e.status = r.integers("status", 0, 999);
+  e.status_in = r.integers("status_in", 0, 999);
+  if (const toml::table* t = r.table("status_counts")) {
+    std::map<int, int> counts;
+    for (const auto& [k, v] : *t) {
+      std::string field = r.field("status_counts." + std::string(k.str()));
+      int code = 0;
+      auto key = k.str();
+      auto [ptr, ec] = std::from_chars(key.data(), key.data() + key.size(), code);
+      if (ec != std::errc{} || ptr != key.data() + key.size() || code < 0 || code > 999) {
+        fail_at(r.file(), k.source(), field, "keys are status codes, e.g. \"502\" = 3");
+      }
+      if (!v.is_integer() || v.as_integer()->get() < 0 || v.as_integer()->get() > 1'000'000)
+        fail_at(r.file(), v.source(), field, "expected a count in [0, 1000000]");
+      counts[code] = static_cast<int>(v.as_integer()->get());
+    }
+    e.status_counts = counts;
+  }
+  if (auto g = r.strings("generated_by")) {
+    e.generated_by.emplace();
+    for (const auto& v : *g) {
+      auto by = parse_generated_by(v);
+      if (!by) r.fail("generated_by", fmt::format("expected {}", kGeneratedByNames));
+      e.generated_by->push_back(*by);
+    }
+  }
+  if (auto o = r.strings("outcome")) {
+    e.outcome.emplace();
+    for (const auto& v : *o) {
+      auto outcome = parse_outcome(v);
+      if (!outcome) r.fail("outcome", fmt::format("\"{}\" is not one of {}", v, kOutcomeNames));
+      e.outcome->push_back(*outcome);
+    }
+  }
+  e.interim = r.integers("interim", 100, 199);
+  e.error_log = r.strings("error_log");
+  if (e.error_log) check_regexes(r, "error_log", *e.error_log);
+  e.no_error_log = r.strings("no_error_log");
+  if (e.no_error_log) check_regexes(r, "no_error_log", *e.no_error_log);
+  for (const char* key : {"elapsed", "request_time"}) {
+    const toml::table* t = r.table(key);
+    if (!t) continue;
+    Reader er(*t, r.field(key), r.file());
+    TimeBound b{er.duration("min"), er.duration("max")};
+    if (b.min && b.max && *b.min > *b.max) er.fail("max", "is smaller than min");
+    er.reject_unknown();
+    (std::string_view(key) == "elapsed" ? e.elapsed : e.request_time) = b;
+  }
+  e.upstream_attempts = r.integers("upstream_attempts", 0, 100);
+  if (const toml::table* t = r.table("fakes")) {
+    for (const auto& [k, v] : *t) {
+      std::string name(k.str());
+      if (!v.is_table()) r.fail_at(v.source(), r.field("fakes." + name), "expected a table");
+      Reader fr(*v.as_table(), r.field("fakes." + name), r.file());
+      FakeCounts c;
+      c.connections = fr.integer("connections", 0, 1'000'000);
+      c.requests = fr.integer("requests", 0, 1'000'000);
+      fr.reject_unknown();
+      e.fakes[name] = c;
+    }
+  }
+  return e;
+}
+
+// Counts must name fakes of the phase; reported at the offending key, also inside [[versions]].
+void check_counts_name_fakes(Reader& r, const std::vector<std::string>& names) {
+  const toml::table* t = r.raw().get_as<toml::table>("fakes");
+  if (!t) return;
+  for (const auto& [k, v] : *t) {
+    std::string name(k.str());
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      r.fail_at(k.source(), r.field("fakes." + name), fmt::format("no fake named \"{}\"", name));
+    }
+  }
+}
+
+void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t responses) {
+  auto check = [&](const char* key, std::size_t n) {
+    if (n != 1 && n != responses) {
+      r.fail(key, fmt::format("has {} values but the scenario sends {} requests (give 1 or {})", n,
+                              responses, responses));
+    }
+  };
+  if (e.status) check("status", e.status->size());
+  if (e.outcome) check("outcome", e.outcome->size());
+  if (e.generated_by) check("generated_by", e.generated_by->size());
+  if (e.upstream_attempts) check("upstream_attempts", e.upstream_attempts->size());
+}
+
+}  // namespace
+
+ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& fake_names,
+                                    std::size_t responses) {
+  ExpectationSet set;
+  set.base = read_expectation(r);
+  check_counts_name_fakes(r, fake_names);
+  check_per_response_lengths(r, set.base, responses);
+  if (const toml::node* n = r.get("versions")) {
+    const toml::array* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) r.fail("versions", "expected [[...versions]] tables");
+    for (const auto& item : *arr) {
+      Reader vr(*item.as_table(), r.field("versions"), r.file());
+      std::string text = vr.required_string("nginx");
+      std::string error;
+      auto range = VersionRange::parse(text, &error);
+      if (!range) vr.fail("nginx", error);
+      set.by_version.push_back({*range, read_expectation(vr)});
+      check_counts_name_fakes(vr, fake_names);
+      check_per_response_lengths(vr, set.by_version.back().patch, responses);
+      vr.reject_unknown();
+    }
+  }
+  r.reject_unknown();
+  return set;
+}
+
+void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::string& field) {
+  bool uses = set.base.upstream_attempts.has_value();
+  for (const auto& v : set.by_version) uses = uses || v.patch.upstream_attempts.has_value();
+  if (uses) {
+    const toml::node* n = r.raw().get("upstream_attempts");
+    r.fail_at(n ? n->source() : r.raw().source(), field + ".upstream_attempts",
+              "needs the harness's access log, which an own config (nginx.config) does not have; "
+              "count connections with expect.fakes.NAME.connections");
+  }
+  uses = set.base.request_time.has_value();
+  for (const auto& v : set.by_version) uses = uses || v.patch.request_time.has_value();
+  if (uses) {
+    const toml::node* n = r.raw().get("request_time");
+    r.fail_at(n ? n->source() : r.raw().source(), field + ".request_time",
+              "needs the harness's access log, which an own config (nginx.config) does not have; "
+              "bound the client's time with expect.elapsed");
+  }
+}
+
+}  // namespace badgateway

@@ -1,0 +1,23 @@
+#pragma once
+// The `[expect]` and `[fix.expect]` tables and their `[[...versions]]` overrides: what a phase
+// must observe. Regexes are compiled here once (harness/regex), so a bad one is a load error.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "harness/scenario/model.hpp"
+#include "harness/scenario/toml_reader.hpp"
+
+namespace badgateway {
+
+// `fake_names`: the phase's fakes, which `fakes.NAME` counts must name. `responses`: how many
+// responses the phase gets; a per-response list (status, outcome, generated_by,
+// upstream_attempts) has one value or that many. Throws ScenarioError; rejects unknown keys.
+ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& fake_names,
+                                    std::size_t responses);
+
+// An own config has no harness access log: nothing records $upstream_addr or $request_time per
+// request, so upstream_attempts and request_time are load errors there (at `field`.KEY).
+void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::string& field);
+
+}  // namespace badgateway

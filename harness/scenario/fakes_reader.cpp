@@ -1,0 +1,208 @@
+#include "harness/scenario/fakes_reader.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <span>
+
+#include <fmt/format.h>
+
+#include "fakes/behaviours/registry.hpp"
+#include "fakes/core/protocol.hpp"
+#include "harness/input/names.hpp"
+#include "harness/php/php_fpm.hpp"
+#include "harness/scenario/toml_reader.hpp"
+
+namespace badgateway {
+namespace {
+
+fakes::ParamValue to_param(const toml::node& n, Reader& r, const std::string& field) {
+  if (n.is_string()) return n.as_string()->get();
+  if (n.is_integer()) return n.as_integer()->get();
+  if (n.is_floating_point()) return n.as_floating_point()->get();
+  if (n.is_boolean()) return n.as_boolean()->get();
+  r.fail_at(n.source(), field, "expected a string, number or boolean");
+}
+
+// An IP literal ("127.0.0.1:8080", "[::1]:8080"): the fake binds that address itself in the
+// run's network namespace, which has loopback only.
+FakeSpec::HostName read_ip_literal_host(Reader& r, const std::string& text) {
+  std::string address = text, port_text;
+  if (text.starts_with('[')) {
+    const std::size_t close = text.find(']');
+    address = close == text.npos ? "" : text.substr(1, close - 1);
+    if (close != text.npos && close + 1 < text.size()) {
+      port_text = text[close + 1] == ':' ? text.substr(close + 2) : "x";
+    }
+  } else if (const std::size_t colon = text.rfind(':'); colon != text.npos) {
+    address = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  in6_addr bytes{};
+  const bool v4 = !text.starts_with('[') && ::inet_pton(AF_INET, address.c_str(), &bytes) == 1;
+  const bool v6 = text.starts_with('[') && ::inet_pton(AF_INET6, address.c_str(), &bytes) == 1;
+  if (!v4 && !v6) {
+    r.fail("host",
+           "expected the host name or IP address the config uses, optionally with its port: "
+           "\"app\", \"app:8080\", \"127.0.0.1:8080\" or \"[::1]:8080\"");
+  }
+  if (!fakes::Address::tcp(address, 1).is_loopback()) {
+    r.fail("host", fmt::format("{} is not a loopback address: a fake can only stand for a "
+                               "loopback address (127.0.0.0/8 or ::1) or a host name",
+                               address));
+  }
+  FakeSpec::HostName h{address, 0, pos_of(*r.raw().get("host"), r.file())};
+  if (!port_text.empty()) {
+    int port = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port < 1 ||
+        port > 65535) {
+      r.fail("host", fmt::format("invalid port \"{}\" (expected 1 to 65535)", port_text));
+    }
+    h.port = static_cast<std::uint16_t>(port);
+  }
+  return h;
+}
+
+// `host` and `socket`: what an own config connects to, which this fake stands for.
+void read_stands_for(Reader& r, FakeSpec& spec) {
+  if (auto host = r.string("host")) {
+    if (host->starts_with('[') || host->find_first_not_of("0123456789.:") == host->npos) {
+      spec.host = read_ip_literal_host(r, *host);
+    } else {
+      HostAndPort hp;
+      if (auto e = check_host_and_port(*host, hp); !e.empty()) r.fail("host", e);
+      spec.host = FakeSpec::HostName{hp.host, static_cast<std::uint16_t>(hp.port),
+                                     pos_of(*r.raw().get("host"), r.file())};
+    }
+    if (spec.unix_socket)
+      r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
+  }
+  if (auto socket = r.string("socket")) {
+    std::string path = std::filesystem::path(*socket).lexically_normal().string();
+    if (!path.starts_with("/run/") && !path.starts_with("/var/run/")) {
+      r.fail("socket",
+             "expected the socket path the config uses, under /run or /var/run (each "
+             "run has a private /run)");
+    }
+    if (spec.host) r.fail("socket", "a fake stands for a host name or a socket, not both");
+    if (spec.unix_socket) r.fail("socket", "replaces listen = \"unix\"");
+    spec.socket = path;
+    spec.socket_pos = pos_of(*r.raw().get("socket"), r.file());
+  }
+}
+
+// The behaviour's documented parameters (`serve --help`, `explain`), the real PHP-FPM's for it.
+std::span<const fakes::ParamInfo> parameters_of(const fakes::BehaviourInfo* info) {
+  return info ? info->parameters : std::span<const fakes::ParamInfo>(kPhpFpmParameters);
+}
+
+// Every key that is not one of the fake's own is a behaviour parameter. The behaviour is built
+// once now so that a bad parameter is a load error, not a run-time surprise.
+void read_parameters(Reader& r, FakeSpec& spec, const fakes::BehaviourInfo* info,
+                     const toml::node& node) {
+  std::vector<std::string> non_scalar;
+  for (const auto& [k, v] : r.raw()) {
+    std::string key(k.str());
+    if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host" ||
+        key == "socket") {
+      continue;
+    }
+    // A table or array is no parameter value, but whether the key is one of the behaviour's
+    // parameters at all is the first thing worth saying: decided once the behaviour is built.
+    if (v.is_table() || v.is_array()) {
+      non_scalar.push_back(key);
+      continue;
+    }
+    spec.params[key] = to_param(v, r, r.field(key));
+  }
+  fakes::Params params(spec.params);
+  try {
+    if (info) {
+      info->make(params);
+    } else {
+      PhpFpmSpec::from_params(params);
+    }
+  } catch (const fakes::ParamError& e) {
+    const toml::node* n = r.raw().get(e.key());
+    r.fail_at(n ? n->source() : node.source(), r.field(e.key()), e.what());
+  }
+  std::vector<std::string> valid;
+  for (const fakes::ParamInfo& p : parameters_of(info)) valid.emplace_back(p.name);
+  const std::string unknown =
+      valid.empty()
+          ? std::string("unknown parameter: this behaviour has none")
+          : fmt::format("unknown parameter for this behaviour (valid: {})", fmt::join(valid, ", "));
+  // An unknown parameter is an unknown key: pointed at the key, as reject_unknown() does.
+  auto fail_at_key = [&](const std::string& key) {
+    for (const auto& [k, v] : r.raw()) {
+      if (k.str() == key) r.fail_at(k.source(), r.field(key), unknown);
+    }
+    r.fail_at(node.source(), r.field(key), unknown);
+  };
+  for (const auto& key : non_scalar) {
+    if (std::find(valid.begin(), valid.end(), key) != valid.end()) {
+      to_param(*r.raw().get(key), r, r.field(key));  // fails: the wrong type for a parameter it has
+    }
+    fail_at_key(key);
+  }
+  try {
+    params.reject_unused();
+  } catch (const fakes::ParamError& e) {
+    fail_at_key(e.key());
+  }
+}
+
+FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
+                   const std::string& file) {
+  if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
+  if (auto e = check_fake_name(name); !e.empty()) fail_at(file, node.source(), path, e);
+  Reader r(*node.as_table(), path, file);
+  FakeSpec spec;
+  spec.name = name;
+  spec.pos = pos_of(node, file);
+  const std::string protocol = r.string("protocol").value_or("http");
+  const auto parsed = fakes::parse_protocol(protocol);
+  if (!parsed) r.fail("protocol", fmt::format("expected {}", fakes::kProtocolNames));
+  spec.protocol = *parsed;
+  std::string listen = r.string("listen").value_or("tcp");
+  if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
+  spec.unix_socket = listen == "unix";
+  read_stands_for(r, spec);
+  spec.behaviour = r.required_string("behaviour");
+  // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
+  const bool real_php_fpm =
+      spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
+  const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
+  if (!info && !real_php_fpm) {
+    std::vector<std::string> names;
+    for (const auto& b : fakes::behaviour_table()) {
+      if (b.protocol == spec.protocol) names.emplace_back(b.name);
+    }
+    if (spec.protocol == fakes::Protocol::fastcgi) names.emplace_back(kPhpFpmBehaviour);
+    r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
+                                    spec.behaviour, fmt::join(names, ", ")));
+  }
+  read_parameters(r, spec, info, node);
+  return spec;
+}
+
+}  // namespace
+
+std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::string& path,
+                                           const std::string& file) {
+  if (table.size() > kMaxFakes) {
+    fail_at(file, table.source(), path,
+            fmt::format("{} fakes (at most {})", table.size(), kMaxFakes));
+  }
+  std::map<std::string, FakeSpec> out;
+  for (const auto& [k, v] : table) {
+    std::string name(k.str());
+    out[name] = read_fake(name, v, path + "." + name, file);
+  }
+  return out;
+}
+
+}  // namespace badgateway

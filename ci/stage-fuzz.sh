@@ -1,24 +1,20 @@
 #!/usr/bin/env bash
-# Fuzzing stage: builds the libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan in
-# build-fuzz/ and runs each for a fixed time on a copy of its seed corpus (tests/fuzz/corpus/).
+# Fuzzing stage: builds the libFuzzer targets (tests/fuzz/) with clang, ASan and UBSan in the
+# sanitizer build (build-asan/, shared with ci/stage-asan.sh) and runs each for a fixed time on a
+# copy of its seed corpus (tests/fuzz/corpus/).
 # Fails on the first crash, leak, sanitizer report or timeout; prints executions per target.
 #   FUZZ_SECONDS   time per target (default 25)
 #   FUZZ_TARGETS   space-separated subset of targets (default: all)
-#   FUZZ_BUILD_DIR build directory (default build-fuzz)
+#   FUZZ_BUILD_DIR build directory (default build-asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${FUZZ_SECONDS:-25}
-build=${FUZZ_BUILD_DIR:-build-fuzz}
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+# The ASan stage's build (ci/configure-sanitize.sh): its objects are the fuzz targets' too.
+build=${FUZZ_BUILD_DIR:-build-asan}
 
 start=$(date +%s)
-# -O1 with line tables: what libFuzzer's docs recommend, and far quicker to build than -O2 -g.
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" \
-  -DCMAKE_CXX_COMPILER=clang++ \
-  -DBADGATEWAY_FUZZ=ON -DBADGATEWAY_TOML_HEADER_ONLY=ON -DBADGATEWAY_WERROR=OFF \
-  -DBUILD_TESTING=OFF "${launcher[@]}" >/dev/null
+bash ci/configure-sanitize.sh "$build"
 targets=${FUZZ_TARGETS:-$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')}
 # shellcheck disable=SC2086 # one argument per target
 cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target $targets

@@ -46,12 +46,17 @@ std::size_t utf8_length(std::string_view text, std::size_t i, std::uint32_t& cp)
 }  // namespace
 
 std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
-  int line = 1, column = 1, depth = 0;
+  int line = 1, column = 1;
+  // The brackets and braces open outside strings, innermost last.
+  std::string open;
   Region region = Region::bare;
   auto problem = [&](std::string message) {
     return TomlPrescanProblem{line, column, std::move(message)};
   };
   auto at = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
+  // Only spaces and tabs since the last newline, outside strings: a `[` here at depth 0 opens a
+  // table header.
+  bool line_start = true;
   std::size_t i = 0;
   while (i < text.size()) {
     std::uint32_t cp = 0;
@@ -66,6 +71,9 @@ std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
           fmt::format("control character U+{:04X} (write it as an escape in a string)", cp));
     }
     std::size_t step = n;
+    const bool was_line_start = line_start;
+    if (region == Region::bare)
+      line_start = cp == '\n' || (was_line_start && (cp == ' ' || cp == '\t'));
     switch (region) {
       case Region::bare:
         if (cp >= 0x80) {
@@ -84,12 +92,37 @@ std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
           region = Region::literal;
         } else if (cp == '#') {
           region = Region::comment;
+        } else if (cp == '[' && was_line_start && open.empty()) {
+          // toml++ 3.3.0 assumes (TOML_ASSERT_ASSUME in parse_key) that a header's key starts
+          // with a bare-key character or a quote: `[.a]` or `[=]` would be undefined behaviour.
+          std::size_t k = i + 1;
+          if (at(k, "[")) ++k;
+          while (at(k, " ") || at(k, "\t")) ++k;
+          const char c = k < text.size() ? text[k] : ']';  // at the end: toml++'s own error
+          const bool key_start =
+              (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '"' || c == '\'' ||
+              c == ']' ||  // `[]`: toml++ reports it itself
+              (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r') ||  // below
+              static_cast<unsigned char>(c) >= 0x7F;
+          if (!key_start) {
+            column += static_cast<int>(k - i);
+            return problem("a table header starts with a key: a bare key or a quoted one");
+          }
+          open.push_back('[');
         } else if (cp == '[' || cp == '{') {
-          if (++depth > kMaxTomlNesting) {
+          open.push_back(static_cast<char>(cp));
+          if (open.size() > static_cast<std::size_t>(kMaxTomlNesting)) {
             return problem(fmt::format("arrays and tables nested deeper than {}", kMaxTomlNesting));
           }
-        } else if ((cp == ']' || cp == '}') && depth > 0) {
-          --depth;
+        } else if ((cp == ']' || cp == '}') && !open.empty()) {
+          // toml++ 3.3.0 hands a `}` inside an array to parse_value(), which assumes it is no
+          // value terminator (TOML_ASSERT_ASSUME): undefined behaviour for `[}`.
+          if ((cp == ']') != (open.back() == '[')) {
+            return problem(fmt::format("'{}' closes no {}", static_cast<char>(cp),
+                                       cp == ']' ? "array" : "inline table"));
+          }
+          open.pop_back();
         }
         break;
       case Region::basic:
@@ -124,7 +157,10 @@ std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
         }
         break;
       case Region::comment:
-        if (cp == '\n') region = Region::bare;
+        if (cp == '\n') {
+          region = Region::bare;
+          line_start = true;
+        }
         break;
     }
     // Advance the position over `step` bytes (all ASCII except possibly the first character).

@@ -7,7 +7,10 @@
 //   - the text is well-formed UTF-8;
 //   - no control character but tab, and CR only before LF (TOML allows no others anywhere);
 //   - outside strings and comments, ASCII only (bare keys are ASCII in TOML 1.0);
-//   - brackets and braces outside strings nest at most kMaxTomlNesting deep.
+//   - brackets and braces outside strings nest at most kMaxTomlNesting deep, and each `]` or `}`
+//     closes the kind that is open (`[}` reached an assumption in parse_value());
+//   - a table header's key starts with a bare-key character or a quote (`[.a]` reached one in
+//     parse_key()). Both found by tests/fuzz/fuzz_scenario_loader.
 // It tracks strings and comments as TOML writes them ("...", '...', """...""", '''...''', #);
 // everything else (what is valid where) stays toml++'s job.
 #include <optional>

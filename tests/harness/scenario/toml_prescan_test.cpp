@@ -26,6 +26,18 @@ TEST_CASE("prescan_toml: the inputs that reach toml++'s undefined behaviour neve
   CHECK(problem("a = 1\rb = 2") == "1:6: carriage return not followed by newline");
   CHECK(problem("a = [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]") ==
         "1:37: arrays and tables nested deeper than 32");
+  // Found by fuzz_scenario_loader: parse_key() assumes a header's key starts a key.
+  const std::string header = "1:2: a table header starts with a key: a bare key or a quoted one";
+  CHECK(problem("[.example.com\" }") == header);
+  CHECK(problem("[=]") == header);
+  CHECK(problem("status = [};") == "1:11: '}' closes no inline table");
+  CHECK(problem("t = { a = [1] ]") == "1:15: ']' closes no array");
+  CHECK(problem("[\nx]") == header);
+  CHECK(problem("[ \r\n") == "1:3: a table header starts with a key: a bare key or a quoted one");
+  CHECK(problem("a = 1\n  [[ .x]]") ==
+        "2:6: a table header starts with a key: a bare key or a quoted one");
+  CHECK(problem("# c\n[.x]") ==
+        "2:2: a table header starts with a key: a bare key or a quoted one");
 }
 
 TEST_CASE("prescan_toml: valid TOML passes, whatever its strings and comments hold") {
@@ -36,4 +48,5 @@ TEST_CASE("prescan_toml: valid TOML passes, whatever its strings and comments ho
   CHECK(problem("a = \"\"\"x\"\"\"\"\"\nb = 1") == "(ok)");  // content may end in two quotes
   CHECK(problem("a = [\"]\", ']', \"\"\"]\"\"\"]\n") == "(ok)");
   CHECK(problem("t = \"\\t\ttab\"\n") == "(ok)");
+  CHECK(problem("[a]\n[ \"b\" . c ]\n[[ 'd' ]]\n[_-9]\n[]\nx = [ [1], [.5] ]\n") == "(ok)");
 }

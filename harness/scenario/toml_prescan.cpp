@@ -1,6 +1,7 @@
 #include "harness/scenario/toml_prescan.hpp"
 
 #include <cstdint>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -43,143 +44,178 @@ std::size_t utf8_length(std::string_view text, std::size_t i, std::uint32_t& cp)
   return n;
 }
 
-}  // namespace
+// One pass over the text. Each character is checked for what is never valid (bad UTF-8, control
+// characters), then handled by the region it is in.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
 
-std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
-  int line = 1, column = 1;
-  // The brackets and braces open outside strings, innermost last.
-  std::string open;
-  Region region = Region::bare;
-  auto problem = [&](std::string message) {
-    return TomlPrescanProblem{line, column, std::move(message)};
-  };
-  auto at = [&](std::size_t i, std::string_view s) { return text.substr(i, s.size()) == s; };
-  // Only spaces and tabs since the last newline, outside strings: a `[` here at depth 0 opens a
-  // table header.
-  bool line_start = true;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::uint32_t cp = 0;
-    std::size_t n = utf8_length(text, i, cp);
-    if (n == 0) {
-      return problem(
-          fmt::format("invalid UTF-8 (byte 0x{:02x})", static_cast<unsigned char>(text[i])));
+  std::optional<TomlPrescanProblem> run() {
+    while (i_ < text_.size()) {
+      std::uint32_t cp = 0;
+      const std::size_t n = utf8_length(text_, i_, cp);
+      if (n == 0) {
+        return problem(
+            fmt::format("invalid UTF-8 (byte 0x{:02x})", static_cast<unsigned char>(text_[i_])));
+      }
+      if (cp == '\r' && !at(i_ + 1, "\n"))
+        return problem("carriage return not followed by newline");
+      if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F) {
+        return problem(
+            fmt::format("control character U+{:04X} (write it as an escape in a string)", cp));
+      }
+      std::size_t step = n;
+      if (region_ == Region::bare) {
+        const bool was_line_start = line_start_;
+        line_start_ = cp == '\n' || (was_line_start && (cp == ' ' || cp == '\t'));
+        if (auto p = bare(cp, was_line_start, step)) return p;
+      } else {
+        step = in_string_or_comment(cp, n);
+        if (step == 0) continue;  // a newline ended the string: handled again as bare
+      }
+      advance(step);
     }
-    if (cp == '\r' && !at(i + 1, "\n")) return problem("carriage return not followed by newline");
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F) {
-      return problem(
-          fmt::format("control character U+{:04X} (write it as an escape in a string)", cp));
+    return std::nullopt;
+  }
+
+ private:
+  TomlPrescanProblem problem(std::string message) const {
+    return TomlPrescanProblem{line_, column_, std::move(message)};
+  }
+  bool at(std::size_t i, std::string_view s) const { return text_.substr(i, s.size()) == s; }
+
+  std::optional<TomlPrescanProblem> bare(std::uint32_t cp, bool line_start, std::size_t& step) {
+    if (cp >= 0x80) {
+      return problem("non-ASCII character outside a string or comment (quote a key that needs it)");
     }
-    std::size_t step = n;
-    const bool was_line_start = line_start;
-    if (region == Region::bare)
-      line_start = cp == '\n' || (was_line_start && (cp == ' ' || cp == '\t'));
-    switch (region) {
-      case Region::bare:
-        if (cp >= 0x80) {
-          return problem(
-              "non-ASCII character outside a string or comment (quote a key that needs it)");
-        }
-        if (at(i, "\"\"\"")) {
-          region = Region::ml_basic;
-          step = 3;
-        } else if (at(i, "'''")) {
-          region = Region::ml_literal;
-          step = 3;
-        } else if (cp == '"') {
-          region = Region::basic;
-        } else if (cp == '\'') {
-          region = Region::literal;
-        } else if (cp == '#') {
-          region = Region::comment;
-        } else if (cp == '[' && was_line_start && open.empty()) {
-          // toml++ 3.3.0 assumes (TOML_ASSERT_ASSUME in parse_key) that a header's key starts
-          // with a bare-key character or a quote: `[.a]` or `[=]` would be undefined behaviour.
-          std::size_t k = i + 1;
-          if (at(k, "[")) ++k;
-          while (at(k, " ") || at(k, "\t")) ++k;
-          const char c = k < text.size() ? text[k] : ']';  // at the end: toml++'s own error
-          const bool key_start =
-              (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '"' || c == '\'' ||
-              c == ']' ||  // `[]`: toml++ reports it itself
-              (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r') ||  // below
-              static_cast<unsigned char>(c) >= 0x7F;
-          if (!key_start) {
-            column += static_cast<int>(k - i);
-            return problem("a table header starts with a key: a bare key or a quoted one");
-          }
-          open.push_back('[');
-        } else if (cp == '[' || cp == '{') {
-          open.push_back(static_cast<char>(cp));
-          if (open.size() > static_cast<std::size_t>(kMaxTomlNesting)) {
-            return problem(fmt::format("arrays and tables nested deeper than {}", kMaxTomlNesting));
-          }
-        } else if ((cp == ']' || cp == '}') && !open.empty()) {
-          // toml++ 3.3.0 hands a `}` inside an array to parse_value(), which assumes it is no
-          // value terminator (TOML_ASSERT_ASSUME): undefined behaviour for `[}`.
-          if ((cp == ']') != (open.back() == '[')) {
-            return problem(fmt::format("'{}' closes no {}", static_cast<char>(cp),
-                                       cp == ']' ? "array" : "inline table"));
-          }
-          open.pop_back();
-        }
-        break;
+    if (at(i_, "\"\"\"")) {
+      region_ = Region::ml_basic;
+      step = 3;
+    } else if (at(i_, "'''")) {
+      region_ = Region::ml_literal;
+      step = 3;
+    } else if (cp == '"') {
+      region_ = Region::basic;
+    } else if (cp == '\'') {
+      region_ = Region::literal;
+    } else if (cp == '#') {
+      region_ = Region::comment;
+    } else if (cp == '[' && line_start && open_.empty()) {
+      return table_header();
+    } else if (cp == '[' || cp == '{') {
+      open_.push_back(static_cast<char>(cp));
+      if (open_.size() > static_cast<std::size_t>(kMaxTomlNesting)) {
+        return problem(fmt::format("arrays and tables nested deeper than {}", kMaxTomlNesting));
+      }
+    } else if ((cp == ']' || cp == '}') && !open_.empty()) {
+      // toml++ 3.3.0 hands a `}` inside an array to parse_value(), which assumes it is no value
+      // terminator (TOML_ASSERT_ASSUME): undefined behaviour for `[}`.
+      if ((cp == ']') != (open_.back() == '[')) {
+        return problem(fmt::format("'{}' closes no {}", static_cast<char>(cp),
+                                   cp == ']' ? "array" : "inline table"));
+      }
+      open_.pop_back();
+    }
+    return std::nullopt;
+  }
+
+  // A `[` first on its line with nothing open: toml++ 3.3.0 assumes (TOML_ASSERT_ASSUME in
+  // parse_key) that the header's key starts with a bare-key character or a quote, so `[.a]` or
+  // `[=]` would be undefined behaviour.
+  std::optional<TomlPrescanProblem> table_header() {
+    std::size_t k = i_ + 1;
+    if (at(k, "[")) ++k;
+    while (at(k, " ") || at(k, "\t")) ++k;
+    const char c = k < text_.size() ? text_[k] : ']';  // at the end: toml++'s own error
+    const auto u = static_cast<unsigned char>(c);
+    const bool key_start = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '"' ||
+                           c == '\'' || c == ']' ||  // `[]`: toml++ reports it itself
+                           (u < 0x20 && c != '\n' && c != '\r') || u >= 0x7F;  // reported next
+    if (!key_start) {
+      column_ += static_cast<int>(k - i_);
+      return problem("a table header starts with a key: a bare key or a quoted one");
+    }
+    open_.push_back('[');
+    return std::nullopt;
+  }
+
+  // The bytes consumed, or 0 when a newline ends a one-line string (handled again as bare).
+  std::size_t in_string_or_comment(std::uint32_t cp, std::size_t n) {
+    const auto next = [&] {
+      return i_ + 1 < text_.size() ? static_cast<unsigned char>(text_[i_ + 1]) : 0;
+    };
+    switch (region_) {
       case Region::basic:
-        if (cp == '\\' && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x20 &&
-            static_cast<unsigned char>(text[i + 1]) < 0x7F) {
-          step = 2;  // the escaped character cannot end the string
-        } else if (cp == '"' || cp == '\n') {
-          region = Region::bare;  // an unterminated string is toml++'s error to report
-          if (cp == '\n') continue;
+        // The escaped character cannot end the string.
+        if (cp == '\\' && next() >= 0x20 && next() < 0x7F) return 2;
+        if (cp == '"' || cp == '\n') {
+          region_ = Region::bare;  // an unterminated string is toml++'s error to report
+          return cp == '\n' ? 0 : n;
         }
-        break;
+        return n;
       case Region::literal:
         if (cp == '\'' || cp == '\n') {
-          region = Region::bare;
-          if (cp == '\n') continue;
+          region_ = Region::bare;
+          return cp == '\n' ? 0 : n;
         }
-        break;
+        return n;
       case Region::ml_basic:
-        if (cp == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\\')) {
-          step = 2;
-        } else if (at(i, "\"\"\"")) {
-          region = Region::bare;
-          step = 3;
-          while (step < 5 && at(i + step, "\"")) ++step;  // up to two quotes end the content
-        }
-        break;
+        if (cp == '\\' && (next() == '"' || next() == '\\')) return 2;
+        return at(i_, "\"\"\"") ? close_multi_line('"') : n;
       case Region::ml_literal:
-        if (at(i, "'''")) {
-          region = Region::bare;
-          step = 3;
-          while (step < 5 && at(i + step, "'")) ++step;
-        }
-        break;
+        return at(i_, "'''") ? close_multi_line('\'') : n;
       case Region::comment:
         if (cp == '\n') {
-          region = Region::bare;
-          line_start = true;
+          region_ = Region::bare;
+          line_start_ = true;
         }
+        return n;
+      case Region::bare:
         break;
     }
-    // Advance the position over `step` bytes (all ASCII except possibly the first character).
+    return n;
+  }
+
+  // The closing delimiter; the content may end in up to two more quotes.
+  std::size_t close_multi_line(char quote) {
+    region_ = Region::bare;
+    std::size_t step = 3;
+    while (step < 5 && i_ + step < text_.size() && text_[i_ + step] == quote) ++step;
+    return step;
+  }
+
+  // Moves over `step` bytes (all ASCII except possibly the first character).
+  void advance(std::size_t step) {
     for (std::size_t k = 0; k < step;) {
       std::uint32_t c = 0;
-      std::size_t len = utf8_length(text, i + k, c);
+      const std::size_t len = utf8_length(text_, i_ + k, c);
       if (len == 0) break;  // reported on the next round
       if (c == '\n') {
-        ++line;
-        column = 1;
+        ++line_;
+        column_ = 1;
       } else {
-        ++column;
+        ++column_;
       }
       k += len;
       if (k > step) step = k;
     }
-    i += step;
+    i_ += step;
   }
-  return std::nullopt;
+
+  std::string_view text_;
+  std::size_t i_ = 0;
+  int line_ = 1, column_ = 1;
+  Region region_ = Region::bare;
+  std::string open_;  // the brackets and braces open outside strings, innermost last
+  // Only spaces and tabs since the last newline, outside strings.
+  bool line_start_ = true;
+};
+
+}  // namespace
+
+std::optional<TomlPrescanProblem> prescan_toml(std::string_view text) {
+  return Scanner(text).run();
 }
 
 }  // namespace badgateway

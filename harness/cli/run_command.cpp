@@ -36,27 +36,14 @@ void write_reports(const std::string& json, const std::string& junit,
   }
 }
 
-}  // namespace
-
-int command_run(const RunArgs& args) {
-  std::vector<std::string> paths = args.paths, nginx_specs = args.nginx_specs;
+// The scenarios the paths and filters select, and a launcher per nginx in version order
+// (the order given for equal versions). Prints a load error and returns kExitUsage.
+int select_runs(const RunArgs& args, const std::vector<std::string>& paths,
+                const std::vector<std::string>& nginx_specs, std::vector<Scenario>& scenarios,
+                std::vector<std::unique_ptr<Launcher>>& launchers) {
   const std::vector<std::string>& filters = args.filters;
-  const std::string &junit = args.junit, &json = args.json;
-  RunOptions options;
-  options.jobs = args.jobs;
-  options.keep = args.keep;
-  options.time_limit = args.time_limit;
-  options.fail_fast = args.fail_fast;
-  if (paths.empty()) paths.push_back(catalog_dir().string());
-  if (nginx_specs.empty()) nginx_specs.push_back("nginx");
-
-  // What killed runs left (run directories; containers go in the Docker launcher): see `clean`.
-  remove_leftovers_of_dead_runs();
-
-  std::vector<Scenario> scenarios;  // selected: all of every shard, so that shards agree
-  std::vector<std::unique_ptr<Launcher>> launchers;
   try {
-    for (auto& s : load_scenarios(paths, options.time_limit)) {
+    for (auto& s : load_scenarios(paths, args.time_limit)) {
       bool keep = filters.empty();
       for (const auto& f : filters) keep = keep || ::fnmatch(f.c_str(), s.name.c_str(), 0) == 0;
       if (keep) scenarios.push_back(std::move(s));
@@ -77,6 +64,68 @@ int command_run(const RunArgs& args) {
     fmt::print(stderr, "badgateway: no scenario matches\n");
     return kExitUsage;
   }
+  return kExitOk;
+}
+
+// What is about to run, the seed first so that a failing order can be replayed even from a log
+// cut short.
+void print_header(const RunArgs& args, const Plan& plan, const RunInfo& info,
+                  const RunOptions& options, std::size_t selected, std::size_t nginx_count) {
+  std::string modes;
+  if (args.shard) {
+    modes +=
+        fmt::format(", shard {} ({} of {} scenarios)", *info.shard, plan.in_shard.size(), selected);
+  }
+  if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
+  if (args.fail_fast) modes += ", --fail-fast";
+  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
+             plan.in_shard.size(), nginx_count, fmt::join(options.columns, "; "), options.jobs,
+             modes);
+  if (info.seed)
+    fmt::print("shuffled with seed {0}: --shuffle --seed {0} replays this order\n", *info.seed);
+  if (!plan.only.empty()) {
+    std::vector<std::string> names;
+    for (const Scenario* s : plan.only) names.push_back(s->name);
+    fmt::print("only = true on {}: the other selected scenarios are skipped\n",
+               fmt::join(names, ", "));
+  }
+  if (plan.in_shard.empty() && info.shard)
+    fmt::print("shard {}: no scenario falls in it\n", *info.shard);
+  std::fflush(stdout);
+}
+
+int exit_code(const std::vector<ScenarioResult>& results) {
+  bool any_error = false, any_fail = false;
+  for (const auto& r : results) {
+    any_error = any_error || r.verdict() == Verdict::error;
+    // An overrun is the scenario's result (like a failed check), not an environment problem.
+    any_fail = any_fail || r.verdict() == Verdict::fail || r.verdict() == Verdict::timeout;
+  }
+  if (any_error) return kExitUsage;
+  return any_fail ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+int command_run(const RunArgs& args) {
+  std::vector<std::string> paths = args.paths, nginx_specs = args.nginx_specs;
+  const std::string &junit = args.junit, &json = args.json;
+  RunOptions options;
+  options.jobs = args.jobs;
+  options.keep = args.keep;
+  options.time_limit = args.time_limit;
+  options.fail_fast = args.fail_fast;
+  if (paths.empty()) paths.push_back(catalog_dir().string());
+  if (nginx_specs.empty()) nginx_specs.push_back("nginx");
+
+  // What killed runs left (run directories; containers go in the Docker launcher): see `clean`.
+  remove_leftovers_of_dead_runs();
+
+  // Selected: all of every shard, so that shards agree.
+  std::vector<Scenario> scenarios;
+  std::vector<std::unique_ptr<Launcher>> launchers;
+  if (int code = select_runs(args, paths, nginx_specs, scenarios, launchers); code != kExitOk)
+    return code;
   std::vector<Launcher*> targets;
   for (auto& l : launchers) targets.push_back(l.get());
   std::vector<std::string> labels;
@@ -93,28 +142,7 @@ int command_run(const RunArgs& args) {
   TerminalStyle style = TerminalStyle::detect(stdout);
   std::mutex print_mutex;
   std::size_t done = 0, total = plan.runs.size();
-  std::string modes;
-  if (args.shard) {
-    modes += fmt::format(", shard {} ({} of {} scenarios)", *info.shard, plan.in_shard.size(),
-                         scenarios.size());
-  }
-  if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
-  if (args.fail_fast) modes += ", --fail-fast";
-  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
-             plan.in_shard.size(), targets.size(), fmt::join(options.columns, "; "), options.jobs,
-             modes);
-  // First, so that a failing order can be replayed even from a log cut short.
-  if (info.seed)
-    fmt::print("shuffled with seed {0}: --shuffle --seed {0} replays this order\n", *info.seed);
-  if (!plan.only.empty()) {
-    std::vector<std::string> names;
-    for (const Scenario* s : plan.only) names.push_back(s->name);
-    fmt::print("only = true on {}: the other selected scenarios are skipped\n",
-               fmt::join(names, ", "));
-  }
-  if (plan.in_shard.empty() && info.shard)
-    fmt::print("shard {}: no scenario falls in it\n", *info.shard);
-  std::fflush(stdout);
+  print_header(args, plan, info, options, scenarios.size(), targets.size());
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
     if (interrupted()) return;
@@ -160,14 +188,7 @@ int command_run(const RunArgs& args) {
     return kExitUsage;
   }
 
-  bool any_error = false, any_fail = false;
-  for (const auto& r : results) {
-    any_error = any_error || r.verdict() == Verdict::error;
-    // An overrun is the scenario's result (like a failed check), not an environment problem.
-    any_fail = any_fail || r.verdict() == Verdict::fail || r.verdict() == Verdict::timeout;
-  }
-  if (any_error) return kExitUsage;
-  return any_fail ? kExitFailed : kExitOk;
+  return exit_code(results);
 }
 
 }  // namespace badgateway

@@ -137,6 +137,72 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
   co_return std::tuple{ec, total};
 }
 
+// Kernel time needs both ends: the end of a response that ended with FIN or RST and no byte after
+// the last one read has no receive timestamp of its own. Otherwise the steady clock's figure
+// (set when the exchange ended) stays, with why.
+void record_clock(Response& out, const std::optional<KernelTime>& first_sent,
+                  const std::optional<KernelTime>& last_received, bool complete, bool stamped,
+                  const std::string& why_steady) {
+  if (first_sent && last_received && complete && *last_received >= *first_sent) {
+    out.elapsed = std::chrono::duration_cast<Micros>(*last_received - *first_sent);
+    out.clock = "kernel";
+  } else if (stamped) {
+    out.clock = !first_sent      ? "steady: no send timestamp"
+                : !last_received ? "steady: no byte received"
+                : !complete      ? "steady: the response did not complete"
+                                 : "steady: timestamps out of order";
+  } else {
+    out.clock = "steady: " + why_steady;
+  }
+}
+
+// Status, signature, body and outcome from what the parser made of the bytes (`n` of them for
+// the final response, `ec` how reading ended; `wec` how writing the request ended).
+void record_result(Response& out, const http::response_parser<http::string_body>& parser,
+                   const boost::system::error_code& ec, std::size_t n,
+                   const beast::flat_buffer& buffer, const boost::system::error_code& wec) {
+  if (parser.is_header_done()) {
+    const auto& msg = parser.get();
+    out.status = static_cast<int>(msg.result_int());
+    if (auto it = msg.find(fakes::kFakeHeader); it != msg.end())
+      out.fake = std::string(it->value());
+    if (auto cl = parser.content_length()) out.content_length = *cl;
+    out.body_bytes = msg.body().size();
+    out.outcome = ec ? Outcome::truncated : Outcome::complete;
+  } else if (n == 0 && buffer.size() == 0) {
+    const bool timed_out = ec == beast::error::timeout;
+    // After a 100 Continue the connection was not empty: the final response is what is missing.
+    out.outcome = timed_out             ? Outcome::timeout
+                  : out.interim.empty() ? Outcome::empty_reply
+                                        : Outcome::truncated;
+  } else {
+    // The parser takes a status line it accepts before the rest of the head arrives: bytes gone
+    // from the buffer were HTTP's, and what is left need not be the reply's start.
+    std::string_view left(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const bool began_as_http = n > buffer.size() || left.starts_with("HTTP/");
+    out.outcome = (is_parse_error(ec) || !began_as_http) ? Outcome::not_http : Outcome::truncated;
+    out.body_bytes = n;
+  }
+  if (ec) out.error = ec.message();
+  if (wec && out.outcome != Outcome::complete)
+    out.error += fmt::format(" (write: {})", wec.message());
+}
+
+// Asio opens without SOCK_CLOEXEC; a copy of this socket in a process spawned meanwhile (the
+// nginx of a parallel run) would outlive the exchange.
+boost::system::error_code open_socket(beast::tcp_stream& stream,
+                                      const asio::ip::tcp::endpoint& ep) {
+  boost::system::error_code ec;
+  const int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    ec.assign(errno, boost::system::system_category());
+  } else {
+    stream.socket().assign(ep.protocol(), fd, ec);
+    if (ec) ::close(fd);
+  }
+  return ec;
+}
+
 Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
   auto exec = co_await asio::this_coro::executor;
   beast::tcp_stream stream(exec);
@@ -148,16 +214,7 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   auto deadline = start + spec.timeout;
   stream.expires_after(spec.timeout);
   asio::ip::tcp::endpoint ep(asio::ip::make_address(nginx.host), nginx.port);
-  // Asio opens without SOCK_CLOEXEC; a copy of this socket in a process spawned meanwhile (the
-  // nginx of a parallel run) would outlive the exchange.
-  int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_CLOEXEC, 0);
-  boost::system::error_code oec;
-  if (fd < 0) {
-    oec.assign(errno, boost::system::system_category());
-  } else {
-    stream.socket().assign(ep.protocol(), fd, oec);
-    if (oec) ::close(fd);
-  }
+  const boost::system::error_code oec = open_socket(stream, ep);
   if (oec) {
     out.outcome = Outcome::connect_failed;
     out.error = oec.message();
@@ -207,44 +264,8 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
       first_sent = t;
     }
   }
-  // Kernel time needs both ends: the end of a response that ended with FIN or RST and no byte
-  // after the last one read has no receive timestamp of its own.
-  if (first_sent && last_received && parser->is_done() && *last_received >= *first_sent) {
-    out.elapsed = std::chrono::duration_cast<Micros>(*last_received - *first_sent);
-    out.clock = "kernel";
-  } else if (stamped) {
-    out.clock = !first_sent          ? "steady: no send timestamp"
-                : !last_received     ? "steady: no byte received"
-                : !parser->is_done() ? "steady: the response did not complete"
-                                     : "steady: timestamps out of order";
-  } else {
-    out.clock = "steady: " + why_steady;
-  }
-  if (parser->is_header_done()) {
-    const auto& msg = parser->get();
-    out.status = static_cast<int>(msg.result_int());
-    if (auto it = msg.find(fakes::kFakeHeader); it != msg.end())
-      out.fake = std::string(it->value());
-    if (auto cl = parser->content_length()) out.content_length = *cl;
-    out.body_bytes = msg.body().size();
-    out.outcome = ec ? Outcome::truncated : Outcome::complete;
-  } else if (n == 0 && buffer.size() == 0) {
-    const bool timed_out = ec == beast::error::timeout;
-    // After a 100 Continue the connection was not empty: the final response is what is missing.
-    out.outcome = timed_out             ? Outcome::timeout
-                  : out.interim.empty() ? Outcome::empty_reply
-                                        : Outcome::truncated;
-  } else {
-    // The parser takes a status line it accepts before the rest of the head arrives: bytes gone
-    // from the buffer were HTTP's, and what is left need not be the reply's start.
-    std::string_view left(static_cast<const char*>(buffer.data().data()), buffer.size());
-    const bool began_as_http = n > buffer.size() || left.starts_with("HTTP/");
-    out.outcome = (is_parse_error(ec) || !began_as_http) ? Outcome::not_http : Outcome::truncated;
-    out.body_bytes = n;
-  }
-  if (ec) out.error = ec.message();
-  if (wec && out.outcome != Outcome::complete)
-    out.error += fmt::format(" (write: {})", wec.message());
+  record_clock(out, first_sent, last_received, parser->is_done(), stamped, why_steady);
+  record_result(out, *parser, ec, n, buffer, wec);
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }

@@ -278,6 +278,32 @@ bool pid_namespaces_available() {
   return g_pid_namespaces.load();
 }
 
+// The environment a child gets: this process's, with `overrides` replacing or adding variables.
+// Built before the clone, which may only make system calls.
+class Environment {
+ public:
+  explicit Environment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+    if (overrides.empty()) return;
+    for (char** e = environ; *e; ++e) {
+      std::string_view entry(*e);
+      bool replaced = false;
+      for (const auto& [name, value] : overrides) {
+        replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() &&
+                                entry[name.size()] == '=');
+      }
+      if (!replaced) strings_.emplace_back(entry);
+    }
+    for (const auto& [name, value] : overrides) strings_.push_back(name + "=" + value);
+    for (auto& entry : strings_) pointers_.push_back(entry.data());
+    pointers_.push_back(nullptr);
+  }
+  char** envp() { return pointers_.empty() ? environ : pointers_.data(); }
+
+ private:
+  std::vector<std::string> strings_;
+  std::vector<char*> pointers_;
+};
+
 Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& options) {
   if (argv.empty()) throw std::invalid_argument("empty argv");
   std::vector<char*> args = exec_args(argv);
@@ -298,26 +324,9 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
     mount_paths.push_back(m.source.string());
     mount_paths.push_back(m.target.string());
   }
-  std::vector<std::string> env_strings;
-  std::vector<char*> envp;
-  if (!options.environment.empty()) {
-    for (char** e = environ; *e; ++e) {
-      std::string_view entry(*e);
-      bool replaced = false;
-      for (const auto& [name, value] : options.environment) {
-        replaced = replaced || (entry.starts_with(name) && entry.size() > name.size() &&
-                                entry[name.size()] == '=');
-      }
-      if (!replaced) env_strings.emplace_back(entry);
-    }
-    for (const auto& [name, value] : options.environment) env_strings.push_back(name + "=" + value);
-    for (auto& entry : env_strings) envp.push_back(entry.data());
-    envp.push_back(nullptr);
-  }
-  SpawnPlan plan{path.c_str(), args.data(), envp.empty() ? environ : envp.data(),
-                 in,           out,         err,
-                 report[1],    &options,    &mount_paths,
-                 true};
+  Environment env(options.environment);
+  SpawnPlan plan{path.c_str(), args.data(), env.envp(), in,           out,
+                 err,          report[1],   &options,   &mount_paths, true};
   // Held across the clone so kill_all_children cannot miss a child that is being born.
   std::unique_lock registry(g_mutex);
   if (g_closing) {
@@ -348,31 +357,36 @@ Child Child::spawn(const std::vector<std::string>& argv, const SpawnOptions& opt
   child.pid_ = pid;
   child.pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   child.report_ = report[0];
-  InitReport first{};
-  ssize_t n = 0;
-  do {
-    n = ::read(report[0], &first, sizeof first);
-  } while (n < 0 && errno == EINTR);
-  if (n != sizeof first) {
-    child.finish(Millis(1000));
-    throw std::runtime_error(fmt::format("cannot start {}: {}", argv[0],
-                                         describe_wait_status(child.status_.value_or(-1))));
-  }
-  if (first.kind == InitReport::exec_failed) {
-    child.finish(Millis(1000));
-    int exec_errno = first.value;
-    if (exec_errno & kNamespaceFailure) {
-      throw std::runtime_error(fmt::format("cannot prepare the namespaces of {}: {}", argv[0],
-                                           std::strerror(exec_errno & ~kNamespaceFailure)));
-    }
-    throw std::runtime_error(fmt::format("cannot run {}: {}", argv[0], std::strerror(exec_errno)));
-  }
+  child.await_exec(argv[0]);
   ::fcntl(report[0], F_SETFL, O_NONBLOCK);
   child.program_pid_ = first_child(pid);
   if (child.program_pid_ > 0) {
     child.program_pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, child.program_pid_, 0));
   }
   return child;
+}
+
+// The init's first report: the program was executed, or why not (then the child is reaped).
+void Child::await_exec(const std::string& program) {
+  InitReport first{};
+  ssize_t n = 0;
+  do {
+    n = ::read(report_, &first, sizeof first);
+  } while (n < 0 && errno == EINTR);
+  if (n != sizeof first) {
+    finish(Millis(1000));
+    throw std::runtime_error(
+        fmt::format("cannot start {}: {}", program, describe_wait_status(status_.value_or(-1))));
+  }
+  if (first.kind == InitReport::exec_failed) {
+    finish(Millis(1000));
+    const int exec_errno = first.value;
+    if (exec_errno & kNamespaceFailure) {
+      throw std::runtime_error(fmt::format("cannot prepare the namespaces of {}: {}", program,
+                                           std::strerror(exec_errno & ~kNamespaceFailure)));
+    }
+    throw std::runtime_error(fmt::format("cannot run {}: {}", program, std::strerror(exec_errno)));
+  }
 }
 
 Child::Child(Child&& other) noexcept {

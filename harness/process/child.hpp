@@ -68,6 +68,7 @@ class Child {
   bool reap_init(bool block);
   void read_reports();
   void finish(Millis limit);  // KILLs and reaps the init and everything left under it
+  void await_exec(const std::string& program);  // throws std::runtime_error if it was not run
   void close_fds();
   pid_t pid_ = -1;  // the init
   int pidfd_ = -1;

@@ -188,6 +188,170 @@ anything of a run still going, and directories kept with --keep, stay. Prints wh
 `run` does the same when it starts. Processes, mounts, namespaces and sockets of a killed run need
 no cleaning: the kernel ends them with it.)";
 
+// A subcommand with its usage lines, its help flag and what it is for.
+CLI::App* add_command(CLI::App& app, HelpFormatter& formatter, const std::string& name,
+                      const std::string& description, CommandText text) {
+  CLI::App* command = app.add_subcommand(name, description);
+  formatter.describe(name, std::move(text));
+  command->set_help_flag("-h,--help", "this help");
+  return command;
+}
+
+// Each command's options, bound to the members they fill: declare() before parsing, finish()
+// after, when the command was given. Not moved in between (CLI11 holds references).
+struct RunCommand {
+  CLI::App* app = nullptr;
+  RunArgs args;
+  std::string timeout, seed, shard;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(parent, formatter, "run", kRunDescription,
+                      {"badgateway run [PATH...] [options]", "run [PATH...]",
+                       "run scenarios (default: the built-in catalog) against nginx"});
+    app->add_option("PATH", args.paths,
+                    "a scenario file, or a directory searched for *.toml (repeatable)")
+        ->type_name("");
+    value(app, "-j,--jobs", args.jobs, "N",
+          "run N scenarios in parallel (each with its own ports, run dir\nand nginx); 1 to 64, "
+          "default 1")
+        ->check(integer_in(1, 64));
+    value(app, "--filter", args.filters, "GLOB",
+          "only scenarios whose name matches GLOB (repeatable)");
+    value(app, "--nginx", args.nginx_specs, "NGINX",
+          "nginx to test: a binary path (default: nginx from PATH),\n"
+          "docker:IMAGE (a local image, run with host networking), N.N.N\n"
+          "(a build made by docker/build-nginx.sh, in $BADGATEWAY_NGINX_CACHE\n"
+          "or ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx\n"
+          "from PATH and every cached build); repeatable: one column per\n"
+          "nginx, in version order");
+    value(app, "--junit", args.junit, "FILE", "write JUnit XML");
+    value(app, "--json", args.json, "FILE", "write a JSON report");
+    app->add_flag("--keep", args.keep, "keep run directories (config, logs) for inspection");
+    value(app, "--timeout", timeout, "DURATION",
+          "time limit per scenario, both runs together (default 10m): a\n"
+          "scenario whose requests may take longer is rejected; one that\n"
+          "overruns is stopped and reported as TIMEOUT")
+        ->check(time_limit());
+    declare_modes();
+    app->footer(
+        "NO_COLOR disables colour; no colour is used when stdout is not a terminal.\n"
+        "A scenario with skip = \"reason\" is reported skipped; if any selected scenario has\n"
+        "only = true, only those run (see docs/scenario-format.md).");
+  }
+
+  // --repeat, --shuffle, --seed, --fail-fast, --shard.
+  void declare_modes() {
+    value(app, "--repeat", args.repeat, "N",
+          "run each selected scenario N times (1 to 10000), e.g. to catch\n"
+          "a flaky one; reports name the runs NAME #1 .. NAME #N")
+        ->check(integer_in(1, 10000));
+    CLI::Option* shuffle =
+        app->add_flag("--shuffle", args.shuffle,
+                      "run in a random order (with --jobs: start in that order); the\n"
+                      "seed is printed first, so that --seed can replay the order");
+    value(app, "--seed", seed, "S",
+          "the order of --shuffle: a seed a previous run printed (default:\n"
+          "a random one)")
+        ->check(badgateway::seed())
+        ->needs(shuffle);
+    app->add_flag("--fail-fast", args.fail_fast,
+                  "after the first run that does not pass, start no other (those\n"
+                  "going finish); the rest are reported as skipped");
+    value(app, "--shard", shard, "I/N",
+          "run shard I of N (e.g. 2/4), for N CI jobs given the same PATHs\n"
+          "and --filter: the selected scenarios sorted by name, every Nth\n"
+          "from the Ith, each with all its --nginx columns; write each\n"
+          "shard's reports to its own files")
+        ->check(badgateway::shard());
+  }
+
+  RunArgs finish() {
+    reject_leftovers(*app, "badgateway run --help");
+    if (!timeout.empty()) args.time_limit = *parse_duration(timeout);
+    if (!seed.empty()) {
+      std::uint64_t n = 0;
+      std::from_chars(seed.data(), seed.data() + seed.size(), n);
+      args.seed = n;
+    }
+    if (!shard.empty()) args.shard = parse_shard(shard);
+    return args;
+  }
+};
+
+struct ListCommand {
+  CLI::App* app = nullptr;
+  ListArgs args;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(parent, formatter, "list", "Lists scenarios: name, cause, description.",
+                      {"badgateway list [PATH...]", "list [PATH...]",
+                       "list scenarios with their cause and description"});
+    app->add_option("PATH", args.paths,
+                    "a scenario file or directory (repeatable); default: the catalog")
+        ->type_name("");
+  }
+  ListArgs finish() {
+    reject_leftovers(*app, "badgateway list --help");
+    return args;
+  }
+};
+
+struct ExplainCommand {
+  CLI::App* app = nullptr;
+  ExplainArgs args;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(
+        parent, formatter, "explain",
+        "Explains one scenario: the cause, what the fake does, the nginx log line to look for, "
+        "the\ndirective that matters, and the fix.",
+        {"badgateway explain NAME [PATH...]", "explain NAME",
+         "explain one scenario in plain words"});
+    app->add_option("NAME", args.name, "the scenario's name (see badgateway list)")->type_name("");
+    app->add_option("PATH", args.paths, "where to look for it (repeatable); default: the catalog")
+        ->type_name("");
+  }
+  ExplainArgs finish() {
+    reject_leftovers(*app, "badgateway explain --help");
+    if (args.name.empty()) throw UsageError("explain needs a scenario name (see badgateway list)");
+    return args;
+  }
+};
+
+struct ServeCommand {
+  CLI::App* app = nullptr;
+  ServeArgs args;
+  std::vector<std::string> settings;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(
+        parent, formatter, "serve",
+        "Runs one fake endpoint until interrupted, printing what it receives, so you can put "
+        "your own\nnginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.",
+        {"badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]", "serve",
+         "run one fake endpoint standalone, for your own nginx"});
+    value(app, "--listen", args.listen, "ADDR",
+          "where to listen (default 127.0.0.1:0: the kernel picks a port)");
+    value(app, "--behaviour,--behavior", args.behaviour, "NAME",
+          "one of the behaviours below (required)");
+    value(app, "--protocol", args.protocol, "P", "http (default) or fastcgi")
+        ->check(one_of({"http", "fastcgi"}));
+    value(app, "--set", settings, "KEY=VALUE",
+          "a behaviour parameter, e.g. --set latency=500ms (repeatable)")
+        ->check(key_value());
+    app->footer(serve_footer());
+  }
+  ServeArgs finish() {
+    reject_leftovers(*app, "badgateway serve --help");
+    if (args.behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
+    for (const auto& kv : settings) {
+      auto eq = kv.find('=');
+      args.params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+    return args;
+  }
+};
+
 }  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -202,119 +366,18 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   formatter->describe("badgateway", {"badgateway <command> [options]", "", ""});
   bool version = false;
   app.add_flag("--version", version, "print the version");
-
-  RunArgs run;
-  std::string timeout;
-  CLI::App* run_app = app.add_subcommand("run", kRunDescription);
-  formatter->describe("run", {"badgateway run [PATH...] [options]", "run [PATH...]",
-                              "run scenarios (default: the built-in catalog) against nginx"});
-  run_app->set_help_flag("-h,--help", "this help");
-  run_app
-      ->add_option("PATH", run.paths,
-                   "a scenario file, or a directory searched for *.toml (repeatable)")
-      ->type_name("");
-  value(run_app, "-j,--jobs", run.jobs, "N",
-        "run N scenarios in parallel (each with its own ports, run dir\nand nginx); 1 to 64, "
-        "default 1")
-      ->check(integer_in(1, 64));
-  value(run_app, "--filter", run.filters, "GLOB",
-        "only scenarios whose name matches GLOB (repeatable)");
-  value(run_app, "--nginx", run.nginx_specs, "NGINX",
-        "nginx to test: a binary path (default: nginx from PATH),\n"
-        "docker:IMAGE (a local image, run with host networking), N.N.N\n"
-        "(a build made by docker/build-nginx.sh, in $BADGATEWAY_NGINX_CACHE\n"
-        "or ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx\n"
-        "from PATH and every cached build); repeatable: one column per\n"
-        "nginx, in version order");
-  value(run_app, "--junit", run.junit, "FILE", "write JUnit XML");
-  value(run_app, "--json", run.json, "FILE", "write a JSON report");
-  run_app->add_flag("--keep", run.keep, "keep run directories (config, logs) for inspection");
-  value(run_app, "--timeout", timeout, "DURATION",
-        "time limit per scenario, both runs together (default 10m): a\n"
-        "scenario whose requests may take longer is rejected; one that\n"
-        "overruns is stopped and reported as TIMEOUT")
-      ->check(time_limit());
-  value(run_app, "--repeat", run.repeat, "N",
-        "run each selected scenario N times (1 to 10000), e.g. to catch\n"
-        "a flaky one; reports name the runs NAME #1 .. NAME #N")
-      ->check(integer_in(1, 10000));
-  CLI::Option* shuffle =
-      run_app->add_flag("--shuffle", run.shuffle,
-                        "run in a random order (with --jobs: start in that order); the\n"
-                        "seed is printed first, so that --seed can replay the order");
-  std::string seed_text;
-  value(run_app, "--seed", seed_text, "S",
-        "the order of --shuffle: a seed a previous run printed (default:\n"
-        "a random one)")
-      ->check(seed())
-      ->needs(shuffle);
-  run_app->add_flag("--fail-fast", run.fail_fast,
-                    "after the first run that does not pass, start no other (those\n"
-                    "going finish); the rest are reported as skipped");
-  std::string shard_text;
-  value(run_app, "--shard", shard_text, "I/N",
-        "run shard I of N (e.g. 2/4), for N CI jobs given the same PATHs\n"
-        "and --filter: the selected scenarios sorted by name, every Nth\n"
-        "from the Ith, each with all its --nginx columns; write each\n"
-        "shard's reports to its own files")
-      ->check(shard());
-  run_app->footer(
-      "NO_COLOR disables colour; no colour is used when stdout is not a terminal.\n"
-      "A scenario with skip = \"reason\" is reported skipped; if any selected scenario has\n"
-      "only = true, only those run (see docs/scenario-format.md).");
-
-  ListArgs list;
-  CLI::App* list_app = app.add_subcommand("list", "Lists scenarios: name, cause, description.");
-  formatter->describe("list", {"badgateway list [PATH...]", "list [PATH...]",
-                               "list scenarios with their cause and description"});
-  list_app->set_help_flag("-h,--help", "this help");
-  list_app
-      ->add_option("PATH", list.paths,
-                   "a scenario file or directory (repeatable); default: the catalog")
-      ->type_name("");
-
-  ExplainArgs explain_args;
-  CLI::App* explain_app = app.add_subcommand(
-      "explain",
-      "Explains one scenario: the cause, what the fake does, the nginx log line to look for, the\n"
-      "directive that matters, and the fix.");
-  formatter->describe("explain", {"badgateway explain NAME [PATH...]", "explain NAME",
-                                  "explain one scenario in plain words"});
-  explain_app->set_help_flag("-h,--help", "this help");
-  explain_app->add_option("NAME", explain_args.name, "the scenario's name (see badgateway list)")
-      ->type_name("");
-  explain_app
-      ->add_option("PATH", explain_args.paths,
-                   "where to look for it (repeatable); default: the catalog")
-      ->type_name("");
-
-  ServeArgs serve;
-  std::vector<std::string> settings;
-  CLI::App* serve_app = app.add_subcommand(
-      "serve",
-      "Runs one fake endpoint until interrupted, printing what it receives, so you can put your "
-      "own\nnginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.");
-  formatter->describe(
-      "serve", {"badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]", "serve",
-                "run one fake endpoint standalone, for your own nginx"});
-  serve_app->set_help_flag("-h,--help", "this help");
-  value(serve_app, "--listen", serve.listen, "ADDR",
-        "where to listen (default 127.0.0.1:0: the kernel picks a port)");
-  value(serve_app, "--behaviour,--behavior", serve.behaviour, "NAME",
-        "one of the behaviours below (required)");
-  value(serve_app, "--protocol", serve.protocol, "P", "http (default) or fastcgi")
-      ->check(one_of({"http", "fastcgi"}));
-  value(serve_app, "--set", settings, "KEY=VALUE",
-        "a behaviour parameter, e.g. --set latency=500ms (repeatable)")
-      ->check(key_value());
-  serve_app->footer(serve_footer());
-
-  CLI::App* clean_app = app.add_subcommand("clean", kCleanDescription);
-  formatter->describe("clean", {"badgateway clean", "clean",
-                                "remove what killed runs left behind (run directories, "
-                                "containers)"});
-  clean_app->set_help_flag("-h,--help", "this help");
-
+  RunCommand run;
+  run.declare(app, *formatter);
+  ListCommand list;
+  list.declare(app, *formatter);
+  ExplainCommand explain_command;
+  explain_command.declare(app, *formatter);
+  ServeCommand serve;
+  serve.declare(app, *formatter);
+  CLI::App* clean = add_command(app, *formatter, "clean", kCleanDescription,
+                                {"badgateway clean", "clean",
+                                 "remove what killed runs left behind (run directories, "
+                                 "containers)"});
   // After the commands: they would inherit it.
   app.footer(kTopFooter);
   for (CLI::App* command : app.get_subcommands({})) command->group("commands");
@@ -334,40 +397,12 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     if (arg.starts_with("-")) reject_leftovers(app, "--help");
     throw UsageError(fmt::format("unknown command \"{}\" (try --help)", arg));
   }
-
-  if (run_app->parsed()) {
-    reject_leftovers(*run_app, "badgateway run --help");
-    if (!timeout.empty()) run.time_limit = *parse_duration(timeout);
-    if (!seed_text.empty()) {
-      std::uint64_t n = 0;
-      std::from_chars(seed_text.data(), seed_text.data() + seed_text.size(), n);
-      run.seed = n;
-    }
-    if (!shard_text.empty()) run.shard = parse_shard(shard_text);
-    return run;
-  }
-  if (list_app->parsed()) {
-    reject_leftovers(*list_app, "badgateway list --help");
-    return list;
-  }
-  if (explain_app->parsed()) {
-    reject_leftovers(*explain_app, "badgateway explain --help");
-    if (explain_args.name.empty())
-      throw UsageError("explain needs a scenario name (see badgateway list)");
-    return explain_args;
-  }
-  if (serve_app->parsed()) {
-    reject_leftovers(*serve_app, "badgateway serve --help");
-    if (serve.behaviour.empty())
-      throw UsageError("serve needs --behaviour NAME (see serve --help)");
-    for (const auto& kv : settings) {
-      auto eq = kv.find('=');
-      serve.params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-    return serve;
-  }
-  if (clean_app->parsed()) {
-    reject_leftovers(*clean_app, "badgateway clean --help");
+  if (run.app->parsed()) return run.finish();
+  if (list.app->parsed()) return list.finish();
+  if (explain_command.app->parsed()) return explain_command.finish();
+  if (serve.app->parsed()) return serve.finish();
+  if (clean->parsed()) {
+    reject_leftovers(*clean, "badgateway clean --help");
     return CleanArgs{};
   }
   return PrintAndExit{app.help(), true};  // only options, no command

@@ -116,11 +116,11 @@ std::string_view to_string(CheckKind kind) {
   return "?";
 }
 
-std::vector<Check> judge(const Expectation& e, const Observation& seen) {
-  std::vector<Check> out;
+namespace {
+
+// status, status_counts, status_in and interim: what the client got.
+void check_status(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
   const auto& rs = seen.responses;
-  out.push_back({CheckKind::nginx_crashed, "nginx running", "running until stopped",
-                 seen.nginx_exit.value_or("running"), !seen.nginx_exit});
   if (e.status) {
     out.push_back(per_response(CheckKind::status, "status", *e.status, rs,
                                [](const Response& r) { return r.status; }));
@@ -150,10 +150,6 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                    fmt::format("each in {{{}}}", fmt::join(*e.status_in, ", ")),
                    fmt::format("{}", fmt::join(got, ", ")), ok});
   }
-  if (e.outcome) {
-    out.push_back(per_response(CheckKind::outcome, "outcome", names(*e.outcome), rs,
-                               [](const Response& r) { return to_string(r.outcome); }));
-  }
   if (e.interim) {
     const std::string want = fmt::format("[{}]", fmt::join(*e.interim, ", "));
     std::vector<std::string> got;
@@ -164,6 +160,15 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     }
     out.push_back({CheckKind::status, "interim", fmt::format("each {}", want),
                    fmt::format("{}", fmt::join(got, ", ")), ok});
+  }
+}
+
+// outcome, generated_by and upstream_attempts, each per response or one for all.
+void check_per_response(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
+  const auto& rs = seen.responses;
+  if (e.outcome) {
+    out.push_back(per_response(CheckKind::outcome, "outcome", names(*e.outcome), rs,
+                               [](const Response& r) { return to_string(r.outcome); }));
   }
   if (e.generated_by) {
     out.push_back(per_response(CheckKind::generated_by, "generated_by", names(*e.generated_by), rs,
@@ -176,6 +181,10 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
                                  return it == seen.access.end() ? -1 : it->second.attempts();
                                }));
   }
+}
+
+void check_elapsed(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
+  const auto& rs = seen.responses;
   if (e.elapsed) {
     // nginx arms timers on its cached clock, truncated to whole milliseconds and taken when the
     // event loop woke, no earlier than the request's first byte arrived: a timeout can end up to
@@ -195,6 +204,10 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     c.actual = fmt::format("{}", fmt::join(got, ", "));
     out.push_back(c);
   }
+}
+
+void check_request_time(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
+  const auto& rs = seen.responses;
   if (e.request_time) {
     // $request_time is taken from nginx's cached wall-clock milliseconds, its timers from the
     // cached monotonic milliseconds: each is truncated on its own, so a 200 ms timeout can log
@@ -221,6 +234,10 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     c.actual = fmt::format("{}", fmt::join(got, ", "));
     out.push_back(c);
   }
+}
+
+// expect.fakes.NAME.connections and .requests against the endpoints' counters.
+void check_fake_counts(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
   // Not a structured binding: clang 14 (the sanitizer and fuzz builds) cannot capture one.
   for (const auto& entry : e.fakes) {
     const std::string& name = entry.first;
@@ -236,6 +253,19 @@ std::vector<Check> judge(const Expectation& e, const Observation& seen) {
     add("connections", counts.connections, stats.connections);
     add("requests", counts.requests, stats.requests);
   }
+}
+
+}  // namespace
+
+std::vector<Check> judge(const Expectation& e, const Observation& seen) {
+  std::vector<Check> out;
+  out.push_back({CheckKind::nginx_crashed, "nginx running", "running until stopped",
+                 seen.nginx_exit.value_or("running"), !seen.nginx_exit});
+  check_status(e, seen, out);
+  check_per_response(e, seen, out);
+  check_elapsed(e, seen, out);
+  check_request_time(e, seen, out);
+  check_fake_counts(e, seen, out);
   check_log(e, seen, out);
   return out;
 }

@@ -139,7 +139,14 @@ bool within(const bg::Response& r, Clock::duration took) {
   return r.elapsed.count() >= 0 && r.elapsed <= took;
 }
 
+// The kernel starts timestamping a moment after a socket first asks (net_enable_timestamp defers
+// switching its static key on to a workqueue), so an exchange may fall back to the steady clock;
+// the Response then says so and why (seen 1 run in 5 under load).
 void check_clock(const bg::Response& r, const std::string& expected) {
+  if (expected == "kernel" && r.clock != "kernel") {
+    CHECK((r.clock == "steady: no byte received" || r.clock == "steady: no send timestamp"));
+    return;
+  }
   if (expected == "steady: SO_TIMESTAMPING") {
     CHECK(r.clock.starts_with(expected));
   } else {

@@ -237,17 +237,6 @@ class DockerInstance final : public NginxInstance {
   bool cli_running() { return cli_.running(); }
   std::string describe_exit() { return describe_container_exit(cli_.exit_status().value_or(-1)); }
 
-  void reload(Millis limit) override {
-    LogFile log(paths_.error_log);
-    log.skip_to_end();
-    CommandResult r = run_command({docker_, "kill", "--signal", "HUP", name_}, kDockerLimit);
-    if (!r.ok()) {
-      throw HarnessError(
-          fmt::format("cannot send HUP to container {}: {}", name_, first_line(r.output)));
-    }
-    await_reload(log, limit);
-  }
-
   void stop() override {
     if (removed_) return;
     if (cli_.running()) {

@@ -62,8 +62,6 @@ struct LaunchPaths {
 class NginxInstance {
  public:
   virtual ~NginxInstance() = default;
-  // SIGHUP; returns once new workers run the new config (or throws HarnessError).
-  virtual void reload(Millis limit) = 0;
   // Ends nginx, QUIT first so in-flight requests finish and the logs are flushed: read the logs
   // after it. Bounded: locally QUIT, 1.5 s, then TERM, 1 s, then KILL of all it left; with Docker
   // `docker kill --signal QUIT`, 2 s, then `docker rm -f` (each docker command at most 15 s).

@@ -26,13 +26,6 @@ class LocalInstance final : public NginxInstance {
       : child_(std::move(child)), paths_(std::move(paths)) {}
   ~LocalInstance() override { stop(); }
 
-  void reload(Millis limit) override {
-    LogFile log(paths_.error_log);
-    log.skip_to_end();
-    child_.signal(SIGHUP);
-    await_reload(log, limit);
-  }
-
   void stop() override {
     if (!child_.running()) return;
     child_.signal(SIGQUIT);  // graceful: finish in-flight requests

@@ -11,8 +11,4 @@ namespace badgateway {
 // The most telling line of nginx's output: an [emerg] if any, else the last non-empty line.
 std::string nginx_key_line(const std::string& output);
 
-// After a SIGHUP was sent (with `since_signal` positioned before it): waits until new workers
-// run the new config. Throws HarnessError on timeout, ConfigRejected when nginx refused it.
-void await_reload(const LogFile& since_signal, Millis limit);
-
 }  // namespace badgateway

@@ -18,6 +18,12 @@ std::string nginx_key_line(const std::string& output) {
   return last.empty() ? "no output" : last;
 }
 
+void throw_start_failure(const std::string& message) {
+  // nginx reports a failed bind() only in words: strerror(EADDRINUSE), after its errno.
+  if (message.find("Address already in use") != std::string::npos) throw PortInUse(message);
+  throw HarnessError(message);
+}
+
 void await_reload(const LogFile& since_signal, Millis limit) {
   // The master logs "start worker process" once the new config runs; the old worker logs
   // "gracefully shutting down" when it stops accepting, after which every new connection

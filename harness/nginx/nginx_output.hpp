@@ -11,6 +11,10 @@ namespace badgateway {
 // The most telling line of nginx's output: an [emerg] if any, else the last non-empty line.
 std::string nginx_key_line(const std::string& output);
 
+// Ends a start that failed with `message` (nginx's own line in it): PortInUse when nginx says
+// its bind() failed with EADDRINUSE, else HarnessError.
+[[noreturn]] void throw_start_failure(const std::string& message);
+
 // After a SIGHUP was sent (with `since_signal` positioned before it): waits until new workers
 // run the new config. Throws HarnessError on timeout, ConfigRejected when nginx refused it.
 void await_reload(const LogFile& since_signal, Millis limit);

@@ -296,11 +296,9 @@ PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launch
       result.phase = plan.phase;
       run_phase_once(s, plan, launcher, options, deadline, result);
       break;
-    } catch (const HarnessError& e) {
-      std::string what = e.what();
-      bool port_race = what.find("Address already in use") != std::string::npos;
-      if (port_race && attempt < 3) continue;
-      result.harness_error = what;
+    } catch (const PortInUse& e) {
+      if (attempt < 3) continue;  // nginx lost its port to another process: pick another
+      result.harness_error = e.what();
       break;
     } catch (const std::exception& e) {
       result.harness_error = e.what();

@@ -9,12 +9,11 @@
 #include <vector>
 
 #include "fakes/base/address.hpp"
+#include "harness/input/placeholders.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/nginx/spec.hpp"
 
 namespace badgateway {
-
-using PlaceholderLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 struct RenderInput {
   const NginxSpec* spec = nullptr;

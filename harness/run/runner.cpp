@@ -40,26 +40,6 @@ struct PhasePlan {
   Expectation expect;
 };
 
-PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound,
-                              const std::string& run_dir, const std::string& conf_dir) {
-  return [bound, run_dir, conf_dir](const std::string& name) -> std::optional<std::string> {
-    if (name == "run_dir") return run_dir;
-    if (name == "nginx.conf_dir") return conf_dir;
-    if (!name.starts_with("fakes.")) return std::nullopt;
-    std::string rest = name.substr(6);
-    auto dot = rest.find('.');
-    auto it = bound.find(rest.substr(0, dot));
-    if (it == bound.end()) return std::nullopt;
-    const fakes::Address& a = it->second;
-    if (dot == std::string::npos) return a.to_string();
-    std::string attr = rest.substr(dot + 1);
-    if (attr == "host") return a.host;
-    if (attr == "port") return std::to_string(a.port);
-    if (attr == "path") return a.path;
-    return std::nullopt;
-  };
-}
-
 void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::path>& more_logs,
                   Observation& seen) {
   // The launcher's readiness probe is the harness's own traffic, not the scenario's.
@@ -233,7 +213,7 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   std::vector<RenderedLine> rendered_lines;
   if (!own) {
     RenderInput in{&plan.nginx, dir.path(), listen,
-                   make_lookup(bound, dir.path().string(), launcher.conf_dir()),
+                   placeholder_lookup(bound, dir.path().string(), launcher.conf_dir()),
                    fmt::format("{} ({})", s.name, plan.phase)};
     std::ofstream conf(paths.config);
     conf << render_nginx_config(in, &rendered_lines);

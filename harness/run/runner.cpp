@@ -17,16 +17,14 @@
 
 #include <fmt/format.h>
 
-#include "fakes/behaviours/registry.hpp"
-#include "fakes/core/server.hpp"
 #include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
-#include "harness/php/php_fpm.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/run/upstream.hpp"
 
 namespace badgateway {
 namespace {
@@ -104,68 +102,11 @@ std::string explain_rejection(const std::string& what, const std::filesystem::pa
   return fmt::format("{}: {}: {}", pos.str(), origin->second.field, message);
 }
 
-bool is_ip_literal(const std::string& host) {
-  in6_addr bytes{};
-  return ::inet_pton(AF_INET, host.c_str(), &bytes) == 1 ||
-         ::inet_pton(AF_INET6, host.c_str(), &bytes) == 1;
-}
-
-bool is_localhost(std::string_view name) {
-  return name.size() == 9 && std::equal(name.begin(), name.end(), "localhost", [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
-}
-
-// An own config's host names, each on a loopback address of its own (127.0.0.1 is nginx's).
-// `localhost` stays 127.0.0.1 (the hosts file says so) and IP literals are their own address:
-// the run's network namespace is private, so a fake can bind them there.
-std::map<std::string, std::string> assign_host_addresses(
-    const std::map<std::string, FakeSpec>& fakes) {
-  std::set<std::string> literal;
-  for (const auto& [_, spec] : fakes) {
-    if (spec.host && is_ip_literal(spec.host->name)) literal.insert(spec.host->name);
-  }
-  std::map<std::string, std::string> hosts;
-  int next = 2;
-  for (const auto& [_, spec] : fakes) {
-    if (!spec.host || hosts.count(spec.host->name) || literal.count(spec.host->name)) continue;
-    if (is_localhost(spec.host->name)) {
-      hosts[spec.host->name] = "127.0.0.1";
-      continue;
-    }
-    while (next <= 254 && literal.count(fmt::format("127.0.0.{}", next))) ++next;
-    if (next > 254) throw HarnessError("more than 253 upstream host names");
-    hosts[spec.host->name] = fmt::format("127.0.0.{}", next++);
-  }
-  return hosts;
-}
-
-// Where a fake listens: a socket in the run directory, the socket an own config names (in the
-// run's private /run), the loopback address of the host name it stands for, or 127.0.0.1 on a
-// port the kernel picks (chosen up front for PHP-FPM, which cannot report it).
-fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
-                            const std::filesystem::path& dir, const OwnConfig* own,
-                            const std::map<std::string, std::string>& hosts, bool needs_port) {
-  if (spec.unix_socket) return fakes::Address::unix_socket((dir / (name + ".sock")).string());
-  if (spec.socket && own) {
-    auto path = socket_on_host(*own, *spec.socket);
-    create_directories_within(dir, path.parent_path());
-    return fakes::Address::unix_socket(path.string());
-  }
-  if (spec.host) {
-    auto it = hosts.find(spec.host->name);
-    return fakes::Address::tcp(it != hosts.end() ? it->second : spec.host->name, spec.host->port);
-  }
-  return fakes::Address::tcp("127.0.0.1", needs_port ? pick_free_port() : 0);
-}
-
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
                     const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
   RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
   if (options.keep) result.run_dir = dir.path().string();
-  fakes::FakeServer server;
-  std::map<std::string, fakes::Address> bound;
-  std::map<std::string, std::unique_ptr<PhpFpm>> pools;
+  Upstreams upstreams;
   if (plan.nginx.user) {
     // Workers that are not root must reach sockets in the run directory: traverse, not list.
     std::filesystem::permissions(dir.path(), std::filesystem::perms(0711));
@@ -186,35 +127,18 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   }
   const NetNamespace* netns = sandbox ? &sandbox->netns() : nullptr;
   {
-    InNetNamespace there(netns);  // the fakes' sockets belong to the run's namespace
-    for (const auto& [name, spec] : plan.fakes) {
-      const bool real_php_fpm =
-          spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
-      fakes::Address where =
-          fake_address(name, spec, dir.path(), own ? &*own : nullptr, hosts, real_php_fpm);
-      fakes::Params params(spec.params);
-      if (real_php_fpm) {
-        pools[name] =
-            std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
-        bound[name] = where;
-        continue;
-      }
-      const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
-      if (!info)
-        throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
-      fakes::EndpointOptions endpoint;
-      if (spec.socket) endpoint.socket_mode = 0666;  // the config's workers (www-data) are not us
-      bound[name] =
-          server.add_endpoint(name, where, fakes::make_behaviour(*info, params), endpoint);
-    }
+    InNetNamespace there(netns);  // the upstreams' sockets belong to the run's namespace
+    const UpstreamPlacement at{dir.path(), own ? &*own : nullptr, hosts};
+    for (const auto& [name, spec] : plan.fakes) upstreams.add(name, spec, at);
   }
   fakes::Address listen =
       fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
   if (!own) {
-    RenderInput in{&plan.nginx, dir.path(), listen,
-                   placeholder_lookup(bound, dir.path().string(), launcher.conf_dir()),
-                   fmt::format("{} ({})", s.name, plan.phase)};
+    RenderInput in{
+        &plan.nginx, dir.path(), listen,
+        placeholder_lookup(upstreams.addresses(), dir.path().string(), launcher.conf_dir()),
+        fmt::format("{} ({})", s.name, plan.phase)};
     std::ofstream conf(paths.config);
     conf << render_nginx_config(in, &rendered_lines);
   }
@@ -231,10 +155,7 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
     throw ConfigRejected(
         explain_rejection(e.what(), paths.config, rendered_lines, plan.nginx, s.origin.file));
   }
-  server.start([netns] {
-    if (netns) netns->move_this_thread();
-  });
-  for (auto& [name, pool] : pools) pool->start(options.start_limit, netns);
+  upstreams.start(options.start_limit, netns);
   std::unique_ptr<NginxInstance> nginx;
   if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
   result.ran = true;
@@ -247,16 +168,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
     result.observed.nginx_exit = nginx->exited();
     nginx->stop();  // flushes the logs; read them only after
   }
-  server.stop();
-  for (auto& [name, pool] : pools) pool->stop();
-  for (const auto& [name, _] : plan.fakes) {
-    if (auto it = pools.find(name); it != pools.end()) {
-      auto served = it->second->requests_served();
-      result.observed.fakes[name] = fakes::EndpointStats{served, served, 0, 0, 0, {}};
-    } else {
-      result.observed.fakes[name] = server.stats(name);
-    }
-  }
+  upstreams.stop();
+  result.observed.fakes = upstreams.counts();
   observe_logs(paths, own_error_logs, result.observed);
   result.checks = judge(plan.expect, result.observed);
 }

@@ -57,10 +57,9 @@ class PhpFpmUpstream final : public Upstream {
   const fakes::Address& address() const override { return pool_.address(); }
   void start(Millis limit, const NetNamespace* netns) override { pool_.start(limit, netns); }
   void stop() override { pool_.stop(); }
-  UpstreamCounts counts() const override {
-    auto served = pool_.requests_served();
-    return {served, served};
-  }
+  // Its access log has a line per request; nothing it writes counts connections (several
+  // requests share one with fastcgi_keep_conn), so that count is unknown.
+  UpstreamCounts counts() const override { return {std::nullopt, pool_.requests_served()}; }
 
  private:
   static PhpFpmSpec spec_of(const FakeSpec& spec) {

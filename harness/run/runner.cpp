@@ -102,75 +102,127 @@ std::string explain_rejection(const std::string& what, const std::filesystem::pa
   return fmt::format("{}: {}: {}", pos.str(), origin->second.field, message);
 }
 
-void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
-                    const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
-  RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
-  if (options.keep) result.run_dir = dir.path().string();
+// One phase as its stages build it, in that order. Members go in reverse: nginx stops before
+// the upstreams, which stop before the run directory is removed.
+struct PhaseRun {
+  PhaseRun(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options,
+           PhaseResult& result)
+      : s(s),
+        plan(plan),
+        launcher(launcher),
+        options(options),
+        result(result),
+        dir(fmt::format("{}-{}", s.name, plan.phase), options.keep),
+        paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"} {}
+  const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
+
+  const Scenario& s;
+  const PhasePlan& plan;
+  Launcher& launcher;
+  const RunOptions& options;
+  PhaseResult& result;
+  RunDir dir;
   Upstreams upstreams;
-  if (plan.nginx.user) {
-    // Workers that are not root must reach sockets in the run directory: traverse, not list.
-    std::filesystem::permissions(dir.path(), std::filesystem::perms(0711));
-  }
-  LaunchPaths paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"};
+  LaunchPaths paths;
+  std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
   std::optional<OwnConfig> own;
   std::vector<std::filesystem::path> own_error_logs;
-  std::unique_ptr<Sandbox> sandbox;
-  const std::map<std::string, std::string> hosts = assign_host_addresses(plan.fakes);
-  if (plan.nginx.config) {
-    ConfigFacts facts = scan_own_config(*plan.nginx.config);
-    own = prepare_own_config(*plan.nginx.config, hosts, dir.path(), facts.daemon.has_value());
-    own_error_logs = observable_error_logs(*own, facts.error_logs);
-    paths.config = kOwnConfigFile;
-    paths.own = &*own;
-    sandbox = launcher.open_sandbox(paths);
-    paths.sandbox = sandbox.get();
+  std::unique_ptr<Sandbox> sandbox;  // an own config's network namespace
+  fakes::Address listen;             // nginx's
+  std::unique_ptr<NginxInstance> nginx;
+};
+
+// The run directory, and for an own config its prepared copy and the launcher's sandbox.
+void prepare_run_dir_and_sandbox(PhaseRun& run) {
+  if (run.options.keep) run.result.run_dir = run.dir.path().string();
+  if (run.plan.nginx.user) {
+    // Workers that are not root must reach sockets in the run directory: traverse, not list.
+    std::filesystem::permissions(run.dir.path(), std::filesystem::perms(0711));
   }
-  const NetNamespace* netns = sandbox ? &sandbox->netns() : nullptr;
-  {
-    InNetNamespace there(netns);  // the upstreams' sockets belong to the run's namespace
-    const UpstreamPlacement at{dir.path(), own ? &*own : nullptr, hosts};
-    for (const auto& [name, spec] : plan.fakes) upstreams.add(name, spec, at);
-  }
-  fakes::Address listen =
-      fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
+  run.hosts = assign_host_addresses(run.plan.fakes);
+  if (!run.plan.nginx.config) return;
+  ConfigFacts facts = scan_own_config(*run.plan.nginx.config);
+  run.own = prepare_own_config(*run.plan.nginx.config, run.hosts, run.dir.path(),
+                               facts.daemon.has_value());
+  run.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
+  run.paths.config = kOwnConfigFile;
+  run.paths.own = &*run.own;
+  run.sandbox = run.launcher.open_sandbox(run.paths);
+  run.paths.sandbox = run.sandbox.get();
+}
+
+// Binds every fake (its address is known from now on) and writes every PHP-FPM pool's files.
+void add_upstreams(PhaseRun& run) {
+  InNetNamespace there(run.netns());  // the upstreams' sockets belong to the run's namespace
+  const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts};
+  for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
+}
+
+// nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
+// nginx -t's approval of it.
+void prepare_nginx(PhaseRun& run) {
+  const PhasePlan& plan = run.plan;
+  run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
-  if (!own) {
-    RenderInput in{
-        &plan.nginx, dir.path(), listen,
-        placeholder_lookup(upstreams.addresses(), dir.path().string(), launcher.conf_dir()),
-        fmt::format("{} ({})", s.name, plan.phase)};
-    std::ofstream conf(paths.config);
+  if (!run.own) {
+    RenderInput in{&plan.nginx, run.dir.path(), run.listen,
+                   placeholder_lookup(run.upstreams.addresses(), run.dir.path().string(),
+                                      run.launcher.conf_dir()),
+                   fmt::format("{} ({})", run.s.name, plan.phase)};
+    std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, &rendered_lines);
   }
   try {
-    launcher.test_config(paths);
+    run.launcher.test_config(run.paths);
   } catch (const ConfigRejected& e) {
-    if (own) throw;  // nginx's message names the user's own files, which stay where they are
+    if (run.own) throw;  // nginx's message names the user's own files, which stay where they are
     // An interrupt kills `nginx -t` too, which looks like a rejection; the interrupt's cleanup
     // must still remove this directory, so it is not kept.
     if (!interrupted()) {
-      dir.keep();
-      result.run_dir = dir.path().string();
+      run.dir.keep();
+      run.result.run_dir = run.dir.path().string();
     }
-    throw ConfigRejected(
-        explain_rejection(e.what(), paths.config, rendered_lines, plan.nginx, s.origin.file));
+    throw ConfigRejected(explain_rejection(e.what(), run.paths.config, rendered_lines, plan.nginx,
+                                           run.s.origin.file));
   }
-  upstreams.start(options.start_limit, netns);
-  std::unique_ptr<NginxInstance> nginx;
-  if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
-  result.ran = true;
-  {
-    InNetNamespace there(netns);
-    result.observed.responses = send_requests(
-        listen, s.requests, fmt::format("{}-{}", s.name, plan.phase), deadline, &result.timed_out);
+}
+
+void start_upstreams_and_nginx(PhaseRun& run) {
+  run.upstreams.start(run.options.start_limit, run.netns());
+  if (run.plan.nginx.start.value_or(true)) {
+    run.nginx = run.launcher.start(run.paths, run.listen, run.options.start_limit);
   }
-  if (nginx) {
-    result.observed.nginx_exit = nginx->exited();
-    nginx->stop();  // flushes the logs; read them only after
+  run.result.ran = true;
+}
+
+void exercise(PhaseRun& run, Clock::time_point deadline) {
+  InNetNamespace there(run.netns());
+  run.result.observed.responses =
+      send_requests(run.listen, run.s.requests, fmt::format("{}-{}", run.s.name, run.plan.phase),
+                    deadline, &run.result.timed_out);
+}
+
+// Stops nginx, then the upstreams, and reads what they recorded.
+void observe(PhaseRun& run) {
+  Observation& seen = run.result.observed;
+  if (run.nginx) {
+    seen.nginx_exit = run.nginx->exited();
+    run.nginx->stop();  // flushes the logs; read them only after
   }
-  upstreams.stop();
-  result.observed.fakes = upstreams.counts();
-  observe_logs(paths, own_error_logs, result.observed);
+  run.upstreams.stop();
+  seen.fakes = run.upstreams.counts();
+  observe_logs(run.paths, run.own_error_logs, seen);
+}
+
+void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
+                    const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
+  PhaseRun run(s, plan, launcher, options, result);
+  prepare_run_dir_and_sandbox(run);
+  add_upstreams(run);
+  prepare_nginx(run);
+  start_upstreams_and_nginx(run);
+  exercise(run, deadline);
+  observe(run);
   result.checks = judge(plan.expect, result.observed);
 }
 

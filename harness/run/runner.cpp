@@ -1,18 +1,11 @@
 #include "harness/run/runner.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -254,6 +247,30 @@ PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launch
   return result;
 }
 
+// A snippet the fix sets replaces the broken one, with the position errors name.
+void take_snippet(NginxSpec& into, const NginxSpec& fix, const char* snippet,
+                  std::optional<std::string> NginxSpec::*field) {
+  if (!(fix.*field)) return;
+  into.*field = fix.*field;
+  into.origins.erase(snippet);
+  if (auto it = fix.origins.find(snippet); it != fix.origins.end()) into.origins.insert(*it);
+}
+
+// The broken run's fakes and nginx with what the fix replaces or adds.
+PhasePlan fixed_plan(const Scenario& s, const NginxVersion& version) {
+  PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(version)};
+  for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
+  const NginxSpec& fix = s.fix->nginx;
+  take_snippet(fixed.nginx, fix, "http", &NginxSpec::http);
+  take_snippet(fixed.nginx, fix, "server", &NginxSpec::server);
+  take_snippet(fixed.nginx, fix, "location", &NginxSpec::location);
+  if (fix.start) fixed.nginx.start = fix.start;
+  if (fix.user) fixed.nginx.user = fix.user;
+  if (fix.config) fixed.nginx.config = fix.config;
+  if (fix.port) fixed.nginx.port = fix.port;
+  return fixed;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOptions& options) {
@@ -269,30 +286,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
   r.broken = run_phase(s, broken, launcher, options, deadline);
   if (s.fix && !interrupted() && !r.broken.timed_out) {
-    PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(launcher.version())};
-    for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
-    if (s.fix->nginx.http) {
-      fixed.nginx.http = s.fix->nginx.http;
-      fixed.nginx.origins.erase("http");
-      if (auto it = s.fix->nginx.origins.find("http"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.server) {
-      fixed.nginx.server = s.fix->nginx.server;
-      fixed.nginx.origins.erase("server");
-      if (auto it = s.fix->nginx.origins.find("server"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.location) {
-      fixed.nginx.location = s.fix->nginx.location;
-      fixed.nginx.origins.erase("location");
-      if (auto it = s.fix->nginx.origins.find("location"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
-    if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
-    if (s.fix->nginx.config) fixed.nginx.config = s.fix->nginx.config;
-    if (s.fix->nginx.port) fixed.nginx.port = s.fix->nginx.port;
+    PhasePlan fixed = fixed_plan(s, launcher.version());
     r.fixed = run_phase(s, fixed, launcher, options, deadline);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
@@ -318,13 +312,17 @@ std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
   return out;
 }
 
-std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
-                                     const std::vector<Launcher*>& launchers,
-                                     const RunOptions& options) {
-  auto column = [&](std::size_t j) {
-    return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
-  };
-  // Every planned run starts as interrupted (or skipped) and is replaced when it finishes.
+namespace {
+
+std::string column_title(const RunOptions& options, const std::vector<Launcher*>& launchers,
+                         std::size_t j) {
+  return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
+}
+
+// Every planned run starts as interrupted (or skipped) and is replaced when it finishes.
+std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
+                                            const std::vector<Launcher*>& launchers,
+                                            const RunOptions& options) {
   std::vector<ScenarioResult> results(plan.size());
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const Scenario& s = *plan[i].scenario;
@@ -333,7 +331,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
     r.name = s.name;
     r.cause = s.cause;
     r.file = s.origin.file;
-    r.target = column(plan[i].column);
+    r.target = column_title(options, launchers, plan[i].column);
     r.nginx_version = l.version().str();
     r.repetition = plan[i].repetition;
     r.interrupted = !plan[i].skip;
@@ -341,6 +339,28 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
     r.has_fix = s.fix.has_value();
     r.broken.phase = "broken";
   }
+  return results;
+}
+
+// What --fail-fast did not start is known not to have run: skipped, not interrupted.
+void skip_unstarted(std::vector<ScenarioResult>& results, const std::vector<char>& reported,
+                    const std::string& first_failure, const RunOptions& options) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].interrupted) {
+      results[i].interrupted = false;
+      results[i].skipped = fmt::format("not run: --fail-fast after {} failed", first_failure);
+    }
+    if (!reported[i] && options.on_finished) options.on_finished(results[i]);
+  }
+  if (options.on_progress) options.on_progress(results);
+}
+
+}  // namespace
+
+std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
+                                     const std::vector<Launcher*>& launchers,
+                                     const RunOptions& options) {
+  std::vector<ScenarioResult> results = planned_results(plan, launchers, options);
   std::mutex results_mutex;  // results, reported, first_failure, and the callbacks' calls
   std::vector<char> reported(plan.size(), 0);
   std::optional<std::string> first_failure;  // set once, with --fail-fast
@@ -358,7 +378,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
       if (stop_starting) break;
       ScenarioResult started;
       started.name = plan[i].scenario->name;
-      started.target = column(plan[i].column);
+      started.target = column_title(options, launchers, plan[i].column);
       started.repetition = plan[i].repetition;
       if (options.on_started) options.on_started(started);
       ScenarioResult r = run_scenario(*plan[i].scenario, *launchers[plan[i].column], options);
@@ -383,17 +403,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
-  if (first_failure && !interrupted()) {
-    // What --fail-fast did not start is known not to have run: skipped, not interrupted.
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      if (results[i].interrupted) {
-        results[i].interrupted = false;
-        results[i].skipped = fmt::format("not run: --fail-fast after {} failed", *first_failure);
-      }
-      if (!reported[i] && options.on_finished) options.on_finished(results[i]);
-    }
-    if (options.on_progress) options.on_progress(results);
-  }
+  if (first_failure && !interrupted()) skip_unstarted(results, reported, *first_failure, options);
   return results;
 }
 

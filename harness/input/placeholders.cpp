@@ -25,9 +25,7 @@ std::vector<Placeholder> find_placeholders(std::string_view text) {
   return found;
 }
 
-std::string expand_placeholders(
-    std::string_view text,
-    const std::function<std::optional<std::string>(const std::string&)>& lookup) {
+std::string expand_placeholders(std::string_view text, const PlaceholderLookup& lookup) {
   std::string out;
   std::size_t copied = 0;
   for (const auto& p : find_placeholders(text)) {
@@ -62,6 +60,26 @@ std::string check_placeholder(const std::string& name, const std::vector<std::st
                        attr);
   }
   return {};
+}
+
+PlaceholderLookup placeholder_lookup(const std::map<std::string, fakes::Address>& bound,
+                                     const std::string& run_dir, const std::string& conf_dir) {
+  return [bound, run_dir, conf_dir](const std::string& name) -> std::optional<std::string> {
+    if (name == "run_dir") return run_dir;
+    if (name == "nginx.conf_dir") return conf_dir;
+    if (!name.starts_with("fakes.")) return std::nullopt;
+    std::string rest = name.substr(6);
+    auto dot = rest.find('.');
+    auto it = bound.find(rest.substr(0, dot));
+    if (it == bound.end()) return std::nullopt;
+    const fakes::Address& a = it->second;
+    if (dot == std::string::npos) return a.to_string();
+    std::string attr = rest.substr(dot + 1);
+    if (attr == "host") return a.host;
+    if (attr == "port") return std::to_string(a.port);
+    if (attr == "path") return a.path;
+    return std::nullopt;
+  };
 }
 
 }  // namespace badgateway

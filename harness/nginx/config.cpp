@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "harness/input/placeholders.hpp"
@@ -165,6 +168,52 @@ std::vector<std::string> nginx_arguments(const LaunchPaths& paths, bool test) {
                              startup_log.string()});
   }
   return args;
+}
+
+std::string explain_config_rejection(const std::string& what, const std::filesystem::path& config,
+                                     const std::vector<RenderedLine>& origins,
+                                     const NginxSpec& spec, const std::string& scenario_file) {
+  std::string message = what;
+  const std::string marker = config.string() + ":";
+  int rendered_line = 0;
+  if (auto at = message.find(marker); at != std::string::npos) {
+    const char* digits = message.data() + at + marker.size();
+    auto [end, ec] = std::from_chars(digits, message.data() + message.size(), rendered_line);
+    if (ec != std::errc{}) rendered_line = 0;
+    std::size_t from = at >= 4 && message.compare(at - 4, 4, " in ") == 0 ? at - 4 : at;
+    message.erase(from, static_cast<std::size_t>(end - message.data()) - from);
+  }
+  message += rendered_line > 0 ? fmt::format(" (line {} of the rendered config, kept as {})",
+                                             rendered_line, config.string())
+                               : fmt::format(" (rendered config kept as {})", config.string());
+  if (rendered_line <= 0 || static_cast<std::size_t>(rendered_line) > origins.size()) {
+    return fmt::format("{}: nginx: {}", scenario_file, message);
+  }
+  const RenderedLine& from = origins[static_cast<std::size_t>(rendered_line) - 1];
+  auto origin = spec.origins.find(from.snippet);
+  if (from.snippet.empty() || origin == spec.origins.end()) {
+    return fmt::format("{}: nginx: {}", scenario_file, message);
+  }
+  SourcePos pos = origin->second.value;
+  if (origin->second.first_line > 0) {
+    // A multi-line string: line N of the snippet is N - 1 lines below its first line.
+    const std::optional<std::string>& text = from.snippet == "http"     ? spec.http
+                                             : from.snippet == "server" ? spec.server
+                                                                        : spec.location;
+    std::string_view line;
+    if (text) {
+      std::size_t start = 0;
+      for (int n = 1; n < from.line && start != std::string::npos; ++n) {
+        start = text->find('\n', start);
+        if (start != std::string::npos) ++start;
+      }
+      if (start != std::string::npos) line = std::string_view(*text).substr(start);
+      line = line.substr(0, line.find('\n'));
+    }
+    pos.line = origin->second.first_line + from.line - 1;
+    pos.column = static_cast<int>(std::min(line.find_first_not_of(" \t"), line.size())) + 1;
+  }
+  return fmt::format("{}: {}: {}", pos.str(), origin->second.field, message);
 }
 
 }  // namespace badgateway

@@ -9,12 +9,11 @@
 #include <vector>
 
 #include "fakes/base/address.hpp"
+#include "harness/input/placeholders.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/nginx/spec.hpp"
 
 namespace badgateway {
-
-using PlaceholderLookup = std::function<std::optional<std::string>(const std::string&)>;
 
 struct RenderInput {
   const NginxSpec* spec = nullptr;
@@ -46,6 +45,15 @@ struct RenderedLine {
 // per rendered line (origins[i] is line i + 1).
 std::string render_nginx_config(const RenderInput& in,
                                 std::vector<RenderedLine>* origins = nullptr);
+
+// nginx -t's message `what` names the rendered `config` (a file in the run directory, gone after
+// the run) and a line of it. Returns it naming instead the scenario line that line came from
+// ("FILE:LINE:COLUMN: nginx.location: MESSAGE (line N of the rendered config, kept as PATH)"),
+// found through `origins` (from render_nginx_config) and `spec`'s snippet positions; a line of
+// the harness's own frame, or no line, is "SCENARIO_FILE: nginx: MESSAGE (...)".
+std::string explain_config_rejection(const std::string& what, const std::filesystem::path& config,
+                                     const std::vector<RenderedLine>& origins,
+                                     const NginxSpec& spec, const std::string& scenario_file);
 
 // `text` as one nginx config token: in double quotes, with '"' and '\\' escaped the way
 // ngx_conf_read_token undoes it. '$' stays special where a directive takes variables.

@@ -547,7 +547,7 @@ std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
                           : instance->describe_exit();
     instance->remove();
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw HarnessError(fmt::format(
+    throw_start_failure(fmt::format(
         "nginx failed to start in container {}: {}: {}", name, why,
         with_host_paths(paths, emerg ? *emerg : failure_line(read_whole_file(stderr_file)))));
   }

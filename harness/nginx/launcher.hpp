@@ -22,6 +22,13 @@ class ConfigRejected : public HarnessError {
   using HarnessError::HarnessError;
 };
 
+// nginx could not bind its listen address (EADDRINUSE): another process took the port between
+// pick_free_port() and nginx's bind(). Thrown by start(); a new attempt with a new port may pass.
+class PortInUse : public HarnessError {
+ public:
+  using HarnessError::HarnessError;
+};
+
 // A user's own config, tested unchanged: it is mounted at /etc/nginx, its upstream host names
 // resolve to the fakes' loopback addresses, and nginx runs in a private network namespace.
 struct OwnConfig {
@@ -88,6 +95,7 @@ class Launcher {
   // Runs `nginx -t`; throws ConfigRejected with nginx's message.
   virtual void test_config(const LaunchPaths& paths) = 0;
   // Starts nginx in the foreground and returns once `listen` answers (bounded by `limit`).
+  // Throws PortInUse when nginx could not bind `listen`, HarnessError for any other failure.
   virtual std::unique_ptr<NginxInstance> start(const LaunchPaths& paths,
                                                const fakes::Address& listen, Millis limit) = 0;
 };

@@ -139,7 +139,7 @@ std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
                                       : describe_wait_status(child.exit_status().value_or(-1));
     child.stop(SIGKILL, Millis(1000));
     auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw HarnessError(fmt::format(
+    throw_start_failure(fmt::format(
         "nginx failed to start: {}: {}", why,
         with_host_paths(paths, emerg ? *emerg : nginx_key_line(read_whole_file(stderr_file)))));
   }

@@ -17,4 +17,11 @@ std::string nginx_key_line(const std::string& output) {
   }
   return last.empty() ? "no output" : last;
 }
+
+void throw_start_failure(const std::string& message) {
+  // nginx reports a failed bind() only in words: strerror(EADDRINUSE), after its errno.
+  if (message.find("Address already in use") != std::string::npos) throw PortInUse(message);
+  throw HarnessError(message);
+}
+
 }  // namespace badgateway

@@ -1,11 +1,11 @@
 #pragma once
 // Everything seen during one run phase: plain data for the verdicts.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "fakes/core/recorder.hpp"
 #include "harness/client/driver.hpp"
 
 namespace badgateway {
@@ -28,12 +28,19 @@ struct AccessRecord {
 
 std::optional<AccessRecord> parse_access_line(const std::string& line);
 
+// What one upstream of the phase counted over its life. A count it cannot make is nullopt
+// (unknown), never a guess.
+struct UpstreamCounts {
+  std::optional<std::uint64_t> connections;
+  std::uint64_t requests = 0;
+};
+
 struct Observation {
   std::vector<Response> responses;
   std::map<std::string, AccessRecord> access;  // by request id
   std::vector<std::string> error_log;
-  std::map<std::string, fakes::EndpointStats> fakes;
-  std::optional<std::string> nginx_exit;  // set when nginx was not running at the end
+  std::map<std::string, UpstreamCounts> fakes;  // by fake name
+  std::optional<std::string> nginx_exit;        // set when nginx was not running at the end
 };
 
 }  // namespace badgateway

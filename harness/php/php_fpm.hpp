@@ -9,6 +9,7 @@
 
 #include "fakes/base/address.hpp"
 #include "fakes/core/params.hpp"
+#include "fakes/core/protocol.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/process/child.hpp"
 
@@ -35,6 +36,10 @@ struct PhpFpmSpec {
 };
 
 inline constexpr const char* kPhpFpmBehaviour = "php_fpm";
+// A fake that asks for the real PHP-FPM instead: `protocol = "fastcgi"`, `behaviour = "php_fpm"`.
+inline bool is_php_fpm(fakes::Protocol protocol, std::string_view behaviour) {
+  return protocol == fakes::Protocol::fastcgi && behaviour == kPhpFpmBehaviour;
+}
 // Its parameters, documented like a fake behaviour's.
 inline constexpr fakes::ParamInfo kPhpFpmParameters[] = {
     {"script", "", "TEXT"},

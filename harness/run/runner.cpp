@@ -1,32 +1,22 @@
 #include "harness/run/runner.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <charconv>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 
-#include "fakes/behaviours/registry.hpp"
-#include "fakes/core/server.hpp"
 #include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
 #include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/own_config.hpp"
 #include "harness/observe/log_file.hpp"
-#include "harness/php/php_fpm.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/run/upstream.hpp"
 
 namespace badgateway {
 namespace {
@@ -39,26 +29,6 @@ struct PhasePlan {
   NginxSpec nginx;
   Expectation expect;
 };
-
-PlaceholderLookup make_lookup(const std::map<std::string, fakes::Address>& bound,
-                              const std::string& run_dir, const std::string& conf_dir) {
-  return [bound, run_dir, conf_dir](const std::string& name) -> std::optional<std::string> {
-    if (name == "run_dir") return run_dir;
-    if (name == "nginx.conf_dir") return conf_dir;
-    if (!name.starts_with("fakes.")) return std::nullopt;
-    std::string rest = name.substr(6);
-    auto dot = rest.find('.');
-    auto it = bound.find(rest.substr(0, dot));
-    if (it == bound.end()) return std::nullopt;
-    const fakes::Address& a = it->second;
-    if (dot == std::string::npos) return a.to_string();
-    std::string attr = rest.substr(dot + 1);
-    if (attr == "host") return a.host;
-    if (attr == "port") return std::to_string(a.port);
-    if (attr == "path") return a.path;
-    return std::nullopt;
-  };
-}
 
 void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::path>& more_logs,
                   Observation& seen) {
@@ -76,208 +46,127 @@ void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::p
   }
 }
 
-// nginx -t names the rendered config (a file in the run directory, gone after the run) and a line
-// of it. Say instead which scenario line that is, and where the rendered config was kept.
-std::string explain_rejection(const std::string& what, const std::filesystem::path& config,
-                              const std::vector<RenderedLine>& origins, const NginxSpec& spec,
-                              const std::string& scenario_file) {
-  std::string message = what;
-  const std::string marker = config.string() + ":";
-  int rendered_line = 0;
-  if (auto at = message.find(marker); at != std::string::npos) {
-    const char* digits = message.data() + at + marker.size();
-    auto [end, ec] = std::from_chars(digits, message.data() + message.size(), rendered_line);
-    if (ec != std::errc{}) rendered_line = 0;
-    std::size_t from = at >= 4 && message.compare(at - 4, 4, " in ") == 0 ? at - 4 : at;
-    message.erase(from, static_cast<std::size_t>(end - message.data()) - from);
+// One phase as its stages build it, in that order. Members go in reverse: nginx stops before
+// the upstreams, which stop before the run directory is removed.
+struct PhaseRun {
+  PhaseRun(const Scenario& s, const PhasePlan& plan, Launcher& launcher, const RunOptions& options,
+           PhaseResult& result)
+      : s(s),
+        plan(plan),
+        launcher(launcher),
+        options(options),
+        result(result),
+        dir(fmt::format("{}-{}", s.name, plan.phase), options.keep),
+        paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"} {}
+  const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
+
+  const Scenario& s;
+  const PhasePlan& plan;
+  Launcher& launcher;
+  const RunOptions& options;
+  PhaseResult& result;
+  RunDir dir;
+  Upstreams upstreams;
+  LaunchPaths paths;
+  std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
+  std::optional<OwnConfig> own;
+  std::vector<std::filesystem::path> own_error_logs;
+  std::unique_ptr<Sandbox> sandbox;  // an own config's network namespace
+  fakes::Address listen;             // nginx's
+  std::unique_ptr<NginxInstance> nginx;
+};
+
+// The run directory, and for an own config its prepared copy and the launcher's sandbox.
+void prepare_run_dir_and_sandbox(PhaseRun& run) {
+  if (run.options.keep) run.result.run_dir = run.dir.path().string();
+  if (run.plan.nginx.user) {
+    // Workers that are not root must reach sockets in the run directory: traverse, not list.
+    std::filesystem::permissions(run.dir.path(), std::filesystem::perms(0711));
   }
-  message += rendered_line > 0 ? fmt::format(" (line {} of the rendered config, kept as {})",
-                                             rendered_line, config.string())
-                               : fmt::format(" (rendered config kept as {})", config.string());
-  if (rendered_line <= 0 || static_cast<std::size_t>(rendered_line) > origins.size()) {
-    return fmt::format("{}: nginx: {}", scenario_file, message);
+  run.hosts = assign_host_addresses(run.plan.fakes);
+  if (!run.plan.nginx.config) return;
+  ConfigFacts facts = scan_own_config(*run.plan.nginx.config);
+  run.own = prepare_own_config(*run.plan.nginx.config, run.hosts, run.dir.path(),
+                               facts.daemon.has_value());
+  run.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
+  run.paths.config = kOwnConfigFile;
+  run.paths.own = &*run.own;
+  run.sandbox = run.launcher.open_sandbox(run.paths);
+  run.paths.sandbox = run.sandbox.get();
+}
+
+// Binds every fake (its address is known from now on) and writes every PHP-FPM pool's files.
+void add_upstreams(PhaseRun& run) {
+  InNetNamespace there(run.netns());  // the upstreams' sockets belong to the run's namespace
+  const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts};
+  for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
+}
+
+// nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
+// nginx -t's approval of it.
+void prepare_nginx(PhaseRun& run) {
+  const PhasePlan& plan = run.plan;
+  run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
+  std::vector<RenderedLine> rendered_lines;
+  if (!run.own) {
+    RenderInput in{&plan.nginx, run.dir.path(), run.listen,
+                   placeholder_lookup(run.upstreams.addresses(), run.dir.path().string(),
+                                      run.launcher.conf_dir()),
+                   fmt::format("{} ({})", run.s.name, plan.phase)};
+    std::ofstream conf(run.paths.config);
+    conf << render_nginx_config(in, &rendered_lines);
   }
-  const RenderedLine& from = origins[static_cast<std::size_t>(rendered_line) - 1];
-  auto origin = spec.origins.find(from.snippet);
-  if (from.snippet.empty() || origin == spec.origins.end()) {
-    return fmt::format("{}: nginx: {}", scenario_file, message);
-  }
-  SourcePos pos = origin->second.value;
-  if (origin->second.first_line > 0) {
-    // A multi-line string: line N of the snippet is N - 1 lines below its first line.
-    const std::optional<std::string>& text = from.snippet == "http"     ? spec.http
-                                             : from.snippet == "server" ? spec.server
-                                                                        : spec.location;
-    std::string_view line;
-    if (text) {
-      std::size_t start = 0;
-      for (int n = 1; n < from.line && start != std::string::npos; ++n) {
-        start = text->find('\n', start);
-        if (start != std::string::npos) ++start;
-      }
-      if (start != std::string::npos) line = std::string_view(*text).substr(start);
-      line = line.substr(0, line.find('\n'));
+  try {
+    run.launcher.test_config(run.paths);
+  } catch (const ConfigRejected& e) {
+    if (run.own) throw;  // nginx's message names the user's own files, which stay where they are
+    // An interrupt kills `nginx -t` too, which looks like a rejection; the interrupt's cleanup
+    // must still remove this directory, so it is not kept.
+    if (!interrupted()) {
+      run.dir.keep();
+      run.result.run_dir = run.dir.path().string();
     }
-    pos.line = origin->second.first_line + from.line - 1;
-    pos.column = static_cast<int>(std::min(line.find_first_not_of(" \t"), line.size())) + 1;
+    throw ConfigRejected(explain_config_rejection(e.what(), run.paths.config, rendered_lines,
+                                                  plan.nginx, run.s.origin.file));
   }
-  return fmt::format("{}: {}: {}", pos.str(), origin->second.field, message);
 }
 
-bool is_ip_literal(const std::string& host) {
-  in6_addr bytes{};
-  return ::inet_pton(AF_INET, host.c_str(), &bytes) == 1 ||
-         ::inet_pton(AF_INET6, host.c_str(), &bytes) == 1;
+void start_upstreams_and_nginx(PhaseRun& run) {
+  run.upstreams.start(run.options.start_limit, run.netns());
+  if (run.plan.nginx.start.value_or(true)) {
+    run.nginx = run.launcher.start(run.paths, run.listen, run.options.start_limit);
+  }
+  run.result.ran = true;
 }
 
-bool is_localhost(std::string_view name) {
-  return name.size() == 9 && std::equal(name.begin(), name.end(), "localhost", [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
-         });
+void exercise(PhaseRun& run, Clock::time_point deadline) {
+  InNetNamespace there(run.netns());
+  run.result.observed.responses =
+      send_requests(run.listen, run.s.requests, fmt::format("{}-{}", run.s.name, run.plan.phase),
+                    deadline, &run.result.timed_out);
 }
 
-// An own config's host names, each on a loopback address of its own (127.0.0.1 is nginx's).
-// `localhost` stays 127.0.0.1 (the hosts file says so) and IP literals are their own address:
-// the run's network namespace is private, so a fake can bind them there.
-std::map<std::string, std::string> assign_host_addresses(
-    const std::map<std::string, FakeSpec>& fakes) {
-  std::set<std::string> literal;
-  for (const auto& [_, spec] : fakes) {
-    if (spec.host && is_ip_literal(spec.host->name)) literal.insert(spec.host->name);
+// Stops nginx, then the upstreams, and reads what they recorded.
+void observe(PhaseRun& run) {
+  Observation& seen = run.result.observed;
+  if (run.nginx) {
+    seen.nginx_exit = run.nginx->exited();
+    run.nginx->stop();  // flushes the logs; read them only after
   }
-  std::map<std::string, std::string> hosts;
-  int next = 2;
-  for (const auto& [_, spec] : fakes) {
-    if (!spec.host || hosts.count(spec.host->name) || literal.count(spec.host->name)) continue;
-    if (is_localhost(spec.host->name)) {
-      hosts[spec.host->name] = "127.0.0.1";
-      continue;
-    }
-    while (next <= 254 && literal.count(fmt::format("127.0.0.{}", next))) ++next;
-    if (next > 254) throw HarnessError("more than 253 upstream host names");
-    hosts[spec.host->name] = fmt::format("127.0.0.{}", next++);
-  }
-  return hosts;
-}
-
-// Where a fake listens: a socket in the run directory, the socket an own config names (in the
-// run's private /run), the loopback address of the host name it stands for, or 127.0.0.1 on a
-// port the kernel picks (chosen up front for PHP-FPM, which cannot report it).
-fakes::Address fake_address(const std::string& name, const FakeSpec& spec,
-                            const std::filesystem::path& dir, const OwnConfig* own,
-                            const std::map<std::string, std::string>& hosts, bool needs_port) {
-  if (spec.unix_socket) return fakes::Address::unix_socket((dir / (name + ".sock")).string());
-  if (spec.socket && own) {
-    auto path = socket_on_host(*own, *spec.socket);
-    create_directories_within(dir, path.parent_path());
-    return fakes::Address::unix_socket(path.string());
-  }
-  if (spec.host) {
-    auto it = hosts.find(spec.host->name);
-    return fakes::Address::tcp(it != hosts.end() ? it->second : spec.host->name, spec.host->port);
-  }
-  return fakes::Address::tcp("127.0.0.1", needs_port ? pick_free_port() : 0);
+  run.upstreams.stop();
+  seen.fakes = run.upstreams.counts();
+  observe_logs(run.paths, run.own_error_logs, seen);
 }
 
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
                     const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
-  RunDir dir(fmt::format("{}-{}", s.name, plan.phase), options.keep);
-  if (options.keep) result.run_dir = dir.path().string();
-  fakes::FakeServer server;
-  std::map<std::string, fakes::Address> bound;
-  std::map<std::string, std::unique_ptr<PhpFpm>> pools;
-  if (plan.nginx.user) {
-    // Workers that are not root must reach sockets in the run directory: traverse, not list.
-    std::filesystem::permissions(dir.path(), std::filesystem::perms(0711));
-  }
-  LaunchPaths paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"};
-  std::optional<OwnConfig> own;
-  std::vector<std::filesystem::path> own_error_logs;
-  std::unique_ptr<Sandbox> sandbox;
-  const std::map<std::string, std::string> hosts = assign_host_addresses(plan.fakes);
-  if (plan.nginx.config) {
-    ConfigFacts facts = scan_own_config(*plan.nginx.config);
-    own = prepare_own_config(*plan.nginx.config, hosts, dir.path(), facts.daemon.has_value());
-    own_error_logs = observable_error_logs(*own, facts.error_logs);
-    paths.config = kOwnConfigFile;
-    paths.own = &*own;
-    sandbox = launcher.open_sandbox(paths);
-    paths.sandbox = sandbox.get();
-  }
-  const NetNamespace* netns = sandbox ? &sandbox->netns() : nullptr;
-  {
-    InNetNamespace there(netns);  // the fakes' sockets belong to the run's namespace
-    for (const auto& [name, spec] : plan.fakes) {
-      const bool real_php_fpm =
-          spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
-      fakes::Address where =
-          fake_address(name, spec, dir.path(), own ? &*own : nullptr, hosts, real_php_fpm);
-      fakes::Params params(spec.params);
-      if (real_php_fpm) {
-        pools[name] =
-            std::make_unique<PhpFpm>(PhpFpmSpec::from_params(params), name, dir.path(), where);
-        bound[name] = where;
-        continue;
-      }
-      const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
-      if (!info)
-        throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
-      fakes::EndpointOptions endpoint;
-      if (spec.socket) endpoint.socket_mode = 0666;  // the config's workers (www-data) are not us
-      bound[name] =
-          server.add_endpoint(name, where, fakes::make_behaviour(*info, params), endpoint);
-    }
-  }
-  fakes::Address listen =
-      fakes::Address::tcp("127.0.0.1", own ? *plan.nginx.port : pick_free_port());
-  std::vector<RenderedLine> rendered_lines;
-  if (!own) {
-    RenderInput in{&plan.nginx, dir.path(), listen,
-                   make_lookup(bound, dir.path().string(), launcher.conf_dir()),
-                   fmt::format("{} ({})", s.name, plan.phase)};
-    std::ofstream conf(paths.config);
-    conf << render_nginx_config(in, &rendered_lines);
-  }
-  try {
-    launcher.test_config(paths);
-  } catch (const ConfigRejected& e) {
-    if (own) throw;  // nginx's message names the user's own files, which stay where they are
-    // An interrupt kills `nginx -t` too, which looks like a rejection; the interrupt's cleanup
-    // must still remove this directory, so it is not kept.
-    if (!interrupted()) {
-      dir.keep();
-      result.run_dir = dir.path().string();
-    }
-    throw ConfigRejected(
-        explain_rejection(e.what(), paths.config, rendered_lines, plan.nginx, s.origin.file));
-  }
-  server.start([netns] {
-    if (netns) netns->move_this_thread();
-  });
-  for (auto& [name, pool] : pools) pool->start(options.start_limit, netns);
-  std::unique_ptr<NginxInstance> nginx;
-  if (plan.nginx.start.value_or(true)) nginx = launcher.start(paths, listen, options.start_limit);
-  result.ran = true;
-  {
-    InNetNamespace there(netns);
-    result.observed.responses = send_requests(
-        listen, s.requests, fmt::format("{}-{}", s.name, plan.phase), deadline, &result.timed_out);
-  }
-  if (nginx) {
-    result.observed.nginx_exit = nginx->exited();
-    nginx->stop();  // flushes the logs; read them only after
-  }
-  server.stop();
-  for (auto& [name, pool] : pools) pool->stop();
-  for (const auto& [name, _] : plan.fakes) {
-    if (auto it = pools.find(name); it != pools.end()) {
-      auto served = it->second->requests_served();
-      result.observed.fakes[name] = fakes::EndpointStats{served, served, 0, 0, 0, {}};
-    } else {
-      result.observed.fakes[name] = server.stats(name);
-    }
-  }
-  observe_logs(paths, own_error_logs, result.observed);
+  PhaseRun run(s, plan, launcher, options, result);
+  prepare_run_dir_and_sandbox(run);
+  add_upstreams(run);
+  prepare_nginx(run);
+  start_upstreams_and_nginx(run);
+  exercise(run, deadline);
+  observe(run);
   result.checks = judge(plan.expect, result.observed);
 }
 
@@ -296,11 +185,9 @@ PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launch
       result.phase = plan.phase;
       run_phase_once(s, plan, launcher, options, deadline, result);
       break;
-    } catch (const HarnessError& e) {
-      std::string what = e.what();
-      bool port_race = what.find("Address already in use") != std::string::npos;
-      if (port_race && attempt < 3) continue;
-      result.harness_error = what;
+    } catch (const PortInUse& e) {
+      if (attempt < 3) continue;  // nginx lost its port to another process: pick another
+      result.harness_error = e.what();
       break;
     } catch (const std::exception& e) {
       result.harness_error = e.what();
@@ -309,6 +196,30 @@ PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launch
   }
   result.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
   return result;
+}
+
+// A snippet the fix sets replaces the broken one, with the position errors name.
+void take_snippet(NginxSpec& into, const NginxSpec& fix, const char* snippet,
+                  std::optional<std::string> NginxSpec::*field) {
+  if (!(fix.*field)) return;
+  into.*field = fix.*field;
+  into.origins.erase(snippet);
+  if (auto it = fix.origins.find(snippet); it != fix.origins.end()) into.origins.insert(*it);
+}
+
+// The broken run's fakes and nginx with what the fix replaces or adds.
+PhasePlan fixed_plan(const Scenario& s, const NginxVersion& version) {
+  PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(version)};
+  for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
+  const NginxSpec& fix = s.fix->nginx;
+  take_snippet(fixed.nginx, fix, "http", &NginxSpec::http);
+  take_snippet(fixed.nginx, fix, "server", &NginxSpec::server);
+  take_snippet(fixed.nginx, fix, "location", &NginxSpec::location);
+  if (fix.start) fixed.nginx.start = fix.start;
+  if (fix.user) fixed.nginx.user = fix.user;
+  if (fix.config) fixed.nginx.config = fix.config;
+  if (fix.port) fixed.nginx.port = fix.port;
+  return fixed;
 }
 
 }  // namespace
@@ -326,30 +237,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
   r.broken = run_phase(s, broken, launcher, options, deadline);
   if (s.fix && !interrupted() && !r.broken.timed_out) {
-    PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(launcher.version())};
-    for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
-    if (s.fix->nginx.http) {
-      fixed.nginx.http = s.fix->nginx.http;
-      fixed.nginx.origins.erase("http");
-      if (auto it = s.fix->nginx.origins.find("http"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.server) {
-      fixed.nginx.server = s.fix->nginx.server;
-      fixed.nginx.origins.erase("server");
-      if (auto it = s.fix->nginx.origins.find("server"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.location) {
-      fixed.nginx.location = s.fix->nginx.location;
-      fixed.nginx.origins.erase("location");
-      if (auto it = s.fix->nginx.origins.find("location"); it != s.fix->nginx.origins.end())
-        fixed.nginx.origins.insert(*it);
-    }
-    if (s.fix->nginx.start) fixed.nginx.start = s.fix->nginx.start;
-    if (s.fix->nginx.user) fixed.nginx.user = s.fix->nginx.user;
-    if (s.fix->nginx.config) fixed.nginx.config = s.fix->nginx.config;
-    if (s.fix->nginx.port) fixed.nginx.port = s.fix->nginx.port;
+    PhasePlan fixed = fixed_plan(s, launcher.version());
     r.fixed = run_phase(s, fixed, launcher, options, deadline);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
@@ -375,13 +263,17 @@ std::vector<std::string> unique_columns(const std::vector<std::string>& labels,
   return out;
 }
 
-std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
-                                     const std::vector<Launcher*>& launchers,
-                                     const RunOptions& options) {
-  auto column = [&](std::size_t j) {
-    return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
-  };
-  // Every planned run starts as interrupted (or skipped) and is replaced when it finishes.
+namespace {
+
+std::string column_title(const RunOptions& options, const std::vector<Launcher*>& launchers,
+                         std::size_t j) {
+  return j < options.columns.size() ? options.columns[j] : launchers[j]->label();
+}
+
+// Every planned run starts as interrupted (or skipped) and is replaced when it finishes.
+std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
+                                            const std::vector<Launcher*>& launchers,
+                                            const RunOptions& options) {
   std::vector<ScenarioResult> results(plan.size());
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const Scenario& s = *plan[i].scenario;
@@ -390,7 +282,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
     r.name = s.name;
     r.cause = s.cause;
     r.file = s.origin.file;
-    r.target = column(plan[i].column);
+    r.target = column_title(options, launchers, plan[i].column);
     r.nginx_version = l.version().str();
     r.repetition = plan[i].repetition;
     r.interrupted = !plan[i].skip;
@@ -398,6 +290,28 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
     r.has_fix = s.fix.has_value();
     r.broken.phase = "broken";
   }
+  return results;
+}
+
+// What --fail-fast did not start is known not to have run: skipped, not interrupted.
+void skip_unstarted(std::vector<ScenarioResult>& results, const std::vector<char>& reported,
+                    const std::string& first_failure, const RunOptions& options) {
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].interrupted) {
+      results[i].interrupted = false;
+      results[i].skipped = fmt::format("not run: --fail-fast after {} failed", first_failure);
+    }
+    if (!reported[i] && options.on_finished) options.on_finished(results[i]);
+  }
+  if (options.on_progress) options.on_progress(results);
+}
+
+}  // namespace
+
+std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
+                                     const std::vector<Launcher*>& launchers,
+                                     const RunOptions& options) {
+  std::vector<ScenarioResult> results = planned_results(plan, launchers, options);
   std::mutex results_mutex;  // results, reported, first_failure, and the callbacks' calls
   std::vector<char> reported(plan.size(), 0);
   std::optional<std::string> first_failure;  // set once, with --fail-fast
@@ -415,7 +329,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
       if (stop_starting) break;
       ScenarioResult started;
       started.name = plan[i].scenario->name;
-      started.target = column(plan[i].column);
+      started.target = column_title(options, launchers, plan[i].column);
       started.repetition = plan[i].repetition;
       if (options.on_started) options.on_started(started);
       ScenarioResult r = run_scenario(*plan[i].scenario, *launchers[plan[i].column], options);
@@ -440,17 +354,7 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
-  if (first_failure && !interrupted()) {
-    // What --fail-fast did not start is known not to have run: skipped, not interrupted.
-    for (std::size_t i = 0; i < plan.size(); ++i) {
-      if (results[i].interrupted) {
-        results[i].interrupted = false;
-        results[i].skipped = fmt::format("not run: --fail-fast after {} failed", *first_failure);
-      }
-      if (!reported[i] && options.on_finished) options.on_finished(results[i]);
-    }
-    if (options.on_progress) options.on_progress(results);
-  }
+  if (first_failure && !interrupted()) skip_unstarted(results, reported, *first_failure, options);
   return results;
 }
 

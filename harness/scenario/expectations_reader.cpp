@@ -87,14 +87,25 @@ Expectation read_expectation(Reader& r) {
   return e;
 }
 
-// Counts must name fakes of the phase; reported at the offending key, also inside [[versions]].
-void check_counts_name_fakes(Reader& r, const std::vector<std::string>& names) {
+// Counts must name fakes of the phase, and only those that count it; reported at the offending
+// key, also inside [[versions]].
+void check_counts_name_fakes(Reader& r, const CountableFakes& fakes) {
   const toml::table* t = r.raw().get_as<toml::table>("fakes");
   if (!t) return;
+  auto among = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
   for (const auto& [k, v] : *t) {
     std::string name(k.str());
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
+    if (!among(fakes.names, name)) {
       r.fail_at(k.source(), r.field("fakes." + name), fmt::format("no fake named \"{}\"", name));
+    }
+    const toml::node* connections = v.as_table() ? v.as_table()->get("connections") : nullptr;
+    if (connections && among(fakes.requests_only, name)) {
+      r.fail_at(connections->source(), r.field("fakes." + name + ".connections"),
+                fmt::format("PHP-FPM (behaviour = \"php_fpm\") counts requests, not connections: "
+                            "use fakes.{}.requests",
+                            name));
     }
   }
 }
@@ -114,11 +125,10 @@ void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t res
 
 }  // namespace
 
-ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& fake_names,
-                                    std::size_t responses) {
+ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses) {
   ExpectationSet set;
   set.base = read_expectation(r);
-  check_counts_name_fakes(r, fake_names);
+  check_counts_name_fakes(r, fakes);
   check_per_response_lengths(r, set.base, responses);
   if (const toml::node* n = r.get("versions")) {
     const toml::array* arr = n->as_array();
@@ -130,7 +140,7 @@ ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& f
       auto range = VersionRange::parse(text, &error);
       if (!range) vr.fail("nginx", error);
       set.by_version.push_back({*range, read_expectation(vr)});
-      check_counts_name_fakes(vr, fake_names);
+      check_counts_name_fakes(vr, fakes);
       check_per_response_lengths(vr, set.by_version.back().patch, responses);
       vr.reject_unknown();
     }

@@ -10,11 +10,18 @@
 
 namespace badgateway {
 
-// `fake_names`: the phase's fakes, which `fakes.NAME` counts must name. `responses`: how many
-// responses the phase gets; a per-response list (status, outcome, generated_by,
-// upstream_attempts) has one value or that many. Throws ScenarioError; rejects unknown keys.
-ExpectationSet read_expectation_set(Reader& r, const std::vector<std::string>& fake_names,
-                                    std::size_t responses);
+// The phase's fakes, which `fakes.NAME` counts must name. A real PHP-FPM pool logs the requests
+// it served but not the connections it accepted: a connections count for one of
+// `requests_only` is an error at its key.
+struct CountableFakes {
+  std::vector<std::string> names;
+  std::vector<std::string> requests_only;
+};
+
+// `responses`: how many responses the phase gets; a per-response list (status, outcome,
+// generated_by, upstream_attempts) has one value or that many. Throws ScenarioError; rejects
+// unknown keys.
+ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses);
 
 // An own config has no harness access log: nothing records $upstream_addr or $request_time per
 // request, so upstream_attempts and request_time are load errors there (at `field`.KEY).

@@ -173,8 +173,7 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   read_stands_for(r, spec);
   spec.behaviour = r.required_string("behaviour");
   // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
-  const bool real_php_fpm =
-      spec.protocol == fakes::Protocol::fastcgi && spec.behaviour == kPhpFpmBehaviour;
+  const bool real_php_fpm = is_php_fpm(spec.protocol, spec.behaviour);
   const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
   if (!info && !real_php_fpm) {
     std::vector<std::string> names;

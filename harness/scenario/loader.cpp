@@ -8,6 +8,7 @@
 
 #include "harness/input/bounded_file.hpp"
 #include "harness/input/names.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/scenario/expectations_reader.hpp"
 #include "harness/scenario/fakes_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
@@ -70,6 +71,21 @@ std::vector<std::string> names_of(const std::map<std::string, FakeSpec>& a,
     for (const auto& [n, _] : *b) names.push_back(n);
   }
   return names;
+}
+
+// The fakes of a phase: `a`, with `b` (the fix's) replacing or adding some.
+CountableFakes countable_fakes(const std::map<std::string, FakeSpec>& a,
+                               const std::map<std::string, FakeSpec>* b = nullptr) {
+  CountableFakes fakes{names_of(a, b), {}};
+  std::map<std::string, const FakeSpec*> phase;
+  for (const auto& [n, spec] : a) phase[n] = &spec;
+  if (b) {
+    for (const auto& [n, spec] : *b) phase[n] = &spec;
+  }
+  for (const auto& [n, spec] : phase) {
+    if (is_php_fpm(spec->protocol, spec->behaviour)) fakes.requests_only.push_back(n);
+  }
+  return fakes;
 }
 
 // The scenario's own keys: name, description, cause, what it teaches, only/skip.
@@ -140,7 +156,7 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   const toml::table* expect = r.table("expect");
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", r.file());
-  s.expect = read_expectation_set(er, names_of(s.fakes), s.response_count());
+  s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count());
   if (s.nginx.config) reject_access_log_checks(er, s.expect, "expect");
   if (!s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
     er.fail_at(expect->source(), "expect.status",
@@ -169,7 +185,7 @@ FixSpec read_fix(const toml::table& fix, const Scenario& s, std::string_view sou
   if (const toml::table* fe = fr.table("expect")) {
     Reader fer(*fe, "fix.expect", file);
     ExpectationSet patch =
-        read_expectation_set(fer, names_of(s.fakes, &f.fakes), s.response_count());
+        read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count());
     f.expect.base.overlay(patch.base);
     f.expect.by_version = patch.by_version;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");

@@ -64,7 +64,8 @@ struct Check {
 //   request_time       every $request_time, rounded to whole ms, within [min - 1ms, max]; a
 //                      response without an access-log line fails it;
 //   fake_count         "fakes.NAME.connections" / ".requests": exactly the count the fake saw
-//                      (a fake missing from seen.fakes counts 0);
+//                      (a fake missing from seen.fakes counts 0); a count the upstream could not
+//                      make fails, actual "unknown (this upstream does not count them)";
 //   error_log          "error_log /P/": some line of seen.error_log matches P (PCRE2, anywhere in
 //                      the line); actual is the first match or "no match in N lines";
 //   no_error_log       "no_error_log /P/" for \[alert\], \[emerg\] and each expected pattern:

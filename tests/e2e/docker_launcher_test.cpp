@@ -234,6 +234,7 @@ TEST_CASE("docker launcher: a port already in use is a harness error naming it")
     FAIL("second nginx started on a busy port");
   } catch (const HarnessError& e) {
     CHECK(std::string(e.what()).find("Address already in use") != std::string::npos);
+    CHECK(dynamic_cast<const PortInUse*>(&e) != nullptr);  // what the runner retries
   }
   CHECK(containers_of(::getpid()).size() == 1);  // the failed one is gone, the first runs on
   CHECK(first.get().find("200 OK") != std::string::npos);

@@ -132,6 +132,7 @@ TEST_CASE("launcher: a port already in use is a harness error naming it") {
     FAIL("second nginx started on a busy port");
   } catch (const HarnessError& e) {
     CHECK(std::string(e.what()).find("Address already in use") != std::string::npos);
+    CHECK(dynamic_cast<const PortInUse*>(&e) != nullptr);  // what the runner retries
   }
 }
 

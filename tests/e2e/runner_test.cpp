@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "harness/nginx/local_launcher.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/run/runner.hpp"
 #include "harness/scenario/loader.hpp"
 
@@ -49,6 +50,43 @@ TEST_CASE("runner: a matching scenario passes both phases") {
   CHECK(r.broken.summary() == "502");
   CHECK(r.fixed->summary() == "200");
   CHECK(r.fixed->observed.fakes.at("app").requests == 1);
+}
+
+// PHP-FPM's access log counts requests; nothing it writes counts connections, so the runner
+// says unknown instead of a figure (once it reported connections = requests).
+TEST_CASE("runner: a real PHP-FPM upstream counts requests, its connections are unknown") {
+  if (PhpFpm::find_binary().empty()) {
+    MESSAGE("php-fpm not installed: not checked");
+    return;
+  }
+  LocalLauncher nginx;
+  Scenario s = load_scenario_string(R"(
+name = "t-php-counts"
+description = "d"
+cause = "php_fpm_not_running"
+teaches = "t"
+[fakes.php]
+protocol = "fastcgi"
+behaviour = "php_fpm"
+listen = "unix"
+[nginx]
+location = """
+include {{nginx.conf_dir}}/fastcgi_params;
+fastcgi_param SCRIPT_FILENAME {{run_dir}}/www/index.php;
+fastcgi_pass {{fakes.php}};
+"""
+[[requests]]
+count = 2
+[expect]
+status = 200
+generated_by = "upstream"
+fakes.php.requests = 2
+)",
+                                    "inline.toml");
+  ScenarioResult r = run_scenario(s, nginx, {});
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(r.broken.observed.fakes.at("php").requests == 2);
+  CHECK_FALSE(r.broken.observed.fakes.at("php").connections.has_value());
 }
 
 TEST_CASE("runner: a wrong expectation fails with expected and actual values") {

@@ -111,4 +111,22 @@ TEST_SUITE("placeholders") {
     // The run-time lookup has no value for "fakes.app.", so the load-time check must reject it.
     CHECK_FALSE(bg::check_placeholder("fakes.app.", kFakes).empty());
   }
+
+  TEST_CASE("placeholder_lookup gives every form check_placeholder accepts a run's value") {
+    const std::map<std::string, badgateway::fakes::Address> bound = {
+        {"app", badgateway::fakes::Address::tcp("127.0.0.1", 8081)},
+        {"php", badgateway::fakes::Address::unix_socket("/tmp/run/php.sock")}};
+    auto lookup = bg::placeholder_lookup(bound, "/tmp/run", "/etc/nginx");
+    CHECK(lookup("run_dir") == "/tmp/run");
+    CHECK(lookup("nginx.conf_dir") == "/etc/nginx");
+    CHECK(lookup("fakes.app") == "127.0.0.1:8081");
+    CHECK(lookup("fakes.app.host") == "127.0.0.1");
+    CHECK(lookup("fakes.app.port") == "8081");
+    CHECK(lookup("fakes.php") == "unix:/tmp/run/php.sock");
+    CHECK(lookup("fakes.php.path") == "/tmp/run/php.sock");
+    CHECK(lookup("fakes.nope") == std::nullopt);
+    CHECK(lookup("fakes.app.bogus") == std::nullopt);
+    CHECK(lookup("fakes.app.") == std::nullopt);
+    CHECK(lookup("upstream.app") == std::nullopt);
+  }
 }

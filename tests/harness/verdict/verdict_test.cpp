@@ -328,6 +328,18 @@ TEST_SUITE("verdict") {
     CHECK_FALSE(only(bg::judge(e, seen), CheckKind::fake_count).passed);
   }
 
+  TEST_CASE("a connection count the upstream could not make fails as unknown, even against 0") {
+    bg::Expectation e;
+    e.fakes["php"].connections = 0;
+    bg::Observation seen;
+    seen.responses = {response(200)};
+    seen.fakes["php"].requests = 1;  // connections left unknown, as a real PHP-FPM pool leaves it
+    auto c = only(bg::judge(e, seen), CheckKind::fake_count);
+    CHECK_FALSE(c.passed);
+    CHECK(c.expected == "0");
+    CHECK(c.actual == "unknown (this upstream does not count them)");
+  }
+
   TEST_CASE("upstream_attempts come from the access log's $upstream_status") {
     bg::Expectation e;
     e.upstream_attempts = std::vector<int>{2, 0};

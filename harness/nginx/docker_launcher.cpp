@@ -120,7 +120,8 @@ void remove_live_containers_on_interrupt() {
     std::lock_guard lock(g_live_mutex);
     for (const auto& [name, docker] : g_live) by_docker[docker].push_back(name);
   }
-  auto deadline = std::chrono::steady_clock::now() + Millis(10'000);
+  // Generous: on a loaded machine removing a holder and nginx took several seconds each.
+  auto deadline = std::chrono::steady_clock::now() + Millis(20'000);
   for (const auto& [docker, names] : by_docker) {
     std::vector<std::string> argv{docker, "rm", "-f"};
     argv.insert(argv.end(), names.begin(), names.end());

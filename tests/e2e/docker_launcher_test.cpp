@@ -478,7 +478,7 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
   while (Clock::now() < deadline && (seen = containers_of(run).size()) < 2) ::usleep(100'000);
   ::kill(run, SIGINT);
   int status = 0;
-  deadline = Clock::now() + Millis(30'000);
+  deadline = Clock::now() + Millis(60'000);  // the interrupt hook waits up to 20 s per docker
   while (::waitpid(run, &status, WNOHANG) == 0 && Clock::now() < deadline) ::usleep(20'000);
   if (Clock::now() >= deadline) {
     ::kill(run, SIGKILL);

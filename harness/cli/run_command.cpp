@@ -94,6 +94,21 @@ void print_header(const RunArgs& args, const Plan& plan, const RunInfo& info,
   std::fflush(stdout);
 }
 
+int exit_code(const std::vector<ScenarioResult>& results);
+
+// The reports once more with every result; the exit code of the run.
+int write_final_reports(const std::string& json, const std::string& junit,
+                        const std::vector<ScenarioResult>& results, Millis wall,
+                        const RunInfo& info) {
+  try {
+    write_reports(json, junit, results, wall, info);
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
+  return exit_code(results);
+}
+
 int exit_code(const std::vector<ScenarioResult>& results) {
   bool any_error = false, any_fail = false;
   for (const auto& r : results) {
@@ -181,14 +196,7 @@ int command_run(const RunArgs& args) {
   auto wall = elapsed();
 
   std::fputs(summary_table(results, wall, style).c_str(), stdout);
-  try {
-    write_reports(json, junit, results, wall, info);
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "badgateway: {}\n", e.what());
-    return kExitUsage;
-  }
-
-  return exit_code(results);
+  return write_final_reports(json, junit, results, wall, info);
 }
 
 }  // namespace badgateway

@@ -327,14 +327,9 @@ std::vector<ScenarioResult> run_plan(const std::vector<PlannedRun>& plan,
         continue;
       }
       if (stop_starting) break;
-      ScenarioResult started;
-      started.name = plan[i].scenario->name;
-      started.target = column_title(options, launchers, plan[i].column);
-      started.repetition = plan[i].repetition;
-      if (options.on_started) options.on_started(started);
       ScenarioResult r = run_scenario(*plan[i].scenario, *launchers[plan[i].column], options);
-      r.target = started.target;
-      r.repetition = started.repetition;
+      r.target = column_title(options, launchers, plan[i].column);
+      r.repetition = plan[i].repetition;
       // A run cut short by the interrupt (its nginx killed under it) has no verdict: it stays
       // marked interrupted.
       if (interrupted()) break;

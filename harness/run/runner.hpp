@@ -19,8 +19,7 @@ struct RunOptions {
   Millis start_limit{5000};
   // The whole scenario (both runs); past it the requests stop and the verdict is timeout.
   Millis time_limit = kDefaultScenarioTimeLimit;
-  std::function<void(const ScenarioResult&)> on_started;  // progress (from worker threads)
-  std::function<void(const ScenarioResult&)> on_finished;
+  std::function<void(const ScenarioResult&)> on_finished;  // live progress (worker threads)
   // Once before the first run and after each finished one, serialised: every planned result in
   // run_all's order, those not finished yet with `interrupted` set (for incremental reports).
   std::function<void(const std::vector<ScenarioResult>&)> on_progress;

@@ -150,22 +150,19 @@ ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std:
 }
 
 void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::string& field) {
-  bool uses = set.base.upstream_attempts.has_value();
-  for (const auto& v : set.by_version) uses = uses || v.patch.upstream_attempts.has_value();
-  if (uses) {
-    const toml::node* n = r.raw().get("upstream_attempts");
-    r.fail_at(n ? n->source() : r.raw().source(), field + ".upstream_attempts",
-              "needs the harness's access log, which an own config (nginx.config) does not have; "
-              "count connections with expect.fakes.NAME.connections");
-  }
-  uses = set.base.request_time.has_value();
-  for (const auto& v : set.by_version) uses = uses || v.patch.request_time.has_value();
-  if (uses) {
-    const toml::node* n = r.raw().get("request_time");
-    r.fail_at(n ? n->source() : r.raw().source(), field + ".request_time",
-              "needs the harness's access log, which an own config (nginx.config) does not have; "
-              "bound the client's time with expect.elapsed");
-  }
+  auto reject = [&](auto Expectation::*member, const std::string& key, const char* instead) {
+    bool uses = (set.base.*member).has_value();
+    for (const auto& v : set.by_version) uses = uses || (v.patch.*member).has_value();
+    if (!uses) return;
+    const toml::node* n = r.raw().get(key);
+    r.fail_at(n ? n->source() : r.raw().source(), field + "." + key,
+              fmt::format("needs the harness's access log, which an own config (nginx.config) does "
+                          "not have; {}",
+                          instead));
+  };
+  reject(&Expectation::upstream_attempts, "upstream_attempts",
+         "count connections with expect.fakes.NAME.connections");
+  reject(&Expectation::request_time, "request_time", "bound the client's time with expect.elapsed");
 }
 
 }  // namespace badgateway

@@ -5,8 +5,6 @@
 
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,6 +15,7 @@
 
 #include "harness/error.hpp"
 #include "harness/nginx/config_scan.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace bg = badgateway;
 namespace fs = std::filesystem;
@@ -26,32 +25,18 @@ namespace {
 using Ports = std::vector<std::uint16_t>;
 using Strings = std::vector<std::string>;
 
-// A private directory (mode 0700 from mkdtemp) holding the user's config (conf/) and a run
-// directory (run/), as the runner lays them out.
-class OwnDir {
+// A private directory holding the user's config (conf/) and a run directory (run/), as the runner
+// lays them out.
+class OwnDir : public bg::test::TempDir {
  public:
-  OwnDir() {
-    std::string name = (fs::temp_directory_path() / "bg-own-config-XXXXXX").string();
-    REQUIRE(::mkdtemp(name.data()) != nullptr);
-    root_ = name;
-    fs::create_directories(root_ / "conf/conf.d");
-    fs::create_directory(root_ / "run");
+  OwnDir() : TempDir("bg-own-config") {
+    fs::create_directories(path("conf/conf.d"));
+    fs::create_directory(path("run"));
   }
-  ~OwnDir() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  OwnDir(const OwnDir&) = delete;
-  OwnDir& operator=(const OwnDir&) = delete;
-
-  fs::path path(const std::string& rel) const { return root_ / rel; }
   void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel, std::ios::binary) << text;
+    fs::create_directories(path(rel).parent_path());
+    std::ofstream(path(rel), std::ios::binary) << text;
   }
-
- private:
-  fs::path root_;
 };
 
 std::string read(const fs::path& file) {

@@ -2,8 +2,6 @@
 
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
-
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "harness/regex/regex.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace bg = badgateway;
 namespace fs = std::filesystem;
@@ -23,33 +22,18 @@ using Lines = std::vector<std::string>;
 
 namespace {
 
-// A private directory (mode 0700 from mkdtemp) for the log files nginx would write.
-class LogDir {
+// A private directory for the log files nginx would write.
+class LogDir : public bg::test::TempDir {
  public:
-  LogDir() {
-    std::string name = (fs::temp_directory_path() / "bg-log-file-XXXXXX").string();
-    REQUIRE(::mkdtemp(name.data()) != nullptr);
-    root_ = name;
-  }
-  ~LogDir() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  LogDir(const LogDir&) = delete;
-  LogDir& operator=(const LogDir&) = delete;
-
-  fs::path path(const std::string& name) const { return root_ / name; }
+  LogDir() : TempDir("bg-log-file") {}
   // Appends as nginx does: the file is opened for each write, so nothing is held open or buffered
   // between a write and the read that must see it.
   void append(const std::string& name, const std::string& text) const {
-    std::ofstream out(root_ / name, std::ios::binary | std::ios::app);
+    std::ofstream out(path(name), std::ios::binary | std::ios::app);
     out << text;
     out.close();
     REQUIRE(out.good());
   }
-
- private:
-  fs::path root_;
 };
 
 }  // namespace

@@ -533,24 +533,16 @@ std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
   }
   auto instance =
       std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths, std::move(lifeline));
-  // Our own nginx must be up, not just something on the port: its log says so after bind().
   LogFile log(paths.error_log);
-  auto alive = [&] { return instance->cli_running(); };
-  bool started = log.wait_for_regex("start worker process", limit, alive);
-  bool up = started && [&] {
-    InNetNamespace there(paths.sandbox ? &paths.sandbox->netns() : nullptr);
-    return wait_until_listening(listen, limit, alive);
-  }();
-  if (!up) {
-    std::string why = instance->cli_running()
-                          ? fmt::format("did not listen on {} within {}", listen.to_string(),
-                                        format_duration(limit))
-                          : instance->describe_exit();
+  if (auto failed =
+          await_nginx_start(log, paths, listen, limit, [&] { return instance->cli_running(); })) {
+    if (failed->why.empty()) failed->why = instance->describe_exit();
     instance->remove();
-    auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw_start_failure(fmt::format(
-        "nginx failed to start in container {}: {}: {}", name, why,
-        with_host_paths(paths, emerg ? *emerg : failure_line(read_whole_file(stderr_file)))));
+    throw_start_failure(
+        fmt::format("nginx failed to start in container {}: {}: {}", name, failed->why,
+                    with_host_paths(paths, !failed->emerg.empty()
+                                               ? failed->emerg
+                                               : failure_line(read_whole_file(stderr_file)))));
   }
   return instance;
 }

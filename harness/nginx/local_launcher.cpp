@@ -126,22 +126,15 @@ std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
   SpawnOptions options = spawn_options(paths);
   options.stdout_file = stderr_file;
   Child child = Child::spawn(nginx_argv(paths, false), options);
-  // Our own nginx must be up, not just something on the port: its log says so after bind().
   LogFile log(paths.error_log);
-  bool started = log.wait_for_regex("start worker process", limit, [&] { return child.running(); });
-  bool up = started && [&] {
-    InNetNamespace there(paths.sandbox ? &paths.sandbox->netns() : nullptr);
-    return wait_until_listening(listen, limit, [&] { return child.running(); });
-  }();
-  if (!up) {
-    std::string why = child.running() ? fmt::format("did not listen on {} within {}",
-                                                    listen.to_string(), format_duration(limit))
-                                      : describe_wait_status(child.exit_status().value_or(-1));
+  if (auto failed = await_nginx_start(log, paths, listen, limit, [&] { return child.running(); })) {
+    if (failed->why.empty()) failed->why = describe_wait_status(child.exit_status().value_or(-1));
     child.stop(SIGKILL, Millis(1000));
-    auto emerg = log.find_regex(R"(.*\[emerg\].*)");
-    throw_start_failure(fmt::format(
-        "nginx failed to start: {}: {}", why,
-        with_host_paths(paths, emerg ? *emerg : nginx_key_line(read_whole_file(stderr_file)))));
+    throw_start_failure(
+        fmt::format("nginx failed to start: {}: {}", failed->why,
+                    with_host_paths(paths, !failed->emerg.empty()
+                                               ? failed->emerg
+                                               : nginx_key_line(read_whole_file(stderr_file)))));
   }
   return std::make_unique<LocalInstance>(std::move(child), paths);
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/net/netns.hpp"
+#include "harness/net/probe.hpp"
 #include "harness/nginx/launcher.hpp"
 
 namespace badgateway {
@@ -16,6 +18,28 @@ std::string nginx_key_line(const std::string& output) {
     if (!line.empty() && line.find("test failed") == std::string::npos) last = line;
   }
   return last.empty() ? "no output" : last;
+}
+
+std::optional<StartFailure> await_nginx_start(const LogFile& log, const LaunchPaths& paths,
+                                              const fakes::Address& listen, Millis limit,
+                                              const std::function<bool()>& alive) {
+  // nginx logs "start worker process" only after bind(), so a port answering before it could
+  // still be somebody else's.
+  bool started = log.wait_for_regex("start worker process", limit, alive);
+  bool up = started && [&] {
+    InNetNamespace there(paths.sandbox ? &paths.sandbox->netns() : nullptr);
+    return wait_until_listening(listen, limit, alive);
+  }();
+  auto emerg = log.find_regex(R"(.*\[emerg\].*)");
+  if (up && !emerg) return std::nullopt;
+  StartFailure failure{"", emerg.value_or("")};
+  if (up) {
+    failure.why = "nginx bound its port only after retrying";
+  } else if (alive()) {
+    failure.why =
+        fmt::format("did not listen on {} within {}", listen.to_string(), format_duration(limit));
+  }
+  return failure;
 }
 
 void throw_start_failure(const std::string& message) {

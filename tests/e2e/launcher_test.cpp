@@ -2,8 +2,13 @@
 #include <doctest/doctest.h>
 #include <signal.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <regex>
 #include <vector>
@@ -134,6 +139,35 @@ TEST_CASE("launcher: a port already in use is a harness error naming it") {
     CHECK(std::string(e.what()).find("Address already in use") != std::string::npos);
     CHECK(dynamic_cast<const PortInUse*>(&e) != nullptr);  // what the runner retries
   }
+}
+
+TEST_CASE("launcher: a port held for a moment is PortInUse though nginx's bind() retry won") {
+  // nginx retries a failed bind() 500 ms later and comes up, but its log keeps an [emerg] line
+  // that would fail the verdict of a run that did nothing wrong: the runner must pick again.
+  LocalLauncher nginx;
+  Site site(pick_free_port());
+  site.write("return 200;");
+  int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(holder >= 0);
+  sockaddr_storage ss;
+  socklen_t len = site.listen.to_sockaddr(ss);
+  REQUIRE(::bind(holder, reinterpret_cast<sockaddr*>(&ss), len) == 0);
+  REQUIRE(::listen(holder, 1) == 0);
+  auto start = std::async(std::launch::async,
+                          [&] { return nginx.start(site.paths, site.listen, Millis(5000)); });
+  LogFile log(site.paths.error_log);
+  bool refused = log.wait_for_regex(R"(\[emerg\] .*bind\(\) to .* failed \(98)", Millis(5000));
+  ::close(holder);
+  REQUIRE(refused);
+  try {
+    start.get();
+    FAIL("a start with a failed bind() in its log was taken as clean");
+  } catch (const HarnessError& e) {
+    CHECK(std::string(e.what()).find("only after retrying") != std::string::npos);
+    CHECK(dynamic_cast<const PortInUse*>(&e) != nullptr);
+  }
+  test::RawClient c;
+  CHECK(c.connect(site.listen) == test::ConnectResult::refused);  // that nginx was stopped
 }
 
 }  // namespace

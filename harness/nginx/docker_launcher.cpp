@@ -76,44 +76,6 @@ void untrack(const std::string& name) {
   g_live.erase(name);
 }
 
-// Child::spawn refuses to start anything once an interrupt began, so the hook spawns outside its
-// registry. Bounded: KILLed after `limit`. Returns the exit code, -1 when it did not exit itself.
-int run_unregistered(const std::vector<std::string>& argv, Millis limit) {
-  std::vector<char*> args = exec_args(argv);
-  posix_spawn_file_actions_t files;
-  posix_spawn_file_actions_init(&files);
-  posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_adddup2(&files, 1, 2);
-  // Nothing else crosses exec: a run's sockets held by docker would outlive their run.
-  posix_spawn_file_actions_addclosefrom_np(&files, 3);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, pipe;
-  sigemptyset(&none);
-  sigemptyset(&pipe);
-  sigaddset(&pipe, SIGPIPE);
-  posix_spawnattr_setsigmask(&attr, &none);  // the interrupt thread blocks INT/TERM/HUP
-  posix_spawnattr_setsigdefault(&attr, &pipe);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  int err = posix_spawnp(&pid, args[0], &files, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&files);
-  posix_spawnattr_destroy(&attr);
-  if (err != 0) return -1;
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return -1;
-    }
-    ::usleep(10'000);  // poll interval of a bounded wait
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 void remove_live_containers_on_interrupt() {
   std::map<std::string, std::vector<std::string>> by_docker;
   {
@@ -125,15 +87,15 @@ void remove_live_containers_on_interrupt() {
   for (const auto& [docker, names] : by_docker) {
     std::vector<std::string> argv{docker, "rm", "-f"};
     argv.insert(argv.end(), names.begin(), names.end());
-    run_unregistered(argv, Millis(10'000));
+    run_from_interrupt_hook(argv, Millis(10'000));
     // `rm -f` can return while the daemon's own --rm removal of the same container is still in
     // progress ("removal ... already in progress"); the run has not cleaned up until the container
     // is gone, so wait for that (bounded), asking again.
     for (const auto& name : names) {
       while (std::chrono::steady_clock::now() < deadline &&
-             run_unregistered({docker, "container", "inspect", "--format", "{{.Id}}", name},
-                              Millis(5'000)) == 0) {
-        run_unregistered({docker, "rm", "-f", name}, Millis(5'000));
+             run_from_interrupt_hook({docker, "container", "inspect", "--format", "{{.Id}}", name},
+                                     Millis(5'000)) == 0) {
+        run_from_interrupt_hook({docker, "rm", "-f", name}, Millis(5'000));
         ::usleep(50'000);  // poll interval of a bounded wait
       }
     }
@@ -223,10 +185,10 @@ class DockerInstance final : public NginxInstance {
  public:
   DockerInstance(std::string docker, std::string name, Child cli, LaunchPaths paths,
                  std::unique_ptr<ContainerLifeline> lifeline)
-      : docker_(std::move(docker)),
+      : NginxInstance(std::move(paths)),
+        docker_(std::move(docker)),
         name_(std::move(name)),
         cli_(std::move(cli)),
-        paths_(std::move(paths)),
         lifeline_(std::move(lifeline)) {}
   ~DockerInstance() override {
     try {
@@ -234,9 +196,6 @@ class DockerInstance final : public NginxInstance {
     } catch (...) {  // interrupted: the interrupt hook removes the container
     }
   }
-
-  bool cli_running() { return cli_.running(); }
-  std::string describe_exit() { return describe_container_exit(cli_.exit_status().value_or(-1)); }
 
   void stop() override {
     if (removed_) return;
@@ -248,6 +207,14 @@ class DockerInstance final : public NginxInstance {
     remove();
   }
 
+  void abort() override { remove(); }
+
+  std::optional<std::string> exited() override {
+    if (cli_.running()) return std::nullopt;
+    return describe_container_exit(cli_.exit_status().value_or(-1));
+  }
+
+ private:
   // Forceful and idempotent: the container goes even when QUIT did not end it or it had crashed
   // (then --rm has usually removed it already and this finds nothing).
   void remove() {
@@ -259,16 +226,9 @@ class DockerInstance final : public NginxInstance {
     if (!cli_.wait_for(Millis(2000))) cli_.stop(SIGKILL, Millis(1000));
   }
 
-  std::optional<std::string> exited() override {
-    if (cli_.running()) return std::nullopt;
-    return describe_exit();
-  }
-
- private:
   std::string docker_;
   std::string name_;
   Child cli_;
-  LaunchPaths paths_;
   std::unique_ptr<ContainerLifeline> lifeline_;
   bool removed_ = false;
 };
@@ -295,7 +255,7 @@ class DockerSandbox final : public Sandbox {
     }
   }
   const NetNamespace& netns() const override { return netns_; }
-  const std::string& name() const { return name_; }
+  const std::string& name() const override { return name_; }
   const ContainerLifeline& lifeline() const { return lifeline_; }
   void join(NetNamespace ns) { netns_ = std::move(ns); }
 
@@ -400,12 +360,11 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
   for (const char* cap : kNginxCapabilities) argv.insert(argv.end(), {"--cap-add", cap});
   if (own && own->own) {
-    const auto* sandbox = dynamic_cast<const DockerSandbox*>(own->sandbox);
-    if (!sandbox) throw HarnessError("an own config needs the launcher's sandbox");
+    if (!own->sandbox) throw HarnessError("an own config needs the launcher's sandbox");
     const OwnConfig& oc = *own->own;
     argv.insert(
         argv.end(),
-        {"--network", "container:" + sandbox->name(), "-v",
+        {"--network", "container:" + own->sandbox->name(), "-v",
          mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro", "-v",
          mount_spec(oc.log_dir, "/var/log/nginx"),
          // The run's own /run: the pid file, and the sockets of fakes that stand for the config's
@@ -491,7 +450,7 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
   return sandbox;
 }
 
-void DockerLauncher::test_config(const LaunchPaths& paths) {
+CommandResult DockerLauncher::run_config_test(const LaunchPaths& paths) {
   ContainerLifeline lifeline(paths.run_dir);
   // Named and tracked like nginx's own container: an interrupt while the daemon is still creating
   // it must remove it too.
@@ -503,48 +462,33 @@ void DockerLauncher::test_config(const LaunchPaths& paths) {
   CommandResult r = run_command(argv, kDockerRunLimit);
   if (r.status < 0) run_command({docker_, "rm", "-f", name}, kDockerLimit);
   untrack(name);
-  if (r.status < 0) {
-    throw HarnessError(fmt::format("nginx -t in docker did not finish within {}",
-                                   format_duration(kDockerRunLimit)));
-  }
-  if (!r.ok())
-    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}",
-                                     with_host_paths(paths, failure_line(r.output))));
+  return r;
 }
 
-std::unique_ptr<NginxInstance> DockerLauncher::start(const LaunchPaths& paths,
-                                                     const fakes::Address& listen, Millis limit) {
+std::string DockerLauncher::key_line(const std::string& output) const {
+  return failure_line(output);
+}
+
+std::unique_ptr<NginxInstance> DockerLauncher::spawn(const LaunchPaths& paths,
+                                                     const std::filesystem::path& output) {
   std::string name = fmt::format("badgateway-{}-{}", ::getpid(), ++g_counter);
   auto lifeline = std::make_unique<ContainerLifeline>(paths.run_dir);
   std::vector<std::string> argv = docker_run(paths.run_dir, name, &paths, lifeline.get());
   auto args = nginx_args(paths, false);
   argv.insert(argv.end(), args.begin(), args.end());
-  std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
   // Tracked before the CLI exists: an interrupt while it creates the container still removes it.
   track(name, docker_);
   Child cli;
   try {
-    SpawnOptions output;
-    output.stdout_file = stderr_file;
-    cli = Child::spawn(argv, output);
+    SpawnOptions options;
+    options.stdout_file = output;
+    cli = Child::spawn(argv, options);
   } catch (...) {
     untrack(name);
     throw;
   }
-  auto instance =
-      std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths, std::move(lifeline));
-  LogFile log(paths.error_log);
-  if (auto failed =
-          await_nginx_start(log, paths, listen, limit, [&] { return instance->cli_running(); })) {
-    if (failed->why.empty()) failed->why = instance->describe_exit();
-    instance->remove();
-    throw_start_failure(
-        fmt::format("nginx failed to start in container {}: {}: {}", name, failed->why,
-                    with_host_paths(paths, !failed->emerg.empty()
-                                               ? failed->emerg
-                                               : failure_line(read_whole_file(stderr_file)))));
-  }
-  return instance;
+  return std::make_unique<DockerInstance>(docker_, name, std::move(cli), paths,
+                                          std::move(lifeline));
 }
 
 }  // namespace badgateway

@@ -27,9 +27,15 @@ class DockerLauncher final : public Launcher {
   // nginx containers join its namespace (and its /etc/hosts), and so do the fakes, through
   // /proc/PID/ns/net.
   std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
-  void test_config(const LaunchPaths& paths) override;
-  std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
-                                       Millis limit) override;
+
+ protected:
+  // Both in a container that ends with this process (a lifeline), tracked by name so an
+  // interrupt removes it.
+  CommandResult run_config_test(const LaunchPaths& paths) override;
+  std::unique_ptr<NginxInstance> spawn(const LaunchPaths& paths,
+                                       const std::filesystem::path& output) override;
+  // docker's own complaint ("docker: Error response from daemon: ...") when nginx said nothing.
+  std::string key_line(const std::string& output) const override;
 
  private:
   // `docker run --rm` with our labels, host network and (unless empty) the run dir mounted. With

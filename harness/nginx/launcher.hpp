@@ -6,12 +6,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "fakes/base/address.hpp"
 #include "fakes/base/units.hpp"
 #include "harness/error.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/nginx/version.hpp"
+#include "harness/process/child.hpp"
 
 namespace badgateway {
 
@@ -52,10 +55,13 @@ inline constexpr const char* kOwnConfigMount = "/etc/nginx";
 inline constexpr const char* kOwnConfigFile = "/etc/nginx/nginx.conf";
 
 // The network namespace a run lives in: fakes bind there, nginx listens there, requests go there.
+// The launcher that opened it knows it by name(): a Docker holder container's name, which its
+// nginx containers join.
 class Sandbox {
  public:
   virtual ~Sandbox() = default;
   virtual const NetNamespace& netns() const = 0;
+  virtual const std::string& name() const = 0;
 };
 
 struct LaunchPaths {
@@ -64,10 +70,24 @@ struct LaunchPaths {
   std::filesystem::path error_log;
   const OwnConfig* own = nullptr;    // set: the user's config instead of a rendered one
   const Sandbox* sandbox = nullptr;  // set with `own`
+  // An own config's error_log files (as this machine sees them) that the verdicts read besides
+  // `error_log`.
+  std::vector<std::filesystem::path> own_error_logs{};
 };
 
+// What nginx logged in a run, without the lines about the launcher's readiness probe.
+struct NginxLogs {
+  std::vector<std::string> error_log;   // `error_log`, then an own config's own error logs
+  std::vector<std::string> access_log;  // the rendered frame's access log, in the line format
+                                        // harness/observe/access_log.hpp parses
+};
+
+// One nginx that a launcher started. A launcher implements it with how it ends nginx and how it
+// tells whether nginx still runs; logs() reads the run's files on this machine, which a launcher
+// whose nginx writes its logs elsewhere (a pod, later) overrides.
 class NginxInstance {
  public:
+  explicit NginxInstance(LaunchPaths paths) : paths_(std::move(paths)) {}
   virtual ~NginxInstance() = default;
   // Ends nginx, QUIT first so in-flight requests finish and the logs are flushed: read the logs
   // after it. Bounded: locally QUIT, 1.5 s, then TERM, 1 s, then KILL of all it left; with Docker
@@ -79,6 +99,16 @@ class NginxInstance {
   virtual void stop() = 0;
   // nullopt while running; otherwise how it ended (e.g. "killed by signal 11").
   virtual std::optional<std::string> exited() = 0;
+  // Ends an nginx whose start failed, at once (KILL; a container removed): nothing to flush.
+  virtual void abort() = 0;
+  // Read after stop(): what nginx logged in this run.
+  virtual NginxLogs logs() const;
+
+ protected:
+  const LaunchPaths& paths() const { return paths_; }
+
+ private:
+  LaunchPaths paths_;
 };
 
 class Launcher {
@@ -92,12 +122,29 @@ class Launcher {
   // The private network namespace for a run of paths.own (a Docker launcher backs it with a
   // container so its nginx can join). Throws HarnessError.
   virtual std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) = 0;
-  // Runs `nginx -t`; throws ConfigRejected with nginx's message.
-  virtual void test_config(const LaunchPaths& paths) = 0;
-  // Starts nginx in the foreground and returns once `listen` answers (bounded by `limit`).
-  // Throws PortInUse when nginx could not bind `listen`, HarnessError for any other failure.
-  virtual std::unique_ptr<NginxInstance> start(const LaunchPaths& paths,
-                                               const fakes::Address& listen, Millis limit) = 0;
+  // Runs `nginx -t`; throws ConfigRejected with nginx's message (its paths the user's own files
+  // for an own config), HarnessError when the test could not run to an end.
+  void test_config(const LaunchPaths& paths);
+  // Starts nginx in the foreground and returns once it is up (await_nginx_start in
+  // nginx_output.hpp, bounded by `limit`). Throws PortInUse when nginx could not bind `listen`
+  // at once, HarnessError for any other failure, with nginx's own line.
+  std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
+                                       Millis limit);
+
+ protected:
+  // What a launcher implements: `nginx -t`'s wait status and output, its status -1 when it did
+  // not finish (bounded); and nginx started, its output going to the file `output`.
+  virtual CommandResult run_config_test(const LaunchPaths& paths) = 0;
+  virtual std::unique_ptr<NginxInstance> spawn(const LaunchPaths& paths,
+                                               const std::filesystem::path& output) = 0;
+  // The telling line of that output: nginx_key_line(), unless the launcher's own tool has
+  // something to say first (docker's "Error response from daemon").
+  virtual std::string key_line(const std::string& output) const;
 };
+
+// True for an error-log line nginx wrote about a readiness probe ("client closed connection while
+// waiting for request, client: 127.255.255.254, ..."; see kProbeSource in harness/net/probe.hpp):
+// the harness's, not the scenario's.
+bool is_probe_log_line(std::string_view line);
 
 }  // namespace badgateway

@@ -23,7 +23,7 @@ namespace {
 class LocalInstance final : public NginxInstance {
  public:
   LocalInstance(Child child, LaunchPaths paths)
-      : child_(std::move(child)), paths_(std::move(paths)) {}
+      : NginxInstance(std::move(paths)), child_(std::move(child)) {}
   ~LocalInstance() override { stop(); }
 
   void stop() override {
@@ -38,17 +38,13 @@ class LocalInstance final : public NginxInstance {
     return describe_wait_status(child_.exit_status().value_or(-1));
   }
 
+  void abort() override { child_.stop(SIGKILL, Millis(1000)); }
+
  private:
   Child child_;
-  LaunchPaths paths_;
 };
 
 }  // namespace
-
-bool is_probe_log_line(std::string_view line) {
-  static const std::string marker = fmt::format("client: {},", kProbeSource);
-  return line.find(marker) != std::string_view::npos;
-}
 
 LocalLauncher::LocalLauncher(const std::string& binary) {
   binary_ = find_in_path(binary);
@@ -77,9 +73,11 @@ class LocalSandbox final : public Sandbox {
  public:
   LocalSandbox() : netns_(NetNamespace::create()) {}
   const NetNamespace& netns() const override { return netns_; }
+  const std::string& name() const override { return name_; }
 
  private:
   NetNamespace netns_;
+  std::string name_ = "a private network namespace";
 };
 
 }  // namespace
@@ -113,30 +111,15 @@ SpawnOptions LocalLauncher::spawn_options(const LaunchPaths& paths) const {
   return options;
 }
 
-void LocalLauncher::test_config(const LaunchPaths& paths) {
-  CommandResult r = run_command(nginx_argv(paths, true), Millis(10'000), spawn_options(paths));
-  if (!r.ok())
-    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}",
-                                     with_host_paths(paths, nginx_key_line(r.output))));
+CommandResult LocalLauncher::run_config_test(const LaunchPaths& paths) {
+  return run_command(nginx_argv(paths, true), Millis(10'000), spawn_options(paths));
 }
 
-std::unique_ptr<NginxInstance> LocalLauncher::start(const LaunchPaths& paths,
-                                                    const fakes::Address& listen, Millis limit) {
-  std::filesystem::path stderr_file = paths.run_dir / "logs/nginx.stderr";
+std::unique_ptr<NginxInstance> LocalLauncher::spawn(const LaunchPaths& paths,
+                                                    const std::filesystem::path& output) {
   SpawnOptions options = spawn_options(paths);
-  options.stdout_file = stderr_file;
-  Child child = Child::spawn(nginx_argv(paths, false), options);
-  LogFile log(paths.error_log);
-  if (auto failed = await_nginx_start(log, paths, listen, limit, [&] { return child.running(); })) {
-    if (failed->why.empty()) failed->why = describe_wait_status(child.exit_status().value_or(-1));
-    child.stop(SIGKILL, Millis(1000));
-    throw_start_failure(
-        fmt::format("nginx failed to start: {}: {}", failed->why,
-                    with_host_paths(paths, !failed->emerg.empty()
-                                               ? failed->emerg
-                                               : nginx_key_line(read_whole_file(stderr_file)))));
-  }
-  return std::make_unique<LocalInstance>(std::move(child), paths);
+  options.stdout_file = output;
+  return std::make_unique<LocalInstance>(Child::spawn(nginx_argv(paths, false), options), paths);
 }
 
 }  // namespace badgateway

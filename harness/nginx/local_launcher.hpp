@@ -1,6 +1,5 @@
 #pragma once
 #include <string>
-#include <string_view>
 
 #include "harness/nginx/launcher.hpp"
 #include "harness/process/child.hpp"
@@ -17,10 +16,12 @@ class LocalLauncher final : public Launcher {
   const NginxVersion& version() const override { return version_; }
   const std::string& conf_dir() const override { return conf_dir_; }
   std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
-  void test_config(const LaunchPaths& paths) override;
-  std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
-                                       Millis limit) override;
   const std::string& binary() const { return binary_; }
+
+ protected:
+  CommandResult run_config_test(const LaunchPaths& paths) override;
+  std::unique_ptr<NginxInstance> spawn(const LaunchPaths& paths,
+                                       const std::filesystem::path& output) override;
 
  private:
   // The command line and namespaces for the rendered config or the user's own.
@@ -31,10 +32,5 @@ class LocalLauncher final : public Launcher {
   NginxVersion version_;
   std::string conf_dir_;
 };
-
-// True for an error-log line nginx wrote about a readiness probe ("client closed connection while
-// waiting for request, client: 127.255.255.254, ..."; see kProbeSource in harness/net/probe.hpp):
-// the harness's, not the scenario's.
-bool is_probe_log_line(std::string_view line);
 
 }  // namespace badgateway

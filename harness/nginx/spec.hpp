@@ -32,6 +32,11 @@ struct NginxSpec {
   // rendered frame; http/server/location/user do not apply then.
   std::optional<std::string> config;
   std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
+
+  // Makes this the fixed phase's spec: what `fix` sets replaces what this one has (a snippet with
+  // its origin, for the positions of nginx -t's errors). A new config drops the old port, which
+  // was that config's (the loader resolves the new one).
+  void overlay(const NginxSpec& fix);
 };
 
 }  // namespace badgateway

@@ -1,5 +1,9 @@
 #pragma once
 #include <functional>
+#include <string>
+#include <vector>
+
+#include "fakes/base/units.hpp"
 
 namespace badgateway {
 
@@ -12,6 +16,12 @@ void install_interrupt_handling(std::function<void()> on_interrupt = {});
 // for what ending a child does not end (containers the Docker daemon keeps running). Hooks must be
 // bounded and must not use Child (spawning is closed by then). Thread-safe; never unregistered.
 void add_interrupt_hook(std::function<void()> hook);
+
+// Runs argv (PATH searched) to its end for an interrupt hook: Child::spawn refuses to start
+// anything once an interrupt began, so this spawns outside its registry, with stdin and stdout
+// on /dev/null and no inherited descriptor. Bounded: KILLed after `limit`. Returns the exit code,
+// -1 when it did not exit by itself or could not start.
+int run_from_interrupt_hook(const std::vector<std::string>& argv, Millis limit);
 
 // True once an interrupt arrived (workers stop picking new scenarios).
 bool interrupted();

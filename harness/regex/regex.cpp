@@ -94,4 +94,19 @@ bool Regex::search(std::string_view subject) const {
   return true;
 }
 
+std::string regex_quote(std::string_view text) {
+  // Inside \Q...\E everything is literal except \E itself, which ends the quote: close the quote
+  // before it, write it as an escaped backslash and E, and open a new one.
+  std::string out = "\\Q";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == 'E') {
+      out += "\\E\\\\E\\Q";
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out + "\\E";
+}
+
 }  // namespace badgateway

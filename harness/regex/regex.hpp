@@ -51,4 +51,8 @@ class Regex {
   std::unique_ptr<Impl> impl_;
 };
 
+// A pattern that matches `text` literally (PCRE2's \Q...\E quoting): a placeholder's value in
+// an expectation's regex, where an address's dots must match only dots.
+std::string regex_quote(std::string_view text);
+
 }  // namespace badgateway

@@ -11,9 +11,7 @@
 
 #include "harness/net/free_port.hpp"
 #include "harness/nginx/config.hpp"
-#include "harness/nginx/local_launcher.hpp"
 #include "harness/nginx/own_config.hpp"
-#include "harness/observe/log_file.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
 #include "harness/run/upstream.hpp"
@@ -22,29 +20,6 @@ namespace badgateway {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct PhasePlan {
-  std::string phase;
-  std::map<std::string, FakeSpec> fakes;
-  NginxSpec nginx;
-  Expectation expect;
-};
-
-void observe_logs(const LaunchPaths& paths, const std::vector<std::filesystem::path>& more_logs,
-                  Observation& seen) {
-  // The launcher's readiness probe is the harness's own traffic, not the scenario's.
-  for (auto& line : LogFile(paths.error_log).lines()) {
-    if (!is_probe_log_line(line)) seen.error_log.push_back(std::move(line));
-  }
-  for (const auto& log : more_logs) {
-    for (auto& line : LogFile(log).lines()) {
-      if (!is_probe_log_line(line)) seen.error_log.push_back(std::move(line));
-    }
-  }
-  for (const auto& line : LogFile(paths.run_dir / "logs/access.log").lines()) {
-    if (auto rec = parse_access_line(line)) seen.access[rec->request_id] = *rec;
-  }
-}
 
 // One phase as its stages build it, in that order. Members go in reverse: nginx stops before
 // the upstreams, which stop before the run directory is removed.
@@ -59,6 +34,11 @@ struct PhaseRun {
         dir(fmt::format("{}-{}", s.name, plan.phase), options.keep),
         paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"} {}
   const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
+  // The values of `{{...}}` in this run's snippets and (format 2) expectations; the upstreams'
+  // addresses are known once add_upstreams() bound them.
+  PlaceholderLookup placeholders() const {
+    return placeholder_lookup(upstreams.addresses(), dir.path().string(), launcher.conf_dir());
+  }
 
   const Scenario& s;
   const PhasePlan& plan;
@@ -70,7 +50,6 @@ struct PhaseRun {
   LaunchPaths paths;
   std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
   std::optional<OwnConfig> own;
-  std::vector<std::filesystem::path> own_error_logs;
   std::unique_ptr<Sandbox> sandbox;  // an own config's network namespace
   fakes::Address listen;             // nginx's
   std::unique_ptr<NginxInstance> nginx;
@@ -88,7 +67,7 @@ void prepare_run_dir_and_sandbox(PhaseRun& run) {
   ConfigFacts facts = scan_own_config(*run.plan.nginx.config);
   run.own = prepare_own_config(*run.plan.nginx.config, run.hosts, run.dir.path(),
                                facts.daemon.has_value());
-  run.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
+  run.paths.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
   run.paths.config = kOwnConfigFile;
   run.paths.own = &*run.own;
   run.sandbox = run.launcher.open_sandbox(run.paths);
@@ -109,9 +88,7 @@ void prepare_nginx(PhaseRun& run) {
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
   if (!run.own) {
-    RenderInput in{&plan.nginx, run.dir.path(), run.listen,
-                   placeholder_lookup(run.upstreams.addresses(), run.dir.path().string(),
-                                      run.launcher.conf_dir()),
+    RenderInput in{&plan.nginx, run.dir.path(), run.listen, run.placeholders(),
                    fmt::format("{} ({})", run.s.name, plan.phase)};
     std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, &rendered_lines);
@@ -152,10 +129,14 @@ void observe(PhaseRun& run) {
   if (run.nginx) {
     seen.nginx_exit = run.nginx->exited();
     run.nginx->stop();  // flushes the logs; read them only after
+    NginxLogs logs = run.nginx->logs();
+    seen.error_log = std::move(logs.error_log);
+    for (const auto& line : logs.access_log) {
+      if (auto rec = parse_access_line(line)) seen.access[rec->request_id] = *rec;
+    }
   }
   run.upstreams.stop();
   seen.fakes = run.upstreams.counts();
-  observe_logs(run.paths, run.own_error_logs, seen);
 }
 
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
@@ -167,7 +148,8 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   start_upstreams_and_nginx(run);
   exercise(run, deadline);
   observe(run);
-  result.checks = judge(plan.expect, result.observed);
+  Expectation expect = plan.expect.for_version(launcher.version());
+  result.checks = judge(expect.with_placeholders(run.placeholders()), result.observed);
 }
 
 PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
@@ -198,30 +180,6 @@ PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launch
   return result;
 }
 
-// A snippet the fix sets replaces the broken one, with the position errors name.
-void take_snippet(NginxSpec& into, const NginxSpec& fix, const char* snippet,
-                  std::optional<std::string> NginxSpec::*field) {
-  if (!(fix.*field)) return;
-  into.*field = fix.*field;
-  into.origins.erase(snippet);
-  if (auto it = fix.origins.find(snippet); it != fix.origins.end()) into.origins.insert(*it);
-}
-
-// The broken run's fakes and nginx with what the fix replaces or adds.
-PhasePlan fixed_plan(const Scenario& s, const NginxVersion& version) {
-  PhasePlan fixed{"fixed", s.fakes, s.nginx, s.fix->expect.for_version(version)};
-  for (const auto& [name, spec] : s.fix->fakes) fixed.fakes[name] = spec;
-  const NginxSpec& fix = s.fix->nginx;
-  take_snippet(fixed.nginx, fix, "http", &NginxSpec::http);
-  take_snippet(fixed.nginx, fix, "server", &NginxSpec::server);
-  take_snippet(fixed.nginx, fix, "location", &NginxSpec::location);
-  if (fix.start) fixed.nginx.start = fix.start;
-  if (fix.user) fixed.nginx.user = fix.user;
-  if (fix.config) fixed.nginx.config = fix.config;
-  if (fix.port) fixed.nginx.port = fix.port;
-  return fixed;
-}
-
 }  // namespace
 
 ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOptions& options) {
@@ -231,14 +189,12 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.file = s.origin.file;
   r.target = launcher.label();
   r.nginx_version = launcher.version().str();
-  r.has_fix = s.fix.has_value();
+  r.has_fix = s.fixed.has_value();
   auto start = Clock::now();
   const auto deadline = start + options.time_limit;
-  PhasePlan broken{"broken", s.fakes, s.nginx, s.expect.for_version(launcher.version())};
-  r.broken = run_phase(s, broken, launcher, options, deadline);
-  if (s.fix && !interrupted() && !r.broken.timed_out) {
-    PhasePlan fixed = fixed_plan(s, launcher.version());
-    r.fixed = run_phase(s, fixed, launcher, options, deadline);
+  r.broken = run_phase(s, s.broken, launcher, options, deadline);
+  if (s.fixed && !interrupted() && !r.broken.timed_out) {
+    r.fixed = run_phase(s, *s.fixed, launcher, options, deadline);
   }
   r.duration = std::chrono::duration_cast<Millis>(Clock::now() - start);
   return r;
@@ -287,7 +243,7 @@ std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
     r.repetition = plan[i].repetition;
     r.interrupted = !plan[i].skip;
     r.skipped = plan[i].skip;
-    r.has_fix = s.fix.has_value();
+    r.has_fix = s.fixed.has_value();
     r.broken.phase = "broken";
   }
   return results;

@@ -5,15 +5,33 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/placeholders.hpp"
 #include "harness/regex/regex.hpp"
 
 namespace badgateway {
 namespace {
 
-void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns) {
+// From format 2 a pattern may name the run's values ({{fakes.app}}), which the runner quotes in;
+// format 1 matched such text as regex text, so there it is an error saying what to change.
+void check_regexes(Reader& r, std::string_view key, const std::vector<std::string>& patterns,
+                   const std::vector<std::string>& fake_names, int format) {
   for (const auto& p : patterns) {
+    for (const Placeholder& ph : find_placeholders(p)) {
+      if (format < 2) {
+        if (ph.name.empty()) break;  // an unterminated {{ is regex text in format 1
+        r.fail(key, fmt::format("has the placeholder {{{{{}}}}}, which format {} matches as "
+                                "regex text: put `format = 2` at the top of the file to have "
+                                "it replaced by the run's value, or write \\{{\\{{ for "
+                                "literal braces",
+                                ph.name, format));
+      }
+      if (std::string error = check_placeholder(ph.name, fake_names); !error.empty()) {
+        r.fail(key, error);
+      }
+    }
     try {
-      Regex re(p);
+      // A placeholder stands for a quoted literal: any one compiles the same.
+      Regex re(format < 2 ? p : expand_placeholders(p, [](const std::string&) { return "x"; }));
     } catch (const RegexError& e) {
       // The pattern itself may be huge: its offset in the message says where.
       r.fail(key, fmt::format("invalid regular expression: {}", e.what()));
@@ -21,7 +39,7 @@ void check_regexes(Reader& r, std::string_view key, const std::vector<std::strin
   }
 }
 
-Expectation read_expectation(Reader& r) {
+Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_names, int format) {
   Expectation e;
   e.status = r.integers("status", 0, 999);
   e.status_in = r.integers("status_in", 0, 999);
@@ -59,9 +77,9 @@ Expectation read_expectation(Reader& r) {
   }
   e.interim = r.integers("interim", 100, 199);
   e.error_log = r.strings("error_log");
-  if (e.error_log) check_regexes(r, "error_log", *e.error_log);
+  if (e.error_log) check_regexes(r, "error_log", *e.error_log, fake_names, format);
   e.no_error_log = r.strings("no_error_log");
-  if (e.no_error_log) check_regexes(r, "no_error_log", *e.no_error_log);
+  if (e.no_error_log) check_regexes(r, "no_error_log", *e.no_error_log, fake_names, format);
   for (const char* key : {"elapsed", "request_time"}) {
     const toml::table* t = r.table(key);
     if (!t) continue;
@@ -125,9 +143,10 @@ void check_per_response_lengths(Reader& r, const Expectation& e, std::size_t res
 
 }  // namespace
 
-ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses) {
+ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses,
+                                    int format) {
   ExpectationSet set;
-  set.base = read_expectation(r);
+  set.base = read_expectation(r, fakes.names, format);
   check_counts_name_fakes(r, fakes);
   check_per_response_lengths(r, set.base, responses);
   if (const toml::node* n = r.get("versions")) {
@@ -139,7 +158,7 @@ ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std:
       std::string error;
       auto range = VersionRange::parse(text, &error);
       if (!range) vr.fail("nginx", error);
-      set.by_version.push_back({*range, read_expectation(vr)});
+      set.by_version.push_back({*range, read_expectation(vr, fakes.names, format)});
       check_counts_name_fakes(vr, fakes);
       check_per_response_lengths(vr, set.by_version.back().patch, responses);
       vr.reject_unknown();

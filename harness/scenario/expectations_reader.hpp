@@ -19,9 +19,11 @@ struct CountableFakes {
 };
 
 // `responses`: how many responses the phase gets; a per-response list (status, outcome,
-// generated_by, upstream_attempts) has one value or that many. Throws ScenarioError; rejects
-// unknown keys.
-ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses);
+// generated_by, upstream_attempts) has one value or that many. `format`: the file's; from 2,
+// error_log and no_error_log patterns may hold placeholders (checked against `fakes.names`).
+// Throws ScenarioError; rejects unknown keys.
+ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std::size_t responses,
+                                    int format);
 
 // An own config has no harness access log: nothing records $upstream_addr or $request_time per
 // request, so upstream_attempts and request_time are load errors there (at `field`.KEY).

@@ -90,7 +90,12 @@ CountableFakes countable_fakes(const std::map<std::string, FakeSpec>& a,
 
 // The scenario's own keys: name, description, cause, what it teaches, only/skip.
 void read_header(Reader& r, Scenario& s) {
-  if (auto v = r.integer("format", 1, 1); v && *v != 1) r.fail("format", "only format 1 exists");
+  s.format = static_cast<int>(r.integer("format", 1, 1'000'000).value_or(1));
+  if (s.format > kLatestFormat) {
+    r.fail("format", fmt::format("is {}, newer than this badgateway reads (1 to {}): update "
+                                 "badgateway (docs/scenario-format.md, \"Format versions\")",
+                                 s.format, kLatestFormat));
+  }
   s.name = r.required_string("name");
   if (auto e = check_scenario_name(s.name); !e.empty()) r.fail("name", e);
   s.description = r.required_string("description");
@@ -156,7 +161,7 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   const toml::table* expect = r.table("expect");
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", r.file());
-  s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count());
+  s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count(), s.format);
   if (s.nginx.config) reject_access_log_checks(er, s.expect, "expect");
   if (!s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
     er.fail_at(expect->source(), "expect.status",
@@ -164,7 +169,8 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   }
 }
 
-FixSpec read_fix(const toml::table& fix, const Scenario& s, std::string_view source) {
+// The fix as written, and the fixed phase's plan with it merged in.
+void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   const std::string& file = s.origin.file;
   Reader fr(fix, "fix", file);
   FixSpec f;
@@ -178,14 +184,13 @@ FixSpec read_fix(const toml::table& fix, const Scenario& s, std::string_view sou
       nr.fail("config", "the broken run must use nginx.config too");
     }
   }
-  if (s.nginx.config) check_fixed_own_config(fix, s, f);
   // The fixed run expects a healthy answer unless it says otherwise.
   f.expect.base.status = std::vector<int>{200};
   f.expect.base.generated_by = std::vector<GeneratedBy>{GeneratedBy::upstream};
   if (const toml::table* fe = fr.table("expect")) {
     Reader fer(*fe, "fix.expect", file);
     ExpectationSet patch =
-        read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count());
+        read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count(), s.format);
     f.expect.base.overlay(patch.base);
     f.expect.by_version = patch.by_version;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
@@ -195,7 +200,10 @@ FixSpec read_fix(const toml::table& fix, const Scenario& s, std::string_view sou
     fr.fail_at(fix.source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
   }
   fr.reject_unknown();
-  return f;
+  PhasePlan fixed = merge_fix(s, f);
+  if (s.nginx.config) check_fixed_own_config(fix, file, fixed);
+  s.fix = std::move(f);
+  s.fixed = std::move(fixed);
 }
 
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
@@ -210,7 +218,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   read_broken_nginx(r, root, s, source);
   read_requests(r, s);
   read_broken_expect(r, root, s);
-  if (const toml::table* fix = r.table("fix")) s.fix = read_fix(*fix, s, source);
+  s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect};
+  if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
   r.reject_unknown();
   return s;
 }

@@ -1,5 +1,7 @@
 #include "harness/scenario/model.hpp"
 
+#include "harness/regex/regex.hpp"
+
 namespace badgateway {
 
 void Expectation::overlay(const Expectation& patch) {
@@ -21,12 +23,43 @@ void Expectation::overlay(const Expectation& patch) {
   }
 }
 
+Expectation Expectation::with_placeholders(const PlaceholderLookup& lookup) const {
+  auto quoted = [&](const std::string& name) -> std::optional<std::string> {
+    auto value = lookup(name);
+    if (!value) return std::nullopt;
+    return regex_quote(*value);
+  };
+  auto expand = [&](std::optional<std::vector<std::string>>& patterns) {
+    if (!patterns) return;
+    for (auto& p : *patterns) p = expand_placeholders(p, quoted);
+  };
+  Expectation e = *this;
+  expand(e.error_log);
+  expand(e.no_error_log);
+  return e;
+}
+
 Expectation ExpectationSet::for_version(const NginxVersion& v) const {
   Expectation e = base;
   for (const auto& versioned : by_version) {
     if (versioned.range.contains(v)) e.overlay(versioned.patch);
   }
   return e;
+}
+
+PhasePlan merge_fix(const Scenario& s, const FixSpec& fix) {
+  PhasePlan plan{"fixed", s.fakes, s.nginx, fix.expect};
+  for (const auto& [name, spec] : fix.fakes) {
+    FakeSpec& merged = plan.fakes[name] = spec;
+    auto it = s.fakes.find(name);
+    if (!spec.host && !spec.socket && it != s.fakes.end()) {
+      merged.host = it->second.host;
+      merged.socket = it->second.socket;
+      merged.socket_pos = it->second.socket_pos;
+    }
+  }
+  plan.nginx.overlay(fix.nginx);
+  return plan;
 }
 
 std::size_t Scenario::response_count() const {

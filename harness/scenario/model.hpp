@@ -10,6 +10,7 @@
 #include "fakes/core/params.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
+#include "harness/input/placeholders.hpp"
 #include "harness/input/source_pos.hpp"
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
@@ -68,6 +69,10 @@ struct Expectation {
   std::map<std::string, FakeCounts> fakes;
 
   void overlay(const Expectation& patch);
+  // The error_log and no_error_log patterns with their placeholders (format 2) replaced by the
+  // run's values, quoted so they match literally. Throws std::invalid_argument for a name
+  // `lookup` does not know (the loader has checked every name, so a bug).
+  Expectation with_placeholders(const PlaceholderLookup& lookup) const;
 };
 
 struct VersionedExpectation {
@@ -81,6 +86,7 @@ struct ExpectationSet {
   Expectation for_version(const NginxVersion& v) const;
 };
 
+// As the file writes it: what changes for the fixed phase.
 struct FixSpec {
   std::string description;
   NginxSpec nginx;                        // fields set here replace the broken ones
@@ -88,8 +94,23 @@ struct FixSpec {
   ExpectationSet expect;                  // defaults: 200 from the upstream
 };
 
+// What one phase runs, resolved by the loader: the fixed phase's plan has the fix merged in, and
+// for an own config every host name's port is known (a fake's own port stays the kernel's choice
+// at bind time). The runner runs plans as they are; it never merges a fix.
+struct PhasePlan {
+  std::string phase;                      // "broken" or "fixed"
+  std::map<std::string, FakeSpec> fakes;  // every fake the phase binds
+  NginxSpec nginx;
+  ExpectationSet expect;  // for_version() of the nginx that runs it
+};
+
+// The scenario file format this loader reads (`format = N`, 1 when absent); see
+// docs/scenario-format.md, "Format versions". 2: placeholders in error_log / no_error_log.
+inline constexpr int kLatestFormat = 2;
+
 struct Scenario {
   SourcePos origin;
+  int format = 1;
   SourcePos requests_origin;  // the first [[requests]], else the file: for time-limit errors
   std::string name;
   std::string description;
@@ -100,14 +121,23 @@ struct Scenario {
   // test keeps it out of the catalog). `skip = "reason"`: never run, reported as skipped.
   bool only = false;
   std::optional<std::string> skip;
+  // The broken phase and the fix as written (what `explain` shows).
   std::map<std::string, FakeSpec> fakes;
   NginxSpec nginx;
   std::vector<RequestSpec> requests;
   ExpectationSet expect;
   std::optional<FixSpec> fix;
+  // What the runner runs: `broken`, then `fixed` when there is a fix.
+  PhasePlan broken;
+  std::optional<PhasePlan> fixed;
 
   std::size_t response_count() const;
 };
+
+// The fixed phase of `s` as written: its fakes with the fix's replacing or adding some (a fake
+// the fix replaces keeps the broken one's host name or socket unless it names its own), its nginx
+// spec overlaid with the fix's, and the fix's expectations.
+PhasePlan merge_fix(const Scenario& s, const FixSpec& fix);
 
 // Default no_error_log: nginx itself misbehaving is never an expected part of a scenario.
 inline const std::vector<std::string> kDefaultNoErrorLog = {R"(\[alert\])", R"(\[emerg\])"};

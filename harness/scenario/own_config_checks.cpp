@@ -145,8 +145,8 @@ void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>
   check_all_stood_for(nr, facts, taken);
 }
 
-void check_fixed_own_config(const toml::table& fix_table, const Scenario& broken, FixSpec& fix) {
-  const std::string& file = broken.origin.file;
+void check_fixed_own_config(const toml::table& fix_table, const std::string& file,
+                            PhasePlan& fixed) {
   const toml::table* fn = fix_table.get_as<toml::table>("nginx");
   Reader nr(fn ? *fn : fix_table, fn ? "fix.nginx" : "fix", file);
   for (const char* key : {"http", "server", "location", "user"}) {
@@ -154,24 +154,9 @@ void check_fixed_own_config(const toml::table& fix_table, const Scenario& broken
       nr.fail(key, "cannot be combined with nginx.config: the config is tested as it is");
     }
   }
-  NginxSpec fixed = broken.nginx;
-  if (fix.nginx.config) fixed.config = fix.nginx.config;
-  if (fix.nginx.config || fix.nginx.port) fixed.port = fix.nginx.port;
-  for (auto& [name, spec] : fix.fakes) {
-    auto it = broken.fakes.find(name);
-    if (!spec.host && !spec.socket && it != broken.fakes.end()) {
-      spec.host = it->second.host;
-      spec.socket = it->second.socket;
-      spec.socket_pos = it->second.socket_pos;
-    }
-  }
-  std::map<std::string, FakeSpec> all = broken.fakes;
-  for (const auto& [name, spec] : fix.fakes) all[name] = spec;
   std::vector<FakeSpec*> fakes;
-  for (auto& [name, spec] : all) fakes.push_back(&spec);
-  check_own_config(nr, fixed, fakes, "fix.fakes");
-  fix.nginx.port = fixed.port;
-  for (auto& [name, spec] : fix.fakes) spec.host = all[name].host;  // with the port resolved
+  for (auto& [name, spec] : fixed.fakes) fakes.push_back(&spec);
+  check_own_config(nr, fixed.nginx, fakes, "fix.fakes");
 }
 
 }  // namespace badgateway

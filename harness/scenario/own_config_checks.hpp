@@ -18,9 +18,10 @@ namespace badgateway {
 void check_own_config(Reader& nr, NginxSpec& nginx, const std::vector<FakeSpec*>& fakes,
                       const std::string& fakes_field);
 
-// The fixed run of an own-config scenario: the fix's config (or the broken one) and port against
-// the fakes it will have. A fake the fix replaces stands for the same host or socket unless it
-// says otherwise. `fix_table` is [fix]; updates `fix.nginx.port` and the fix's fakes' hosts.
-void check_fixed_own_config(const toml::table& fix_table, const Scenario& broken, FixSpec& fix);
+// The fixed phase of an own-config scenario (merge_fix's plan): the fix's config (or the broken
+// one) and port against the fakes it will have. `fix_table` is [fix], for error positions.
+// Resolves the plan's port and its fakes' host ports like check_own_config.
+void check_fixed_own_config(const toml::table& fix_table, const std::string& file,
+                            PhasePlan& fixed);
 
 }  // namespace badgateway

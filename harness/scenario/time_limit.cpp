@@ -13,7 +13,7 @@ Millis planned_duration(const Scenario& s) {
     auto rounds = (q.count + q.concurrency - 1) / q.concurrency;
     once += q.delay + rounds * q.timeout;
   }
-  return s.fix ? 2 * once : once;
+  return s.fixed ? 2 * once : once;
 }
 
 void check_time_limit(const Scenario& s, Millis limit) {
@@ -22,7 +22,7 @@ void check_time_limit(const Scenario& s, Millis limit) {
   throw ScenarioError(fmt::format(
       "{}: requests: may take up to {} (delay plus count / concurrency x timeout per group{}), "
       "over the scenario time limit of {} (run --timeout)",
-      s.requests_origin.str(), format_duration(planned), s.fix ? ", twice with the fix" : "",
+      s.requests_origin.str(), format_duration(planned), s.fixed ? ", twice with the fix" : "",
       format_duration(limit)));
 }
 

@@ -45,3 +45,14 @@ TEST_CASE("Regex: catastrophic backtracking hits the match limit and throws") {
   CHECK_THROWS_AS(re.search(subject), bg::RegexError);
   CHECK(re.search("aaa"));  // still usable
 }
+
+TEST_CASE("regex_quote: a value matches itself and nothing else, \\E included") {
+  for (const char* text :
+       {"127.0.0.1:8080", "unix:/run/a b/php.sock", "a\\Eb", "(.*)[x]{2}", "\\", "\\E", ""}) {
+    CAPTURE(text);
+    bg::Regex re("^" + bg::regex_quote(text) + "$");
+    CHECK(re.search(text));
+  }
+  CHECK_FALSE(bg::Regex(bg::regex_quote("127.0.0.1")).search("127x0x0x1"));
+  CHECK_FALSE(bg::Regex("^" + bg::regex_quote("a\\Eb") + "$").search("ab"));
+}

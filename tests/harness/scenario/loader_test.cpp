@@ -222,6 +222,22 @@ TEST_SUITE("loader") {
       CHECK(f.expect.base.fakes.at("app").requests == 3);
       CHECK(f.expect.by_version.empty());
     }
+
+    SUBCASE("the loader resolves both phases' plans: the fixed one has the fix merged in") {
+      CHECK(s.broken.phase == "broken");
+      CHECK(s.broken.fakes.at("app").params.size() == 2);
+      CHECK(s.broken.nginx.location == "proxy_pass http://u;\n");
+      CHECK(s.broken.expect.base.status == std::vector<int>{502, 502, 504});
+      REQUIRE(s.fixed.has_value());
+      CHECK(s.fixed->phase == "fixed");
+      CHECK(s.fixed->fakes.size() == 2);
+      CHECK(s.fixed->fakes.at("app").params.empty());           // replaced: the fix's has none
+      CHECK(s.fixed->fakes.at("spare").behaviour == "status");  // kept
+      CHECK(s.fixed->nginx.location == "proxy_pass http://{{fakes.app}};");
+      CHECK(s.fixed->nginx.origins.at("location").field == "fix.nginx.location");
+      CHECK(s.fixed->nginx.http == "upstream u { server {{fakes.app}}; }");  // not replaced
+      CHECK(s.fixed->expect.base.status == std::vector<int>{200});
+    }
   }
 
   TEST_CASE("single values and defaults") {
@@ -636,4 +652,25 @@ expect.generated_by = "nginx"
       check_error(kHead + tail + "only = true\n", "t.toml:11:1: expect.only", "unknown key");
     }
   }
+}
+
+TEST_CASE("format 2: placeholders in error_log patterns become the run's quoted values") {
+  bg::Scenario s = bg::load_scenario_string("format = 2\n" + kBase + R"toml([expect]
+status = 502
+error_log = 'upstream: "http://{{fakes.app}}/" in {{run_dir}}'
+no_error_log = "{{fakes.app.port}}"
+)toml",
+                                            "t.toml");
+  CHECK(s.format == 2);
+  auto lookup = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "fakes.app") return "127.0.0.1:4321";
+    if (name == "fakes.app.port") return "4321";
+    if (name == "run_dir") return "/tmp/x.y";
+    return std::nullopt;
+  };
+  bg::Expectation e = s.expect.base.with_placeholders(lookup);
+  REQUIRE(e.error_log);
+  CHECK(e.error_log->at(0) == R"(upstream: "http://\Q127.0.0.1:4321\E/" in \Q/tmp/x.y\E)");
+  CHECK(e.no_error_log->at(0) == R"(\Q4321\E)");
+  CHECK(bg::load_scenario_string(kBase + "[expect]\nstatus = 502\n", "t.toml").format == 1);
 }

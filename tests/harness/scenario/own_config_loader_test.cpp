@@ -173,11 +173,15 @@ TEST_CASE(
       "[fix]\ndescription = \"back\"\nfakes.app.behaviour = \"ok\"\nnginx.config = \"fixed\"\n";
   bg::Scenario s;
   REQUIRE(d.load(kHead + kFakes + kNginx + kExpect + fix, &s) == "loaded");
-  REQUIRE(s.fix);
-  REQUIRE(s.fix->fakes.at("app").host);
-  CHECK(s.fix->fakes.at("app").host->port == 8080);
-  CHECK(s.fix->nginx.port == 8001);
-  CHECK(*s.fix->nginx.config == (d.path() / "fixed").string());
+  REQUIRE(s.fixed);  // the plan the runner runs: the fix merged, ports resolved
+  REQUIRE(s.fixed->fakes.at("app").host);
+  CHECK(s.fixed->fakes.at("app").host->name == "app");  // kept from the broken fake
+  CHECK(s.fixed->fakes.at("app").host->port == 8080);
+  CHECK(s.fixed->fakes.at("app").behaviour == "ok");
+  CHECK(s.fixed->fakes.at("php").host->port == 9000);  // not replaced: as in the broken run
+  CHECK(s.fixed->nginx.port == 8001);
+  CHECK(*s.fixed->nginx.config == (d.path() / "fixed").string());
+  CHECK(s.broken.nginx.port == 8000);
 }
 
 TEST_CASE("own config: a single nginx.conf is scanned alone; its includes are the image's") {

@@ -1,4 +1,7 @@
+#include <string_view>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "fakes/behaviours/registry.hpp"
 #include "harness/cli/catalog.hpp"
@@ -32,6 +35,102 @@ std::string describe_fake(const FakeSpec& f) {
                      info ? info->summary : "?");
 }
 
+template <typename T>
+std::string joined(const std::vector<T>& values) {
+  std::vector<std::string> text;
+  for (const auto& v : values) text.push_back(fmt::format("{}", v));
+  return values.size() == 1 ? text[0] : fmt::format("[{}]", fmt::join(text, ", "));
+}
+
+// What a phase must show, in one line: the status mix, who answered and how, and the error-log
+// patterns. The base expectation: version-bound overrides are in the file.
+std::string describe_expectation(const Expectation& e) {
+  std::vector<std::string> parts;
+  if (e.status) parts.push_back("status " + joined(*e.status));
+  if (e.status_in) parts.push_back("status one of " + joined(*e.status_in));
+  if (e.status_counts) {
+    std::vector<std::string> counts;
+    for (const auto& [status, n] : *e.status_counts)
+      counts.push_back(fmt::format("{} x{}", status, n));
+    parts.push_back("statuses " + fmt::format("{}", fmt::join(counts, ", ")));
+  }
+  if (e.generated_by) {
+    std::vector<std::string> by;
+    for (auto g : *e.generated_by) by.emplace_back(to_string(g));
+    parts.push_back("from " + joined(by));
+  }
+  if (e.outcome) {
+    std::vector<std::string> outcomes;
+    for (auto o : *e.outcome) outcomes.emplace_back(to_string(o));
+    parts.push_back("outcome " + joined(outcomes));
+  }
+  for (const auto& p : e.error_log.value_or(std::vector<std::string>{})) {
+    parts.push_back(fmt::format("error log /{}/", p));
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+std::vector<std::string> split_lines(const std::optional<std::string>& text) {
+  std::vector<std::string> lines;
+  if (!text) return lines;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    lines.emplace_back(rest.substr(0, nl));
+    rest = nl == std::string_view::npos ? "" : rest.substr(nl + 1);
+  }
+  return lines;
+}
+
+// A line diff (longest common subsequence; snippets are a few lines): "  " kept, "- " removed,
+// "+ " added.
+std::vector<std::string> line_diff(const std::vector<std::string>& a,
+                                   const std::vector<std::string>& b) {
+  std::vector<std::vector<std::size_t>> common(a.size() + 1,
+                                               std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = a.size(); i-- > 0;) {
+    for (std::size_t j = b.size(); j-- > 0;) {
+      common[i][j] =
+          a[i] == b[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
+    }
+  }
+  std::vector<std::string> out;
+  std::size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      out.push_back("  " + a[i++]);
+      ++j;
+    } else if (i < a.size() && (j == b.size() || common[i + 1][j] >= common[i][j + 1])) {
+      out.push_back("- " + a[i++]);
+    } else {
+      out.push_back("+ " + b[j++]);
+    }
+  }
+  return out;
+}
+
+// The nginx spec's changes from the broken run to the fixed one: what to edit, diff-style.
+std::vector<std::string> config_change(const NginxSpec& broken, const NginxSpec& fixed) {
+  std::vector<std::string> lines;
+  auto field = [&](const char* name, const std::optional<std::string>& was,
+                   const std::optional<std::string>& now) {
+    if (was == now) return;
+    lines.push_back(fmt::format("{}:", name));
+    for (const auto& line : line_diff(split_lines(was), split_lines(now)))
+      lines.push_back("  " + line);
+  };
+  field("nginx.http", broken.http, fixed.http);
+  field("nginx.server", broken.server, fixed.server);
+  field("nginx.location", broken.location, fixed.location);
+  field("nginx.user", broken.user, fixed.user);
+  field("nginx.config", broken.config, fixed.config);
+  auto started = [](const NginxSpec& n) {
+    return std::optional<std::string>(n.start.value_or(true) ? "started" : "not started");
+  };
+  field("nginx", started(broken), started(fixed));
+  return lines;
+}
+
 }  // namespace
 
 int command_list(const ListArgs& args) {
@@ -63,12 +162,18 @@ int command_explain(const ExplainArgs& args) {
     }
     for (const auto& [fname, f] : s.fakes)
       fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
+    fmt::print("Expect:       {}\n", describe_expectation(s.broken.expect.base));
     fmt::print("Look for:     {}\n", s.teaches);
     if (!s.directive.empty()) fmt::print("Directive:    {}\n", s.directive);
     if (s.fix) {
       fmt::print("Fix:          {}\n", s.fix->description);
+      for (const auto& line : config_change(s.broken.nginx, s.fixed->nginx))
+        fmt::print("  {}\n", line);
       for (const auto& [fname, f] : s.fix->fakes)
-        fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(f));
+        fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(s.fixed->fakes.at(fname)));
+      fmt::print("  then expect {}\n", describe_expectation(s.fixed->expect.base));
+    } else {
+      fmt::print("Fix:          none: a single run that must stay as expected\n");
     }
     fmt::print("File:         {}\n", s.origin.file);
     return kExitOk;

@@ -224,9 +224,10 @@ struct RunCommand {
           "or ${XDG_CACHE_HOME:-~/.cache}/badgateway/nginx) or all (nginx\n"
           "from PATH and every cached build); repeatable: one column per\n"
           "nginx, in version order");
-    value(app, "--junit", args.junit, "FILE", "write JUnit XML");
-    value(app, "--json", args.json, "FILE", "write a JSON report");
-    app->add_flag("--keep", args.keep, "keep run directories (config, logs) for inspection");
+    value(app, "--junit", args.junit, "FILE", "write JUnit XML (- : standard output)");
+    value(app, "--json", args.json, "FILE", "write a JSON report (- : standard output)");
+    app->add_flag("--keep", args.keep,
+                  "keep run directories (config, logs) for inspection;\nthe summary lists them");
     value(app, "--timeout", timeout, "DURATION",
           "time limit per scenario, both runs together (default 10m): a\n"
           "scenario whose requests may take longer is rejected; one that\n"

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -25,12 +27,27 @@
 namespace badgateway {
 namespace {
 
-// Both reports, whole, replacing the previous version atomically (see replace_file()).
+// A report path of "-" is standard output: written once, at the end, and the terminal report
+// moves to standard error so that the output is the report alone (`--json - | jq`).
+constexpr std::string_view kStdout = "-";
+
+// Both reports, whole, replacing the previous version atomically (see replace_file()); one for
+// standard output only when `final`.
 void write_reports(const std::string& json, const std::string& junit,
-                   const std::vector<ScenarioResult>& results, Millis wall, const RunInfo& info) {
+                   const std::vector<ScenarioResult>& results, Millis wall, const RunInfo& info,
+                   bool final) {
+  auto write = [&](const std::string& path, const std::function<std::string()>& report) {
+    if (path.empty()) return;
+    if (path != kStdout) {
+      replace_file(path, report());
+    } else if (final) {
+      std::fputs(report().c_str(), stdout);
+      std::fflush(stdout);
+    }
+  };
   try {
-    if (!json.empty()) replace_file(json, json_report(results, wall, info));
-    if (!junit.empty()) replace_file(junit, junit_report(results));
+    write(json, [&] { return json_report(results, wall, info); });
+    write(junit, [&] { return junit_report(results); });
   } catch (const std::system_error& e) {
     throw UsageError(e.what());
   }
@@ -69,7 +86,7 @@ int select_runs(const RunArgs& args, const std::vector<std::string>& paths,
 
 // What is about to run, the seed first so that a failing order can be replayed even from a log
 // cut short.
-void print_header(const RunArgs& args, const Plan& plan, const RunInfo& info,
+void print_header(std::FILE* out, const RunArgs& args, const Plan& plan, const RunInfo& info,
                   const RunOptions& options, std::size_t selected, std::size_t nginx_count) {
   std::string modes;
   if (args.shard) {
@@ -78,20 +95,21 @@ void print_header(const RunArgs& args, const Plan& plan, const RunInfo& info,
   }
   if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
   if (args.fail_fast) modes += ", --fail-fast";
-  fmt::print("badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
+  fmt::print(out, "badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
              plan.in_shard.size(), nginx_count, fmt::join(options.columns, "; "), options.jobs,
              modes);
   if (info.seed)
-    fmt::print("shuffled with seed {0}: --shuffle --seed {0} replays this order\n", *info.seed);
+    fmt::print(out, "shuffled with seed {0}: --shuffle --seed {0} replays this order\n",
+               *info.seed);
   if (!plan.only.empty()) {
     std::vector<std::string> names;
     for (const Scenario* s : plan.only) names.push_back(s->name);
-    fmt::print("only = true on {}: the other selected scenarios are skipped\n",
+    fmt::print(out, "only = true on {}: the other selected scenarios are skipped\n",
                fmt::join(names, ", "));
   }
   if (plan.in_shard.empty() && info.shard)
-    fmt::print("shard {}: no scenario falls in it\n", *info.shard);
-  std::fflush(stdout);
+    fmt::print(out, "shard {}: no scenario falls in it\n", *info.shard);
+  std::fflush(out);
 }
 
 int exit_code(const std::vector<ScenarioResult>& results);
@@ -101,7 +119,7 @@ int write_final_reports(const std::string& json, const std::string& junit,
                         const std::vector<ScenarioResult>& results, Millis wall,
                         const RunInfo& info) {
   try {
-    write_reports(json, junit, results, wall, info);
+    write_reports(json, junit, results, wall, info, true);
   } catch (const UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -130,6 +148,11 @@ int command_run(const RunArgs& args) {
   options.keep = args.keep;
   options.time_limit = args.time_limit;
   options.fail_fast = args.fail_fast;
+  if (json == kStdout && junit == kStdout) {
+    fmt::print(stderr, "badgateway: --json - and --junit - cannot both be standard output\n");
+    return kExitUsage;
+  }
+  std::FILE* terminal = json == kStdout || junit == kStdout ? stderr : stdout;
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
 
@@ -154,15 +177,15 @@ int command_run(const RunArgs& args) {
   if (args.shard) info.shard = args.shard->str();
   const Plan plan = plan_runs(scenarios, targets.size(), {args.repeat, info.seed, args.shard});
 
-  TerminalStyle style = TerminalStyle::detect(stdout);
+  TerminalStyle style = TerminalStyle::detect(terminal);
   std::mutex print_mutex;
   std::size_t done = 0, total = plan.runs.size();
-  print_header(args, plan, info, options, scenarios.size(), targets.size());
+  print_header(terminal, args, plan, info, options, scenarios.size(), targets.size());
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
     if (interrupted()) return;
-    std::fputs(progress_line(r, ++done, total, style).c_str(), stdout);
-    std::fflush(stdout);
+    std::fputs(progress_line(r, ++done, total, style).c_str(), terminal);
+    std::fflush(terminal);
   };
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -177,7 +200,7 @@ int command_run(const RunArgs& args) {
     options.on_progress = [&, first, warned](const std::vector<ScenarioResult>& so_far) mutable {
       if (interrupted()) return;
       try {
-        write_reports(json, junit, so_far, elapsed(), info);
+        write_reports(json, junit, so_far, elapsed(), info, false);
       } catch (const UsageError& e) {
         if (first) throw;
         if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
@@ -195,7 +218,7 @@ int command_run(const RunArgs& args) {
   if (interrupted()) await_interrupt_exit();  // the reports hold what finished
   auto wall = elapsed();
 
-  std::fputs(summary_table(results, wall, style).c_str(), stdout);
+  std::fputs(summary_table(results, wall, style).c_str(), terminal);
   return write_final_reports(json, junit, results, wall, info);
 }
 

@@ -56,8 +56,23 @@ void append_details(std::string& out, const ScenarioResult& r, const TerminalSty
         }
       }
     }
-    if (!p->run_dir.empty()) out += fmt::format("  {}: kept {}\n", p->phase, p->run_dir);
   }
+}
+
+// Every kept run directory, passing runs' too: --keep is asked for to look inside them, and the
+// directory name holds only the start of a long scenario name.
+void append_kept(std::string& out, const std::vector<ScenarioResult>& results,
+                 bool several_columns) {
+  std::string lines;
+  for (const auto& r : results) {
+    if (r.name.empty()) continue;
+    for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
+      if (!p || p->run_dir.empty()) continue;
+      lines += fmt::format("  {} {}: {}\n", several_columns ? result_id(r) : display_name(r),
+                           p->phase, p->run_dir);
+    }
+  }
+  if (!lines.empty()) out += "\nKept run directories (--keep; remove them when done):\n" + lines;
 }
 
 // One line per reason: a run with `only = true` set somewhere leaves out most of the catalog,
@@ -187,6 +202,7 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
       append_details(out, r, style);
   }
   append_skipped(out, results, targets.size() > 1, style);
+  append_kept(out, results, targets.size() > 1);
   const auto n = [&](Verdict v) { return counts[static_cast<int>(v)]; };
   out += fmt::format("\n{} passed, {} failed{}, {} errors{}{}; {} runs in {}\n", n(Verdict::pass),
                      n(Verdict::fail), failed_check_kinds(results), n(Verdict::error),

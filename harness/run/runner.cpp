@@ -31,7 +31,9 @@ struct PhaseRun {
         launcher(launcher),
         options(options),
         result(result),
-        dir(fmt::format("{}-{}", s.name, plan.phase), options.keep),
+        // The name's start only, so the phase survives RunDir's cut (a unix socket's path inside
+        // must stay within sun_path); --keep's list names each directory's scenario in full.
+        dir(fmt::format("{}-{}", s.name.substr(0, 32), plan.phase), options.keep),
         paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"} {}
   const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
   // The values of `{{...}}` in this run's snippets and (format 2) expectations; the upstreams'

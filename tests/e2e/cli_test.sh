@@ -78,6 +78,13 @@ list-explain)
   for want in "Cause:" "Look for:" "upstream timed out" "Directive:" "proxy_read_timeout" "Fix:"; do
     grep -q "$want" "$work/out" || fail "explain lacks $want"
   done
+  # The expected result and the config change from broken to fixed, diff-style.
+  expect_code 0 "$bg" explain php-fpm-slow-script-504
+  grep -q "^Expect:       status 504; from nginx" "$work/out" || fail "explain lacks the expectation"
+  grep -qx -- "    - fastcgi_read_timeout 300ms;" "$work/out" || fail "explain lacks the removed line"
+  grep -qx -- "    + fastcgi_read_timeout 3s;" "$work/out" || fail "explain lacks the added line"
+  grep -qx -- "      fastcgi_pass {{fakes.php}};" "$work/out" || fail "explain lacks context"
+  grep -q "^  then expect status 200; from upstream" "$work/out" || fail "explain lacks the fixed expectation"
   expect_code 2 "$bg" explain no-such-scenario
   ;;
 serve-http)
@@ -336,6 +343,32 @@ PY
   grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
   grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "only did not run only it"; }
+  ;;
+report-stdout-keep)
+  ok="$fx/../../../scenarios/misconfiguration/garbage-response.toml"
+  # --json - is standard output: the report alone (for a pipe), the terminal report on stderr,
+  # and no file named "-".
+  cd "$work" || fail "cd"
+  expect_code 0 "$bg" run "$ok" --json -
+  cp "$work/out" "$work/stdout.json"
+  valid_json "$work/stdout.json"
+  grep -q "pass  garbage-response" "$work/err" || fail "progress not on stderr with --json -"
+  [[ ! -e "$work/-" ]] || fail "--json - wrote a file named -"
+  expect_code 0 "$bg" run "$ok" --junit -
+  head -1 "$work/out" | grep -q '^<?xml' || fail "--junit - is not XML on stdout"
+  expect_code 2 "$bg" run "$ok" --junit - --json -
+  grep -q "cannot both be standard output" "$work/err" || fail "two reports on stdout accepted"
+  # --keep lists every kept directory, a passing scenario's too, with the scenario's whole name;
+  # the directory's name keeps the phase however long the scenario's name is.
+  long=garbage-response-with-a-name-much-longer-than-forty-characters
+  sed "s/^name = \"garbage-response\"/name = \"$long\"/" "$ok" >"$work/long.toml"
+  TMPDIR="$work" expect_code 0 "$bg" run --keep "$work/long.toml"
+  grep -q "^Kept run directories" "$work/out" || fail "kept directories not listed"
+  for phase in broken fixed; do
+    dir=$(sed -n "s|^  $long $phase: ||p" "$work/out")
+    [[ -d $dir ]] || { cat "$work/out" >&2; fail "$phase directory not listed or missing"; }
+    [[ $(basename "$dir") == *-$phase-?????? ]] || fail "phase cut from $dir"
+  done
   ;;
 *)
   fail "unknown case"

@@ -15,7 +15,7 @@ std::filesystem::path catalog_dir() {
   return BADGATEWAY_SCENARIO_DIR;
 }
 
-std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths, Millis time_limit) {
+std::vector<std::filesystem::path> scenario_files(const std::vector<std::string>& paths) {
   std::vector<std::filesystem::path> files;
   for (const auto& p : paths) {
     std::error_code ec;
@@ -31,9 +31,13 @@ std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths, Mill
     }
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths, Millis time_limit) {
   std::vector<Scenario> out;
   std::map<std::string, std::string> seen;
-  for (const auto& f : files) {
+  for (const auto& f : scenario_files(paths)) {
     Scenario s = load_scenario_file(f);
     check_time_limit(s, time_limit);
     if (auto [it, fresh] = seen.emplace(s.name, f.string()); !fresh) {

@@ -297,6 +297,28 @@ struct ListCommand {
   }
 };
 
+struct CheckCommand {
+  CLI::App* app = nullptr;
+  CheckArgs args;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(
+        parent, formatter, "check",
+        "Checks scenario files without running anything: every error of each file, one line\n"
+        "each (file:line:column: field: what is wrong), then a summary. Exit 0 when all are\n"
+        "valid, 2 otherwise.",
+        {"badgateway check [PATH...]", "check [PATH...]",
+         "check scenario files without running them (every error, not only the first)"});
+    app->add_option("PATH", args.paths,
+                    "a scenario file or directory (repeatable); default: the catalog")
+        ->type_name("");
+  }
+  CheckArgs finish() {
+    reject_leftovers(*app, "badgateway check --help");
+    return args;
+  }
+};
+
 struct ExplainCommand {
   CLI::App* app = nullptr;
   ExplainArgs args;
@@ -371,6 +393,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   run.declare(app, *formatter);
   ListCommand list;
   list.declare(app, *formatter);
+  CheckCommand check;
+  check.declare(app, *formatter);
   ExplainCommand explain_command;
   explain_command.declare(app, *formatter);
   ServeCommand serve;
@@ -400,6 +424,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   }
   if (run.app->parsed()) return run.finish();
   if (list.app->parsed()) return list.finish();
+  if (check.app->parsed()) return check.finish();
   if (explain_command.app->parsed()) return explain_command.finish();
   if (serve.app->parsed()) return serve.finish();
   if (clean->parsed()) {

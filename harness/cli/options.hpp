@@ -39,6 +39,10 @@ struct ListArgs {
   std::vector<std::string> paths;
 };
 
+struct CheckArgs {
+  std::vector<std::string> paths;
+};
+
 struct ExplainArgs {
   std::string name;
   std::vector<std::string> paths;
@@ -61,7 +65,7 @@ struct PrintAndExit {
 };
 
 using CommandLine =
-    std::variant<PrintAndExit, RunArgs, ListArgs, ExplainArgs, ServeArgs, CleanArgs>;
+    std::variant<PrintAndExit, RunArgs, ListArgs, CheckArgs, ExplainArgs, ServeArgs, CleanArgs>;
 
 // `args` is argv without the program name. Throws UsageError with a one-line message.
 CommandLine parse_command_line(const std::vector<std::string>& args);

@@ -1,6 +1,8 @@
 #include "harness/scenario/loader.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <initializer_list>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -8,6 +10,7 @@
 
 #include "harness/input/bounded_file.hpp"
 #include "harness/input/names.hpp"
+#include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/scenario/expectations_reader.hpp"
 #include "harness/scenario/fakes_reader.hpp"
@@ -88,22 +91,29 @@ CountableFakes countable_fakes(const std::map<std::string, FakeSpec>& a,
   return fakes;
 }
 
-// The scenario's own keys: name, description, cause, what it teaches, only/skip.
-void read_header(Reader& r, Scenario& s) {
+// `format`, first: it decides what later keys mean.
+void read_format(Reader& r, Scenario& s) {
   s.format = static_cast<int>(r.integer("format", 1, 1'000'000).value_or(1));
   if (s.format > kLatestFormat) {
     r.fail("format", fmt::format("is {}, newer than this badgateway reads (1 to {}): update "
                                  "badgateway (docs/scenario-format.md, \"Format versions\")",
                                  s.format, kLatestFormat));
   }
+}
+
+// The scenario's own keys: name, description, cause, what it teaches, only/skip.
+void read_header(Reader& r, Scenario& s) {
   s.name = r.required_string("name");
   if (auto e = check_scenario_name(s.name); !e.empty()) r.fail("name", e);
   s.description = r.required_string("description");
   s.cause = r.required_string("cause");
   if (std::find_if(std::begin(kCauses), std::end(kCauses),
                    [&](const char* c) { return s.cause == c; }) == std::end(kCauses)) {
-    r.fail("cause",
-           fmt::format("unknown cause \"{}\" (known: {})", s.cause, fmt::join(kCauses, ", ")));
+    auto near = closest_name(s.cause, {std::begin(kCauses), std::end(kCauses)});
+    r.fail(
+        "cause",
+        near ? fmt::format("unknown cause \"{}\" (did you mean \"{}\"?)", s.cause, *near)
+             : fmt::format("unknown cause \"{}\" (known: {})", s.cause, fmt::join(kCauses, ", ")));
   }
   s.teaches = r.required_string("teaches");
   s.directive = r.string("directive").value_or("");
@@ -206,51 +216,109 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   s.fixed = std::move(fixed);
 }
 
+// The top level's keys: checked first, so that a misspelt section is named as such rather than
+// as the section it should have been being missing.
+constexpr std::string_view kTopLevelKeys[] = {
+    "format", "name",  "description", "cause",    "teaches", "directive", "only",
+    "skip",   "fakes", "nginx",       "requests", "expect",  "fix"};
+
+// Runs the steps of reading a file. Without `errors` the first error is thrown; with it, a
+// failed step records its error and the steps that depend on it are skipped (their errors would
+// only echo it), so one pass reports the first error of every independent part.
+class Steps {
+ public:
+  explicit Steps(std::vector<std::string>* errors) : errors_(errors) {}
+  // Runs `read` unless one of `after` (earlier steps' results) failed. Returns whether it ran
+  // and succeeded.
+  bool run(const std::function<void()>& read, std::initializer_list<bool> after = {}) {
+    for (bool ok : after) {
+      if (!ok) return false;
+    }
+    try {
+      read();
+      return true;
+    } catch (const ScenarioError& e) {
+      if (!errors_) throw;
+      errors_->push_back(e.what());
+      return false;
+    }
+  }
+
+ private:
+  std::vector<std::string>* errors_;
+};
+
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
-Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source) {
+Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source,
+                       std::vector<std::string>* errors) {
   Reader r(root, "", file);
   Scenario s;
   s.origin = {file, 0, 0};
   s.requests_origin = s.origin;
-  read_header(r, s);
-  if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
-  read_broken_nginx(r, root, s, source);
-  read_requests(r, s);
-  read_broken_expect(r, root, s);
+  Steps steps(errors);
+  steps.run([&] {
+    for (std::string_view key : kTopLevelKeys) r.get(key);
+    r.reject_unknown();
+  });
+  bool format = steps.run([&] { read_format(r, s); });
+  steps.run([&] { read_header(r, s); });
+  bool fakes = steps.run([&] {
+    if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
+  });
+  bool nginx = steps.run([&] { read_broken_nginx(r, root, s, source); }, {fakes});
+  bool requests = steps.run([&] { read_requests(r, s); });
+  steps.run([&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
   s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect};
-  if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
-  r.reject_unknown();
+  steps.run(
+      [&] {
+        if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
+      },
+      {format, fakes, nginx, requests});
   return s;
 }
 
-}  // namespace
-
-Scenario load_scenario_string(std::string_view text, const std::string& file_label) {
-  // Before toml++ sees the text: see toml_prescan.hpp for the inputs it must never get.
+// The file as a TOML table, after the pre-scan (see toml_prescan.hpp for the inputs toml++ must
+// never get). Throws ScenarioError "file:line:column: TOML syntax: ...".
+toml::table parse_toml(std::string_view text, const std::string& file_label) {
   if (auto p = prescan_toml(text)) {
     SourcePos pos{file_label, p->line, p->column};
     throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
   }
-  toml::table root;
   try {
-    root = toml::parse(text, file_label);
+    return toml::parse(text, file_label);
   } catch (const toml::parse_error& e) {
     SourcePos pos{file_label, static_cast<int>(e.source().begin.line),
                   static_cast<int>(e.source().begin.column)};
     throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), e.description()));
   }
-  return read_scenario(root, file_label, text);
 }
 
-Scenario load_scenario_file(const std::filesystem::path& path) {
+}  // namespace
+
+Scenario load_scenario_string(std::string_view text, const std::string& file_label,
+                              std::vector<std::string>* errors) {
+  toml::table root;
+  try {
+    root = parse_toml(text, file_label);
+  } catch (const ScenarioError& e) {
+    if (!errors) throw;
+    errors->push_back(e.what());  // nothing past a syntax error can be read
+    return {};
+  }
+  return read_scenario(root, file_label, text, errors);
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path, std::vector<std::string>* errors) {
   std::string text;
   try {
     text = read_bounded_file(path);
   } catch (const InputFileError& e) {
-    throw ScenarioError(e.what());
+    if (!errors) throw ScenarioError(e.what());
+    errors->push_back(e.what());
+    return {};
   }
-  return load_scenario_string(text, path.string());
+  return load_scenario_string(text, path.string(), errors);
 }
 
 }  // namespace badgateway

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/suggest.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
@@ -48,7 +49,17 @@ std::optional<std::string> Reader::string(std::string_view key) {
 
 std::string Reader::required_string(std::string_view key) {
   auto s = string(key);
-  if (!s) fail_at(table_.source(), field(key), "is required");
+  if (!s) {
+    // A misspelt key is both unknown and the reason the real one is missing: say so here, where
+    // the first error is reported.
+    for (const auto& [k, v] : table_) {
+      if (closest_name(k.str(), {std::string(key)})) {
+        fail_at(k.source(), field(key),
+                fmt::format("is required; is \"{}\" a misspelling of it?", k.str()));
+      }
+    }
+    fail_at(table_.source(), field(key), "is required");
+  }
   if (s->empty()) fail(key, "must not be empty");
   return *s;
 }
@@ -125,7 +136,11 @@ std::optional<std::vector<int>> Reader::integers(std::string_view key, int min, 
 
 void Reader::reject_unknown() const {
   for (const auto& [k, v] : table_) {
-    if (!used_.contains(std::string(k.str()))) fail_at(k.source(), field(k.str()), "unknown key");
+    if (used_.contains(std::string(k.str()))) continue;
+    // Every key this table may have was asked for by now: the nearest is the likely intent.
+    auto near = closest_name(k.str(), std::vector<std::string>(used_.begin(), used_.end()));
+    fail_at(k.source(), field(k.str()),
+            near ? fmt::format("unknown key (did you mean \"{}\"?)", *near) : "unknown key");
   }
 }
 

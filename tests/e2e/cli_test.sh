@@ -60,7 +60,7 @@ PY
   ;;
 bad-scenario)
   expect_code 2 "$bg" run "$fx/bad-unknown-key.toml"
-  grep -qx "badgateway: $fx/bad-unknown-key.toml:14:1: expect.stauts: unknown key" "$work/err" \
+  grep -qx "badgateway: $fx/bad-unknown-key.toml:14:1: expect.stauts: unknown key (did you mean \"status\"?)" "$work/err" \
     || { cat "$work/err" >&2; fail "error does not name file:line:col and field"; }
   [[ $(wc -l <"$work/err") == 1 ]] || fail "error is not one line"
   expect_code 2 "$bg" run "$work/missing.toml"
@@ -343,6 +343,22 @@ PY
   grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
   grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "only did not run only it"; }
+  ;;
+check)
+  # The catalog is valid; a file with three independent errors gets all three, in file order,
+  # with "did you mean" where a key or value is a near miss; nothing runs.
+  expect_code 0 "$bg" check
+  grep -qx "[0-9]* files checked: all valid" "$work/out" || fail "catalog check summary"
+  expect_code 2 "$bg" check "$fx/check-three-errors.toml" "$fx/failing.toml"
+  f="$fx/check-three-errors.toml"
+  diff - "$work/out" <<EOF || fail "check output"
+$f:3:9: cause: unknown cause "misconfgiuration" (did you mean "misconfiguration"?)
+$f:6:1: fakes.app.behaviour: is required; is "behavior" a misspelling of it?
+$f:11:1: requests.cuont: unknown key (did you mean "count"?)
+2 files checked: 1 valid, 1 with 3 errors
+EOF
+  expect_code 2 "$bg" check /nonexistent/dir
+  grep -qx "badgateway: /nonexistent/dir: no such file or directory" "$work/err" || fail "missing path"
   ;;
 report-stdout-keep)
   ok="$fx/../../../scenarios/misconfiguration/garbage-response.toml"

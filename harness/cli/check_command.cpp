@@ -1,0 +1,55 @@
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "harness/cli/catalog.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/scenario/loader.hpp"
+
+namespace badgateway {
+
+int command_check(const CheckArgs& args) {
+  std::vector<std::string> paths = args.paths;
+  if (paths.empty()) paths.push_back(catalog_dir().string());
+  std::vector<std::filesystem::path> files;
+  try {
+    files = scenario_files(paths);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
+  std::map<std::string, std::string> names;  // name -> the file that used it first
+  std::size_t invalid = 0, error_count = 0;
+  for (const auto& file : files) {
+    std::vector<std::string> errors;
+    Scenario s = load_scenario_file(file, &errors);
+    // What `run` checks across files and against its time limit, once the file itself is valid.
+    if (errors.empty()) {
+      try {
+        check_time_limit(s, kDefaultScenarioTimeLimit);
+      } catch (const ScenarioError& e) {
+        errors.push_back(e.what());
+      }
+      if (auto [it, fresh] = names.emplace(s.name, file.string()); !fresh) {
+        errors.push_back(fmt::format("{}: name: \"{}\" is already used by {}", file.string(),
+                                     s.name, it->second));
+      }
+    }
+    for (const auto& e : errors) fmt::print("{}\n", e);
+    if (!errors.empty()) ++invalid;
+    error_count += errors.size();
+  }
+  std::string checked =
+      fmt::format("{} file{} checked", files.size(), files.size() == 1 ? "" : "s");
+  if (invalid == 0) {
+    fmt::print("{}: all valid\n", checked);
+  } else {
+    fmt::print("{}: {} valid, {} with {} error{}\n", checked, files.size() - invalid, invalid,
+               error_count, error_count == 1 ? "" : "s");
+  }
+  return invalid ? kExitUsage : kExitOk;
+}
+
+}  // namespace badgateway

@@ -138,6 +138,27 @@ int exit_code(const std::vector<ScenarioResult>& results) {
   return any_fail ? kExitFailed : kExitOk;
 }
 
+// Reports are rewritten after every finished run, so an interrupted run (SIGINT, SIGTERM, even
+// a CI timeout's SIGKILL) leaves what finished, with the rest marked interrupted. The first
+// write (the plan, before any run, on this thread) fails the run on a path that cannot be
+// written; a later failure (disk full) is reported once and the run goes on.
+void rewrite_reports_as_runs_finish(RunOptions& options, const std::string& json,
+                                    const std::string& junit,
+                                    const std::function<Millis()>& elapsed, const RunInfo& info) {
+  if (json.empty() && junit.empty()) return;
+  bool first = true, warned = false;
+  options.on_progress = [=](const std::vector<ScenarioResult>& so_far) mutable {
+    if (interrupted()) return;
+    try {
+      write_reports(json, junit, so_far, elapsed(), info, false);
+    } catch (const UsageError& e) {
+      if (first) throw;
+      if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
+    }
+    first = false;
+  };
+}
+
 }  // namespace
 
 int command_run(const RunArgs& args) {
@@ -191,23 +212,7 @@ int command_run(const RunArgs& args) {
   auto elapsed = [&] {
     return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
   };
-  // Reports are rewritten after every finished run, so an interrupted run (SIGINT, SIGTERM, even
-  // a CI timeout's SIGKILL) leaves what finished, with the rest marked interrupted.
-  if (!json.empty() || !junit.empty()) {
-    // The first call (the plan, before any run, on this thread) fails the run on a path we
-    // cannot write; a later failure (disk full) is reported and the run goes on.
-    bool first = true, warned = false;
-    options.on_progress = [&, first, warned](const std::vector<ScenarioResult>& so_far) mutable {
-      if (interrupted()) return;
-      try {
-        write_reports(json, junit, so_far, elapsed(), info, false);
-      } catch (const UsageError& e) {
-        if (first) throw;
-        if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
-      }
-      first = false;
-    };
-  }
+  rewrite_reports_as_runs_finish(options, json, junit, elapsed, info);
   std::vector<ScenarioResult> results;
   try {
     results = run_plan(plan.runs, targets, options);

@@ -1,8 +1,6 @@
 #include "harness/scenario/loader.hpp"
 
 #include <algorithm>
-#include <functional>
-#include <initializer_list>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -16,7 +14,7 @@
 #include "harness/scenario/fakes_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
 #include "harness/scenario/own_config_checks.hpp"
-#include "harness/scenario/toml_prescan.hpp"
+#include "harness/scenario/read_steps.hpp"
 #include "harness/scenario/toml_reader.hpp"
 
 namespace badgateway {
@@ -222,32 +220,6 @@ constexpr std::string_view kTopLevelKeys[] = {
     "format", "name",  "description", "cause",    "teaches", "directive", "only",
     "skip",   "fakes", "nginx",       "requests", "expect",  "fix"};
 
-// Runs the steps of reading a file. Without `errors` the first error is thrown; with it, a
-// failed step records its error and the steps that depend on it are skipped (their errors would
-// only echo it), so one pass reports the first error of every independent part.
-class Steps {
- public:
-  explicit Steps(std::vector<std::string>* errors) : errors_(errors) {}
-  // Runs `read` unless one of `after` (earlier steps' results) failed. Returns whether it ran
-  // and succeeded.
-  bool run(const std::function<void()>& read, std::initializer_list<bool> after = {}) {
-    for (bool ok : after) {
-      if (!ok) return false;
-    }
-    try {
-      read();
-      return true;
-    } catch (const ScenarioError& e) {
-      if (!errors_) throw;
-      errors_->push_back(e.what());
-      return false;
-    }
-  }
-
- private:
-  std::vector<std::string>* errors_;
-};
-
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
 Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source,
@@ -276,22 +248,6 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
       },
       {format, fakes, nginx, requests});
   return s;
-}
-
-// The file as a TOML table, after the pre-scan (see toml_prescan.hpp for the inputs toml++ must
-// never get). Throws ScenarioError "file:line:column: TOML syntax: ...".
-toml::table parse_toml(std::string_view text, const std::string& file_label) {
-  if (auto p = prescan_toml(text)) {
-    SourcePos pos{file_label, p->line, p->column};
-    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
-  }
-  try {
-    return toml::parse(text, file_label);
-  } catch (const toml::parse_error& e) {
-    SourcePos pos{file_label, static_cast<int>(e.source().begin.line),
-                  static_cast<int>(e.source().begin.column)};
-    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), e.description()));
-  }
 }
 
 }  // namespace

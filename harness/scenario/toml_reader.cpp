@@ -4,6 +4,7 @@
 
 #include "harness/input/suggest.hpp"
 #include "harness/scenario/loader.hpp"
+#include "harness/scenario/toml_prescan.hpp"
 
 namespace badgateway {
 
@@ -141,6 +142,20 @@ void Reader::reject_unknown() const {
     auto near = closest_name(k.str(), std::vector<std::string>(used_.begin(), used_.end()));
     fail_at(k.source(), field(k.str()),
             near ? fmt::format("unknown key (did you mean \"{}\"?)", *near) : "unknown key");
+  }
+}
+
+toml::table parse_toml(std::string_view text, const std::string& file_label) {
+  if (auto p = prescan_toml(text)) {
+    SourcePos pos{file_label, p->line, p->column};
+    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
+  }
+  try {
+    return toml::parse(text, file_label);
+  } catch (const toml::parse_error& e) {
+    SourcePos pos{file_label, static_cast<int>(e.source().begin.line),
+                  static_cast<int>(e.source().begin.column)};
+    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), e.description()));
   }
 }
 

@@ -65,4 +65,8 @@ class Reader {
   std::set<std::string, std::less<>> used_;
 };
 
+// The file as a TOML table, after the pre-scan (see toml_prescan.hpp for the inputs toml++ must
+// never get). Throws ScenarioError "file:line:column: TOML syntax: ...".
+toml::table parse_toml(std::string_view text, const std::string& file_label);
+
 }  // namespace badgateway

@@ -12,7 +12,15 @@ namespace badgateway {
 
 std::filesystem::path catalog_dir() {
   if (const char* env = std::getenv("BADGATEWAY_SCENARIOS"); env && *env) return env;
-  return BADGATEWAY_SCENARIO_DIR;
+  // Installed (cmake --install, the .deb): PREFIX/bin/badgateway reads
+  // PREFIX/share/badgateway/scenarios, wherever PREFIX is.
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto installed = self.parent_path().parent_path() / BADGATEWAY_INSTALLED_SCENARIOS;
+    if (std::filesystem::is_directory(installed, ec)) return installed;
+  }
+  return BADGATEWAY_SCENARIO_DIR;  // a build tree: the checkout's catalog
 }
 
 std::vector<std::filesystem::path> scenario_files(const std::vector<std::string>& paths) {

@@ -8,7 +8,8 @@
 
 namespace badgateway {
 
-// The built-in catalog: $BADGATEWAY_SCENARIOS, else the source tree's scenarios/.
+// The built-in catalog: $BADGATEWAY_SCENARIOS, else an installed badgateway's
+// PREFIX/share/badgateway/scenarios, else the source tree's scenarios/ (a build tree).
 std::filesystem::path catalog_dir();
 
 // The scenario files `paths` name: files as given, directories searched recursively for *.toml;

@@ -308,7 +308,7 @@ struct CheckCommand {
         "each (file:line:column: field: what is wrong), then a summary. Exit 0 when all are\n"
         "valid, 2 otherwise.",
         {"badgateway check [PATH...]", "check [PATH...]",
-         "check scenario files without running them (every error, not only the first)"});
+         "check scenario files without running them"});
     app->add_option("PATH", args.paths,
                     "a scenario file or directory (repeatable); default: the catalog")
         ->type_name("");

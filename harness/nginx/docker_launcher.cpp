@@ -167,7 +167,13 @@ std::string container_init_binary() {
   } else {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    if (!ec) candidates.push_back(self.parent_path() / "badgateway-container-init");
+    if (!ec) {
+      candidates.push_back(self.parent_path() / "badgateway-container-init");
+#ifdef BADGATEWAY_INSTALLED_INIT
+      // Installed: PREFIX/bin/badgateway, PREFIX/libexec/badgateway/badgateway-container-init.
+      candidates.push_back(self.parent_path().parent_path() / BADGATEWAY_INSTALLED_INIT);
+#endif
+    }
 #ifdef BADGATEWAY_CONTAINER_INIT_BUILT
     candidates.emplace_back(BADGATEWAY_CONTAINER_INIT_BUILT);
 #endif

@@ -274,8 +274,12 @@ class Scanner {
 
   ConfigFacts finish() {
     // Upstream blocks may be defined after (or in another file than) the proxy_pass naming them.
-    std::erase_if(facts_.hosts,
-                  [&](const UpstreamHostRef& ref) { return upstreams_.contains(lower(ref.host)); });
+    // Only a *_pass names a group (ngx_http_upstream_add: with a port, nginx refuses the config);
+    // a `server` inside upstream{} always names a host, even one spelt like a group
+    // (`upstream app { server app:8080; }`).
+    std::erase_if(facts_.hosts, [&](const UpstreamHostRef& ref) {
+      return ref.directive != "server" && upstreams_.contains(lower(ref.host));
+    });
     for (std::uint16_t port : ports_) {
       auto& seen = facts_.listen_ports;
       if (std::find(seen.begin(), seen.end(), port) == seen.end()) seen.push_back(port);

@@ -203,6 +203,21 @@ TEST_SUITE("config_scan") {
     CHECK(facts.hosts[2].where.line == 9);
   }
 
+  TEST_CASE("a group named like its host: proxy_pass names the group, server the host") {
+    // Found by trying ci/examples/site: `upstream app { server app:8080; }` lost its host.
+    ConfigDir dir;
+    dir.write("nginx.conf",
+              "http {\n"
+              "  upstream app { server app:8080; }\n"
+              "  server { listen 80; location / { proxy_pass http://app; } }\n"
+              "}\n");
+    const bg::ConfigFacts facts = dir.scan();
+    REQUIRE(facts.hosts.size() == 1);
+    CHECK(facts.hosts[0].host == "app");
+    CHECK(facts.hosts[0].port == 8080);
+    CHECK(facts.hosts[0].directive == "server");
+  }
+
   TEST_CASE("every listen form gives its port, in order and once") {
     ConfigDir dir;
     dir.write("nginx.conf",

@@ -13,7 +13,7 @@ build=(
 runtime=(nginx php-fpm)
 # Testing it (BADGATEWAY_TEST_DEPS=1, set by ci/run-tests.sh and .ci/run): lint, report validators,
 # the CPU hog of the soak stage, clang's libFuzzer and sanitizer runtimes.
-test=(clang-format python3 python3-jsonschema libxml2-utils stress-ng clang libclang-rt-14-dev)
+test=(clang-format python3 python3-jsonschema python3-yaml libxml2-utils stress-ng clang libclang-rt-14-dev)
 
 packages=("${build[@]}" "${runtime[@]}")
 [[ "${BADGATEWAY_TEST_DEPS:-0}" == 1 ]] && packages+=("${test[@]}")

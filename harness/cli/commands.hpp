@@ -11,6 +11,7 @@ inline constexpr int kExitUsage = 2;
 int command_run(const RunArgs& args);
 int command_list(const ListArgs& args);
 int command_check(const CheckArgs& args);
+int command_diagnose(const DiagnoseArgs& args);
 int command_explain(const ExplainArgs& args);
 int command_serve(const ServeArgs& args);
 int command_clean(const CleanArgs& args);

@@ -27,6 +27,7 @@ int dispatch(const badgateway::CommandLine& command) {
                                [](const RunArgs& a) { return command_run(a); },
                                [](const ListArgs& a) { return command_list(a); },
                                [](const CheckArgs& a) { return command_check(a); },
+                               [](const DiagnoseArgs& a) { return command_diagnose(a); },
                                [](const ExplainArgs& a) { return command_explain(a); },
                                [](const ServeArgs& a) { return command_serve(a); },
                                [](const CleanArgs& a) { return command_clean(a); }},

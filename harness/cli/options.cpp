@@ -319,6 +319,31 @@ struct CheckCommand {
   }
 };
 
+struct DiagnoseCommand {
+  CLI::App* app = nullptr;
+  DiagnoseArgs args;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(
+        parent, formatter, "diagnose",
+        "Reads nginx error logs (any version; - is standard input) and groups the lines about\n"
+        "upstreams by nginx's message: each group with its count, first and last time, the\n"
+        "upstreams, what nginx was doing, the cause in plain words, the directives that matter\n"
+        "and the scenarios that reproduce it. Other lines are counted and listed, never dropped.",
+        {"badgateway diagnose ERROR_LOG... [--scenarios PATH]", "diagnose ERROR_LOG...",
+         "explain a production error log and name the scenarios that reproduce it"});
+    app->add_option("ERROR_LOG", args.logs, "an nginx error log (repeatable; - : standard input)")
+        ->type_name("")
+        ->required();
+    value(app, "--scenarios", args.scenarios, "PATH",
+          "scenarios to link groups to (repeatable; default: the catalog)");
+  }
+  DiagnoseArgs finish() {
+    reject_leftovers(*app, "badgateway diagnose --help");
+    return args;
+  }
+};
+
 struct ExplainCommand {
   CLI::App* app = nullptr;
   ExplainArgs args;
@@ -395,6 +420,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   list.declare(app, *formatter);
   CheckCommand check;
   check.declare(app, *formatter);
+  DiagnoseCommand diagnose;
+  diagnose.declare(app, *formatter);
   ExplainCommand explain_command;
   explain_command.declare(app, *formatter);
   ServeCommand serve;
@@ -425,6 +452,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (run.app->parsed()) return run.finish();
   if (list.app->parsed()) return list.finish();
   if (check.app->parsed()) return check.finish();
+  if (diagnose.app->parsed()) return diagnose.finish();
   if (explain_command.app->parsed()) return explain_command.finish();
   if (serve.app->parsed()) return serve.finish();
   if (clean->parsed()) {

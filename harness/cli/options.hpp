@@ -43,6 +43,11 @@ struct CheckArgs {
   std::vector<std::string> paths;
 };
 
+struct DiagnoseArgs {
+  std::vector<std::string> logs;       // nginx error logs; "-" is standard input
+  std::vector<std::string> scenarios;  // where the linked scenarios come from (default catalog)
+};
+
 struct ExplainArgs {
   std::string name;
   std::vector<std::string> paths;
@@ -64,8 +69,8 @@ struct PrintAndExit {
   bool error = false;
 };
 
-using CommandLine =
-    std::variant<PrintAndExit, RunArgs, ListArgs, CheckArgs, ExplainArgs, ServeArgs, CleanArgs>;
+using CommandLine = std::variant<PrintAndExit, RunArgs, ListArgs, CheckArgs, DiagnoseArgs,
+                                 ExplainArgs, ServeArgs, CleanArgs>;
 
 // `args` is argv without the program name. Throws UsageError with a one-line message.
 CommandLine parse_command_line(const std::vector<std::string>& args);

@@ -1,0 +1,24 @@
+#pragma once
+// One line of an nginx error log, in the format every version writes (ngx_log_error_core in
+// src/core/ngx_log.c, the context by ngx_http_log_error in src/http/ngx_http_request.c):
+//   2026/11/30 04:59:41 [error] 3#3: *2 MESSAGE while ACTION, client: C, server: S,
+//   request: "R", upstream: "U", host: "H"
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace badgateway {
+
+struct ErrorLogLine {
+  std::string time;      // "2026/11/30 04:59:41", as written
+  std::string level;     // "error", "crit", "alert", ...
+  std::string message;   // what happened: "upstream timed out (110: Connection timed out)"
+  std::string action;    // what nginx was doing: "reading response header from upstream", or ""
+  std::string upstream;  // the upstream: field ("http://10.0.0.5:8080/api"), or ""
+  std::string request;   // the request: field ("GET /api HTTP/1.1"), or ""
+};
+
+// nullopt for a line not in nginx's format (a stack trace, a PHP message's continuation).
+std::optional<ErrorLogLine> parse_error_log_line(std::string_view line);
+
+}  // namespace badgateway

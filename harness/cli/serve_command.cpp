@@ -1,5 +1,6 @@
 #include <pthread.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/report/text_escape.hpp"
+#include "harness/report/timestamp.hpp"
 
 namespace badgateway {
 
@@ -61,10 +63,12 @@ int command_serve(const ServeArgs& args) {
   }
   std::mutex print;
   server.recorder(behaviour).set_listener([&](const std::string& line) {
+    // Taken before the lock: the time the event happened, not when its turn to print came.
+    std::string at = local_timestamp(std::chrono::system_clock::now());
     std::lock_guard lock(print);
     try {
       // A peer chooses these bytes (a FastCGI client can put anything in a param): escape them.
-      fmt::print("{} {}\n", behaviour, terminal_escape(line));
+      fmt::print("{} {} {}\n", at, behaviour, terminal_escape(line));
       std::fflush(stdout);
     } catch (const std::exception&) {  // stdout closed: keep serving, unseen
     }

@@ -91,6 +91,17 @@ serve-http)
   exec 3>&-
   [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
   wait_for 10 grep -q "request GET /hello" "$work/serve.out" || fail "serve did not print the request"
+  # Each event carries its local time to the millisecond, to be lined up with nginx's error log.
+  python3 - "$work/serve.out" <<'PY' || { cat "$work/serve.out" >&2; fail "event lines without a (local) timestamp"; }
+import datetime, re, sys
+lines = [l for l in open(sys.argv[1]) if not l.startswith("serving")]
+assert lines, "no event lines"
+for line in lines:
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}) status ", line)
+    assert m, line
+    age = datetime.datetime.now() - datetime.datetime.fromisoformat(m[1])
+    assert datetime.timedelta(0) <= age < datetime.timedelta(seconds=60), (line, age)
+PY
   kill -INT $pid
   wait $pid
   code=$?

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -114,6 +116,27 @@ CLI::Validator key_value() {
         auto eq = text.find('=');
         if (eq != std::string::npos && eq > 0) return {};
         return fmt::format("expected KEY=VALUE, got \"{}\"", text);
+      },
+      "");
+}
+
+// A file mode in octal as chmod(1) takes it, three digits with an optional leading 0: "0660",
+// "660". Special bits (setuid, sticky) mean nothing on a socket and are refused.
+std::optional<unsigned> parse_socket_mode(const std::string& text) {
+  std::string_view digits = text;
+  if (digits.size() == 4 && digits.front() == '0') digits.remove_prefix(1);
+  unsigned mode = 0;
+  if (digits.size() != 3) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), mode, 8);
+  if (ec != std::errc{} || ptr != digits.data() + digits.size()) return std::nullopt;
+  return mode;
+}
+
+CLI::Validator socket_mode() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (parse_socket_mode(text)) return {};
+        return fmt::format("expected an octal mode such as 0660 or 0666, got \"{}\"", text);
       },
       "");
 }
@@ -322,6 +345,7 @@ struct ServeCommand {
   CLI::App* app = nullptr;
   ServeArgs args;
   std::vector<std::string> settings;
+  std::string socket_mode;
 
   void declare(CLI::App& parent, HelpFormatter& formatter) {
     app = add_command(
@@ -332,6 +356,10 @@ struct ServeCommand {
          "run one fake endpoint standalone, for your own nginx"});
     value(app, "--listen", args.listen, "ADDR",
           "where to listen (default 127.0.0.1:0: the kernel picks a port)");
+    value(app, "--socket-mode", socket_mode, "MODE",
+          "a unix socket's mode, in octal (default 0666: nginx's workers,\n"
+          "as www-data, can connect); e.g. 0660 with a shared group")
+        ->check(badgateway::socket_mode());
     value(app, "--behaviour,--behavior", args.behaviour, "NAME",
           "one of the behaviours below (required)");
     value(app, "--protocol", args.protocol, "P", "http (default) or fastcgi")
@@ -344,6 +372,12 @@ struct ServeCommand {
   ServeArgs finish() {
     reject_leftovers(*app, "badgateway serve --help");
     if (args.behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
+    if (!socket_mode.empty()) {
+      // Accepted and ignored, it would leave a user wondering why the mode did not change.
+      if (!args.listen.starts_with("unix:"))
+        throw UsageError("--socket-mode: only for a unix socket (--listen unix:/path)");
+      args.socket_mode = *parse_socket_mode(socket_mode);
+    }
     for (const auto& kv : settings) {
       auto eq = kv.find('=');
       args.params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));

@@ -56,7 +56,9 @@ int command_serve(const ServeArgs& args) {
   fakes::FakeServer server;
   fakes::Address bound;
   try {
-    bound = server.add_endpoint(behaviour, *address, std::move(made));
+    fakes::EndpointOptions options;
+    options.socket_mode = args.socket_mode;
+    bound = server.add_endpoint(behaviour, *address, std::move(made), options);
   } catch (const std::exception& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;

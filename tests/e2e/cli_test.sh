@@ -202,6 +202,31 @@ PY
   grep -qF 'request GET /\x1b[2J\x1b]0;owned\x07' "$work/serve.out" || { cat -v "$work/serve.out" >&2; fail "not escaped"; }
   if grep -q $'\x1b' "$work/serve.out"; then fail "a raw ESC reached the terminal"; fi
   ;;
+serve-socket-mode)
+  # Issue 16 §3: the socket was left to the umask (0755 under 022), so nginx's workers (www-data)
+  # got "(13: Permission denied)" and every behaviour answered 502.
+  umask 022
+  sock="$work/mode.sock"
+  for mode in default 0660 640; do
+    args=() want=666
+    [[ $mode == default ]] || { args=(--socket-mode "$mode"); want=${mode#0}; }
+    "$bg" serve --listen "unix:$sock" --behaviour ok "${args[@]}" >"$work/serve.out" 2>&1 &
+    pid=$!
+    wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; fail "$mode: serve did not start"; }
+    got=$(stat -c %a "$sock")
+    kill -INT $pid
+    wait $pid
+    [[ $got == "$want" ]] || fail "--socket-mode $mode: the socket is $got, wanted $want"
+  done
+  expect_code 2 "$bg" serve --listen "unix:$sock" --behaviour ok --socket-mode 999
+  grep -qx 'badgateway: --socket-mode: expected an octal mode such as 0660 or 0666, got "999"' "$work/err" \
+    || { cat "$work/err" >&2; fail "bad --socket-mode not explained"; }
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "--socket-mode error is not one line"
+  expect_code 2 "$bg" serve --listen 127.0.0.1:0 --behaviour ok --socket-mode 0660
+  grep -qx 'badgateway: --socket-mode: only for a unix socket (--listen unix:/path)' "$work/err" \
+    || { cat "$work/err" >&2; fail "--socket-mode on TCP not refused"; }
+  [[ ! -e $sock ]] || fail "socket left behind"
+  ;;
 help-version)
   expect_code 0 "$bg" --version
   grep -q "^badgateway [0-9]" "$work/out" || fail "version"

@@ -350,8 +350,10 @@ struct ServeCommand {
   void declare(CLI::App& parent, HelpFormatter& formatter) {
     app = add_command(
         parent, formatter, "serve",
-        "Runs one fake endpoint until interrupted, printing what it receives, so you can put "
-        "your own\nnginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.",
+        "Runs one fake endpoint until interrupted, printing what it receives (each event with "
+        "its local\ntime, to the millisecond), so you can put your own nginx in front of it. "
+        "ADDR is a loopback\naddress (127.0.0.1:PORT, [::1]:PORT), localhost:PORT (both of "
+        "them, one port: nginx tries\nboth) or unix:/path (mode 0666 unless --socket-mode).",
         {"badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]", "serve",
          "run one fake endpoint standalone, for your own nginx"});
     value(app, "--listen", args.listen, "ADDR",

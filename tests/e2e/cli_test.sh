@@ -227,6 +227,78 @@ serve-socket-mode)
     || { cat "$work/err" >&2; fail "--socket-mode on TCP not refused"; }
   [[ ! -e $sock ]] || fail "socket left behind"
   ;;
+serve-localhost)
+  # Issue 16 §3: localhost:PORT was refused. nginx resolving localhost tries 127.0.0.1 and ::1,
+  # so serve listens on both, on one port (port 0: the one the kernel gave 127.0.0.1).
+  python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null \
+    || { echo "skipped: no IPv6 loopback here (serve-localhost-no-ipv6 covers that)"; exit 77; }
+  ask() {  # ask HOST PORT PATH: prints the status line of the answer
+    exec 3<>"/dev/tcp/$1/$2" || return 1
+    printf 'GET %s HTTP/1.0\r\n\r\n' "$3" >&3
+    local line
+    IFS= read -r line <&3
+    exec 3>&-
+    printf '%s\n' "${line%$'\r'}"
+  }
+  # A port free on both addresses, for the explicit-port run.
+  free=$(python3 -c 'import socket
+a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
+socket.socket(socket.AF_INET6).bind(("::1", p)); print(p)')
+  for given in 0 "$free"; do
+    "$bg" serve --listen "localhost:$given" --behaviour status --set code=503 >"$work/serve.out" 2>"$work/serve.err" &
+    pid=$!
+    wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "localhost:$given: serve did not start"; }
+    read -r v4 v6 < <(sed -n 's/^serving status (http) on 127\.0\.0\.1:\([0-9]*\) and \[::1\]:\([0-9]*\); Ctrl-C to stop$/\1 \2/p' "$work/serve.out")
+    [[ -n ${v4:-} && $v4 == "${v6:-}" ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "localhost:$given: not both addresses on one port"; }
+    [[ $given == 0 || $v4 == "$given" ]] || { kill -INT $pid; fail "localhost:$given: served on port $v4"; }
+    for host in 127.0.0.1 ::1; do
+      got=$(ask $host "$v4" "/from-$host")
+      [[ $got == "HTTP/1.1 503 Service Unavailable" ]] || { kill -INT $pid; fail "localhost:$given: $host answered '$got'"; }
+    done
+    wait_for 10 grep -q "status \[::1\]:$v4 request GET /from-::1 " "$work/serve.out" \
+      || { kill -INT $pid; cat "$work/serve.out" >&2; fail "the ::1 request not printed with its address"; }
+    grep -q "status 127\.0\.0\.1:$v4 request GET /from-127\.0\.0\.1 " "$work/serve.out" \
+      || { kill -INT $pid; cat "$work/serve.out" >&2; fail "the 127.0.0.1 request not printed with its address"; }
+    kill -INT $pid
+    wait $pid
+    code=$?
+    [[ $code == 0 ]] || fail "localhost:$given: serve exit $code"
+    [[ ! -s $work/serve.err ]] || { cat "$work/serve.err" >&2; fail "localhost:$given: unexpected stderr"; }
+  done
+  # Other names stay refused, saying what is accepted.
+  expect_code 2 "$bg" serve --listen example.com:80 --behaviour ok
+  grep -qx 'badgateway: --listen example.com:80: "example.com" is a host name; serve takes a loopback address (127.0.0.1:PORT, \[::1\]:PORT), localhost:PORT or unix:/path' "$work/err" \
+    || { cat "$work/err" >&2; fail "a host name not explained"; }
+  ;;
+serve-localhost-no-ipv6)
+  # Without IPv6, localhost is 127.0.0.1 alone, said in one line on stderr. A network namespace of
+  # our own, its lo without IPv6, stands for such a machine.
+  if [[ ${BADGATEWAY_NO_IPV6_NETNS:-} != 1 ]]; then
+    unshare -n true 2>/dev/null || { echo "skipped: cannot make a network namespace (needs root)"; exit 77; }
+    BADGATEWAY_NO_IPV6_NETNS=1 unshare -n bash "${BASH_SOURCE[0]}" "$case_name" "$bg" "$fx"
+    exit $?
+  fi
+  ip link set lo up || fail "cannot bring lo up"
+  if [[ -e /proc/sys/net/ipv6/conf/lo/disable_ipv6 ]]; then
+    echo 1 >/proc/sys/net/ipv6/conf/lo/disable_ipv6 || fail "cannot disable IPv6 on lo"
+  fi
+  "$bg" serve --listen localhost:0 --behaviour status --set code=503 >"$work/serve.out" 2>"$work/serve.err" &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "serve did not start"; }
+  port=$(sed -n 's/^serving status (http) on 127\.0\.0\.1:\([0-9]*\); Ctrl-C to stop$/\1/p' "$work/serve.out")
+  [[ -n $port ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "not 127.0.0.1 alone"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET / HTTP/1.0\r\n\r\n' >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  kill -INT $pid
+  wait $pid
+  code=$?
+  [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
+  [[ $code == 0 ]] || fail "serve exit $code"
+  [[ $(cat "$work/serve.err") == "badgateway: no IPv6 loopback (::1) here: localhost is 127.0.0.1 only" ]] \
+    || { cat "$work/serve.err" >&2; fail "the fallback not said in one line"; }
+  ;;
 help-version)
   expect_code 0 "$bg" --version
   grep -q "^badgateway [0-9]" "$work/out" || fail "version"

@@ -181,8 +181,9 @@ TEST_SUITE("options") {
     std::string serve = help({"serve", "--help"});
     CHECK(serve.starts_with(
         "usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]\n"));
-    for (const char* want : {"--listen ADDR", "--protocol P", "--set KEY=VALUE",
-                             "--socket-mode MODE", "behaviours:", "keepalive_race", "php"}) {
+    for (const char* want :
+         {"--listen ADDR", "--protocol P", "--set KEY=VALUE", "--socket-mode MODE",
+          "localhost:PORT", "behaviours:", "keepalive_race", "php"}) {
       CHECK_MESSAGE(serve.find(want) != std::string::npos, want);
     }
     std::string clean = help({"clean", "--help"});

@@ -13,6 +13,7 @@
 
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/protocol.hpp"
+#include "harness/php/php_fpm.hpp"
 
 namespace badgateway {
 namespace {
@@ -163,11 +164,21 @@ CLI::Option* value(CLI::App* app, const std::string& names, T& into, const std::
 
 std::string serve_footer() {
   std::string out = "behaviours:\n";
+  auto entry = [&out](std::string_view name, fakes::Protocol protocol, std::string_view summary,
+                      std::string_view parameters) {
+    out += fmt::format("  {:<20} {:<8} {}\n  {:<29} {}\n", name, fakes::to_string(protocol),
+                       summary, "", parameters);
+  };
   for (const auto& b : fakes::behaviour_table()) {
-    out += fmt::format(
-        "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name, fakes::to_string(b.protocol), b.summary, "",
-        b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
+    entry(b.name, b.protocol, b.summary,
+          b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
   }
+  // Scenarios accept it, so a reader of this list would look for it: listed, with why it is not
+  // served here (a real pool is a php-fpm child with its own config and run directory, which only
+  // a scenario run sets up and cleans away).
+  entry(kPhpFpmBehaviour, fakes::Protocol::fastcgi,
+        "a real PHP-FPM pool: scenarios only (behaviour = \"php_fpm\"); serve cannot run one",
+        "start php-fpm yourself, or serve a FastCGI fake above");
   out.pop_back();  // the formatter ends the footer
   return out;
 }

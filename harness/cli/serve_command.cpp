@@ -19,6 +19,7 @@
 #include "fakes/core/protocol.hpp"
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/report/text_escape.hpp"
 #include "harness/report/timestamp.hpp"
 
@@ -120,6 +121,11 @@ int command_serve(const ServeArgs& args) {
   for (const auto& [key, value] : args.params) params.set(key, value);
   const std::optional<fakes::Protocol> proto = fakes::parse_protocol(protocol);
   if (!proto) throw UsageError(fmt::format("--protocol: expected {}", fakes::kProtocolNames));
+  if (behaviour == kPhpFpmBehaviour) {
+    throw UsageError(
+        "php_fpm (a real PHP-FPM pool) runs in scenarios only: serve cannot run one; start "
+        "php-fpm yourself, or serve a FastCGI fake (see serve --help)");
+  }
   const auto* info = fakes::find_behaviour(behaviour, *proto);
   if (!info)
     throw UsageError(

@@ -186,6 +186,11 @@ TEST_SUITE("options") {
           "localhost:PORT", "behaviours:", "keepalive_race", "php"}) {
       CHECK_MESSAGE(serve.find(want) != std::string::npos, want);
     }
+    // Scenarios accept behaviour = "php_fpm": serve's list names it and says serve cannot run it,
+    // rather than leave the reader to wonder where it went.
+    auto php_fpm = serve.find("\n  php_fpm ");
+    REQUIRE(php_fpm != std::string::npos);
+    CHECK(serve.find("serve cannot run one", php_fpm) != std::string::npos);
     std::string clean = help({"clean", "--help"});
     CHECK(clean.starts_with("usage: badgateway clean\n"));
     CHECK(clean.find("org.badgateway") != std::string::npos);

@@ -4,13 +4,16 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/protocol.hpp"
+#include "harness/php/php_fpm.hpp"
 
 namespace badgateway {
 namespace {
@@ -118,6 +121,27 @@ CLI::Validator key_value() {
       "");
 }
 
+// A file mode in octal as chmod(1) takes it, three digits with an optional leading 0: "0660",
+// "660". Special bits (setuid, sticky) mean nothing on a socket and are refused.
+std::optional<unsigned> parse_socket_mode(const std::string& text) {
+  std::string_view digits = text;
+  if (digits.size() == 4 && digits.front() == '0') digits.remove_prefix(1);
+  unsigned mode = 0;
+  if (digits.size() != 3) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), mode, 8);
+  if (ec != std::errc{} || ptr != digits.data() + digits.size()) return std::nullopt;
+  return mode;
+}
+
+CLI::Validator socket_mode() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (parse_socket_mode(text)) return {};
+        return fmt::format("expected an octal mode such as 0660 or 0666, got \"{}\"", text);
+      },
+      "");
+}
+
 CLI::Validator one_of(std::vector<std::string> allowed) {
   return CLI::Validator(
       [allowed](std::string& text) -> std::string {
@@ -140,11 +164,21 @@ CLI::Option* value(CLI::App* app, const std::string& names, T& into, const std::
 
 std::string serve_footer() {
   std::string out = "behaviours:\n";
+  auto entry = [&out](std::string_view name, fakes::Protocol protocol, std::string_view summary,
+                      std::string_view parameters) {
+    out += fmt::format("  {:<20} {:<8} {}\n  {:<29} {}\n", name, fakes::to_string(protocol),
+                       summary, "", parameters);
+  };
   for (const auto& b : fakes::behaviour_table()) {
-    out += fmt::format(
-        "  {:<20} {:<8} {}\n  {:<29} {}\n", b.name, fakes::to_string(b.protocol), b.summary, "",
-        b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
+    entry(b.name, b.protocol, b.summary,
+          b.parameters.empty() ? "(no parameters)" : fakes::describe_parameters(b.parameters));
   }
+  // Scenarios accept it, so a reader of this list would look for it: listed, with why it is not
+  // served here (a real pool is a php-fpm child with its own config and run directory, which only
+  // a scenario run sets up and cleans away).
+  entry(kPhpFpmBehaviour, fakes::Protocol::fastcgi,
+        "a real PHP-FPM pool: scenarios only (behaviour = \"php_fpm\"); serve cannot run one",
+        "start php-fpm yourself, or serve a FastCGI fake above");
   out.pop_back();  // the formatter ends the footer
   return out;
 }
@@ -370,16 +404,23 @@ struct ServeCommand {
   CLI::App* app = nullptr;
   ServeArgs args;
   std::vector<std::string> settings;
+  std::string socket_mode;
 
   void declare(CLI::App& parent, HelpFormatter& formatter) {
     app = add_command(
         parent, formatter, "serve",
-        "Runs one fake endpoint until interrupted, printing what it receives, so you can put "
-        "your own\nnginx in front of it. ADDR is 127.0.0.1:PORT (loopback only) or unix:/path.",
+        "Runs one fake endpoint until interrupted, printing what it receives (each event with "
+        "its local\ntime, to the millisecond), so you can put your own nginx in front of it. "
+        "ADDR is a loopback\naddress (127.0.0.1:PORT, [::1]:PORT), localhost:PORT (both of "
+        "them, one port: nginx tries\nboth) or unix:/path (mode 0666 unless --socket-mode).",
         {"badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]", "serve",
          "run one fake endpoint standalone, for your own nginx"});
     value(app, "--listen", args.listen, "ADDR",
           "where to listen (default 127.0.0.1:0: the kernel picks a port)");
+    value(app, "--socket-mode", socket_mode, "MODE",
+          "a unix socket's mode, in octal (default 0666: nginx's workers,\n"
+          "as www-data, can connect); e.g. 0660 with a shared group")
+        ->check(badgateway::socket_mode());
     value(app, "--behaviour,--behavior", args.behaviour, "NAME",
           "one of the behaviours below (required)");
     value(app, "--protocol", args.protocol, "P", "http (default) or fastcgi")
@@ -392,6 +433,12 @@ struct ServeCommand {
   ServeArgs finish() {
     reject_leftovers(*app, "badgateway serve --help");
     if (args.behaviour.empty()) throw UsageError("serve needs --behaviour NAME (see serve --help)");
+    if (!socket_mode.empty()) {
+      // Accepted and ignored, it would leave a user wondering why the mode did not change.
+      if (!args.listen.starts_with("unix:"))
+        throw UsageError("--socket-mode: only for a unix socket (--listen unix:/path)");
+      args.socket_mode = *parse_socket_mode(socket_mode);
+    }
     for (const auto& kv : settings) {
       auto eq = kv.find('=');
       args.params.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));

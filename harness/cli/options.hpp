@@ -58,6 +58,9 @@ struct ServeArgs {
   std::string behaviour;
   std::string protocol = "http";
   std::vector<std::pair<std::string, std::string>> params;  // --set KEY=VALUE, in order
+  // A unix socket's mode. 0666 by default: nginx's workers run as another user (www-data), and
+  // a socket left to the umask (0755) refuses them, so that every behaviour would answer 502.
+  unsigned socket_mode = 0666;
 };
 
 struct CleanArgs {};

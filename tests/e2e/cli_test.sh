@@ -98,6 +98,17 @@ serve-http)
   exec 3>&-
   [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
   wait_for 10 grep -q "request GET /hello" "$work/serve.out" || fail "serve did not print the request"
+  # Each event carries its local time to the millisecond, to be lined up with nginx's error log.
+  python3 - "$work/serve.out" <<'PY' || { cat "$work/serve.out" >&2; fail "event lines without a (local) timestamp"; }
+import datetime, re, sys
+lines = [l for l in open(sys.argv[1]) if not l.startswith("serving")]
+assert lines, "no event lines"
+for line in lines:
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}) status ", line)
+    assert m, line
+    age = datetime.datetime.now() - datetime.datetime.fromisoformat(m[1])
+    assert datetime.timedelta(0) <= age < datetime.timedelta(seconds=60), (line, age)
+PY
   kill -INT $pid
   wait $pid
   code=$?
@@ -197,6 +208,103 @@ PY
   kill -INT $fake; wait $fake
   grep -qF 'request GET /\x1b[2J\x1b]0;owned\x07' "$work/serve.out" || { cat -v "$work/serve.out" >&2; fail "not escaped"; }
   if grep -q $'\x1b' "$work/serve.out"; then fail "a raw ESC reached the terminal"; fi
+  ;;
+serve-socket-mode)
+  # Issue 16 §3: the socket was left to the umask (0755 under 022), so nginx's workers (www-data)
+  # got "(13: Permission denied)" and every behaviour answered 502.
+  umask 022
+  sock="$work/mode.sock"
+  for mode in default 0660 640; do
+    args=() want=666
+    [[ $mode == default ]] || { args=(--socket-mode "$mode"); want=${mode#0}; }
+    "$bg" serve --listen "unix:$sock" --behaviour ok "${args[@]}" >"$work/serve.out" 2>&1 &
+    pid=$!
+    wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; fail "$mode: serve did not start"; }
+    got=$(stat -c %a "$sock")
+    kill -INT $pid
+    wait $pid
+    [[ $got == "$want" ]] || fail "--socket-mode $mode: the socket is $got, wanted $want"
+  done
+  expect_code 2 "$bg" serve --listen "unix:$sock" --behaviour ok --socket-mode 999
+  grep -qx 'badgateway: --socket-mode: expected an octal mode such as 0660 or 0666, got "999"' "$work/err" \
+    || { cat "$work/err" >&2; fail "bad --socket-mode not explained"; }
+  [[ $(wc -l <"$work/err") == 1 ]] || fail "--socket-mode error is not one line"
+  expect_code 2 "$bg" serve --listen 127.0.0.1:0 --behaviour ok --socket-mode 0660
+  grep -qx 'badgateway: --socket-mode: only for a unix socket (--listen unix:/path)' "$work/err" \
+    || { cat "$work/err" >&2; fail "--socket-mode on TCP not refused"; }
+  [[ ! -e $sock ]] || fail "socket left behind"
+  ;;
+serve-localhost)
+  # Issue 16 §3: localhost:PORT was refused. nginx resolving localhost tries 127.0.0.1 and ::1,
+  # so serve listens on both, on one port (port 0: the one the kernel gave 127.0.0.1).
+  python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null \
+    || { echo "skipped: no IPv6 loopback here (serve-localhost-no-ipv6 covers that)"; exit 77; }
+  ask() {  # ask HOST PORT PATH: prints the status line of the answer
+    exec 3<>"/dev/tcp/$1/$2" || return 1
+    printf 'GET %s HTTP/1.0\r\n\r\n' "$3" >&3
+    local line
+    IFS= read -r line <&3
+    exec 3>&-
+    printf '%s\n' "${line%$'\r'}"
+  }
+  # A port free on both addresses, for the explicit-port run.
+  free=$(python3 -c 'import socket
+a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
+socket.socket(socket.AF_INET6).bind(("::1", p)); print(p)')
+  for given in 0 "$free"; do
+    "$bg" serve --listen "localhost:$given" --behaviour status --set code=503 >"$work/serve.out" 2>"$work/serve.err" &
+    pid=$!
+    wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "localhost:$given: serve did not start"; }
+    read -r v4 v6 < <(sed -n 's/^serving status (http) on 127\.0\.0\.1:\([0-9]*\) and \[::1\]:\([0-9]*\); Ctrl-C to stop$/\1 \2/p' "$work/serve.out")
+    [[ -n ${v4:-} && $v4 == "${v6:-}" ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "localhost:$given: not both addresses on one port"; }
+    [[ $given == 0 || $v4 == "$given" ]] || { kill -INT $pid; fail "localhost:$given: served on port $v4"; }
+    for host in 127.0.0.1 ::1; do
+      got=$(ask $host "$v4" "/from-$host")
+      [[ $got == "HTTP/1.1 503 Service Unavailable" ]] || { kill -INT $pid; fail "localhost:$given: $host answered '$got'"; }
+    done
+    wait_for 10 grep -q "status \[::1\]:$v4 request GET /from-::1 " "$work/serve.out" \
+      || { kill -INT $pid; cat "$work/serve.out" >&2; fail "the ::1 request not printed with its address"; }
+    grep -q "status 127\.0\.0\.1:$v4 request GET /from-127\.0\.0\.1 " "$work/serve.out" \
+      || { kill -INT $pid; cat "$work/serve.out" >&2; fail "the 127.0.0.1 request not printed with its address"; }
+    kill -INT $pid
+    wait $pid
+    code=$?
+    [[ $code == 0 ]] || fail "localhost:$given: serve exit $code"
+    [[ ! -s $work/serve.err ]] || { cat "$work/serve.err" >&2; fail "localhost:$given: unexpected stderr"; }
+  done
+  # Other names stay refused, saying what is accepted.
+  expect_code 2 "$bg" serve --listen example.com:80 --behaviour ok
+  grep -qx 'badgateway: --listen example.com:80: "example.com" is a host name; serve takes a loopback address (127.0.0.1:PORT, \[::1\]:PORT), localhost:PORT or unix:/path' "$work/err" \
+    || { cat "$work/err" >&2; fail "a host name not explained"; }
+  ;;
+serve-localhost-no-ipv6)
+  # Without IPv6, localhost is 127.0.0.1 alone, said in one line on stderr. A network namespace of
+  # our own, its lo without IPv6, stands for such a machine.
+  if [[ ${BADGATEWAY_NO_IPV6_NETNS:-} != 1 ]]; then
+    unshare -n true 2>/dev/null || { echo "skipped: cannot make a network namespace (needs root)"; exit 77; }
+    BADGATEWAY_NO_IPV6_NETNS=1 unshare -n bash "${BASH_SOURCE[0]}" "$case_name" "$bg" "$fx"
+    exit $?
+  fi
+  ip link set lo up || fail "cannot bring lo up"
+  if [[ -e /proc/sys/net/ipv6/conf/lo/disable_ipv6 ]]; then
+    echo 1 >/proc/sys/net/ipv6/conf/lo/disable_ipv6 || fail "cannot disable IPv6 on lo"
+  fi
+  "$bg" serve --listen localhost:0 --behaviour status --set code=503 >"$work/serve.out" 2>"$work/serve.err" &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "serve did not start"; }
+  port=$(sed -n 's/^serving status (http) on 127\.0\.0\.1:\([0-9]*\); Ctrl-C to stop$/\1/p' "$work/serve.out")
+  [[ -n $port ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "not 127.0.0.1 alone"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET / HTTP/1.0\r\n\r\n' >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  kill -INT $pid
+  wait $pid
+  code=$?
+  [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
+  [[ $code == 0 ]] || fail "serve exit $code"
+  [[ $(cat "$work/serve.err") == "badgateway: no IPv6 loopback (::1) here: localhost is 127.0.0.1 only" ]] \
+    || { cat "$work/serve.err" >&2; fail "the fallback not said in one line"; }
   ;;
 help-version)
   expect_code 0 "$bg" --version

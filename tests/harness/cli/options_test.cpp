@@ -1,6 +1,7 @@
 #include "harness/cli/options.hpp"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 namespace bg = badgateway;
 
@@ -123,6 +124,31 @@ TEST_SUITE("options") {
           "--protocol: expected http or fastcgi, got \"gopher\"");
   }
 
+  // Issue 16 §3: a socket left to the umask (0755) refused nginx's www-data workers.
+  TEST_CASE("serve --socket-mode: octal, 0666 by default, unix sockets only") {
+    CHECK(parse_as<bg::ServeArgs>({"serve", "--behaviour", "ok"}).socket_mode == 0666);
+    auto unix_socket = [](const char* mode) {
+      return parse_as<bg::ServeArgs>({"serve", "--behaviour", "ok", "--listen", "unix:/tmp/a.sock",
+                                      "--socket-mode", mode})
+          .socket_mode;
+    };
+    CHECK(unix_socket("0660") == 0660);
+    CHECK(unix_socket("640") == 0640);
+    CHECK(unix_socket("0000") == 0);
+    for (const char* bad : {"999", "0668", "66", "06666", "7777", "0x1b6", "rw-rw-rw-", "", "-660",
+                            " 660", "0o660"}) {
+      CAPTURE(bad);
+      CHECK(usage_error({"serve", "--behaviour", "ok", "--listen", "unix:/tmp/a.sock",
+                         "--socket-mode", bad}) ==
+            fmt::format("--socket-mode: expected an octal mode such as 0660 or 0666, got \"{}\"",
+                        bad));
+    }
+    CHECK(usage_error({"serve", "--behaviour", "ok", "--socket-mode", "0660"}) ==
+          "--socket-mode: only for a unix socket (--listen unix:/path)");
+    CHECK(usage_error({"serve", "--behaviour", "ok", "--listen", "127.0.0.1:0", "--socket-mode",
+                       "0660"}) == "--socket-mode: only for a unix socket (--listen unix:/path)");
+  }
+
   TEST_CASE("help, version, and no command at all") {
     auto none = parse_as<bg::PrintAndExit>({});
     CHECK(none.error);
@@ -155,10 +181,16 @@ TEST_SUITE("options") {
     std::string serve = help({"serve", "--help"});
     CHECK(serve.starts_with(
         "usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]\n"));
-    for (const char* want : {"--listen ADDR", "--protocol P", "--set KEY=VALUE",
-                             "behaviours:", "keepalive_race", "php"}) {
+    for (const char* want :
+         {"--listen ADDR", "--protocol P", "--set KEY=VALUE", "--socket-mode MODE",
+          "localhost:PORT", "behaviours:", "keepalive_race", "php"}) {
       CHECK_MESSAGE(serve.find(want) != std::string::npos, want);
     }
+    // Scenarios accept behaviour = "php_fpm": serve's list names it and says serve cannot run it,
+    // rather than leave the reader to wonder where it went.
+    auto php_fpm = serve.find("\n  php_fpm ");
+    REQUIRE(php_fpm != std::string::npos);
+    CHECK(serve.find("serve cannot run one", php_fpm) != std::string::npos);
     std::string clean = help({"clean", "--help"});
     CHECK(clean.starts_with("usage: badgateway clean\n"));
     CHECK(clean.find("org.badgateway") != std::string::npos);

@@ -46,13 +46,21 @@ TEST_CASE("Regex: catastrophic backtracking hits the match limit and throws") {
   CHECK(re.search("aaa"));  // still usable
 }
 
+// Anchored with append(), not `"^" + std::string`: GCC 12 at -O3 warns falsely about that
+// operator+ (-Wrestrict, GCC bug 105651), which -Werror turns into a failed Release build.
+namespace {
+std::string anchored(const std::string& quoted) {
+  return std::string("^").append(quoted).append("$");
+}
+}  // namespace
+
 TEST_CASE("regex_quote: a value matches itself and nothing else, \\E included") {
   for (const char* text :
        {"127.0.0.1:8080", "unix:/run/a b/php.sock", "a\\Eb", "(.*)[x]{2}", "\\", "\\E", ""}) {
     CAPTURE(text);
-    bg::Regex re("^" + bg::regex_quote(text) + "$");
+    bg::Regex re(anchored(bg::regex_quote(text)));
     CHECK(re.search(text));
   }
   CHECK_FALSE(bg::Regex(bg::regex_quote("127.0.0.1")).search("127x0x0x1"));
-  CHECK_FALSE(bg::Regex("^" + bg::regex_quote("a\\Eb") + "$").search("ab"));
+  CHECK_FALSE(bg::Regex(anchored(bg::regex_quote("a\\Eb"))).search("ab"));
 }

@@ -112,6 +112,25 @@ Serving bind_all(const std::string& behaviour, const fakes::BehaviourInfo& info,
   }
 }
 
+// Our own dispositions for the signals that stop us, whatever we inherited: a `serve &` from a
+// non-interactive shell starts with SIGINT and SIGQUIT ignored, and a signal ignored at generation
+// may be dropped even while blocked. Blocked before any thread exists, so only sigwait() takes
+// them. Returns the set to wait on.
+sigset_t block_stop_signals() {
+  const int stop_signals[] = {SIGINT, SIGTERM, SIGQUIT};
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : stop_signals) {
+    struct sigaction action {};
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(sig, &action, nullptr);
+    sigaddset(&set, sig);
+  }
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
 }  // namespace
 
 int command_serve(const ServeArgs& args) {
@@ -141,21 +160,7 @@ int command_serve(const ServeArgs& args) {
     listen.also_ipv6 = false;
     fmt::print(stderr, "badgateway: no IPv6 loopback (::1) here: localhost is 127.0.0.1 only\n");
   }
-  // Our own dispositions for the signals that stop us, whatever we inherited: a `serve &` from a
-  // non-interactive shell starts with SIGINT and SIGQUIT ignored, and a signal ignored at
-  // generation may be dropped even while blocked. Blocked here, before any thread exists, so
-  // only sigwait() below takes them.
-  const int stop_signals[] = {SIGINT, SIGTERM, SIGQUIT};
-  sigset_t set;
-  sigemptyset(&set);
-  for (int sig : stop_signals) {
-    struct sigaction action {};
-    action.sa_handler = SIG_DFL;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(sig, &action, nullptr);
-    sigaddset(&set, sig);
-  }
-  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  sigset_t set = block_stop_signals();
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout (serve | head) is not a reason to die
   std::mutex print;               // before the server: its listeners use it until it is stopped
   Serving serving;

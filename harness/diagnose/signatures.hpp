@@ -3,8 +3,8 @@
 // ngx_http_proxy_module.c, ngx_http_fastcgi_module.c, src/event/ngx_event_connect.c,
 // ngx_event_openssl.c, src/core/ngx_connection.c), each with its cause in plain words and the
 // directives that matter. The wording of 1.22 and of the newest versions both match.
+#include <span>
 #include <string_view>
-#include <vector>
 
 #include "harness/diagnose/error_log_line.hpp"
 
@@ -18,7 +18,7 @@ struct Signature {
 };
 
 // Every known signature, most specific first.
-const std::vector<Signature>& signatures();
+std::span<const Signature> signatures();
 
 // The first signature whose pattern matches `line.message`, or nullptr.
 const Signature* classify(const ErrorLogLine& line);

@@ -3,32 +3,35 @@
 # share/bash-completion/completions/badgateway, which bash-completion loads on demand.
 _badgateway() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run list check explain serve clean"
+  local commands="run list check diagnose explain serve clean"
   local command="" word
   for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $word in run | list | check | explain | serve | clean) command=$word && break ;; esac
+    case $word in run | list | check | diagnose | explain | serve | clean) command=$word && break ;; esac
   done
   local options
   case $command in
     "") COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")) && return ;;
     run) options="--jobs --filter --nginx --junit --json --keep --timeout --repeat --shuffle
                   --seed --fail-fast --shard --help" ;;
-    serve) options="--listen --behaviour --protocol --set --socket-mode --help" ;;
+    serve) options="--listen --behaviour --behavior --protocol --set --socket-mode --help" ;;
+    diagnose) options="--scenarios --help" ;;
     *) options="--help" ;;
   esac
   case $prev in
     --junit | --json) COMPREPLY=($(compgen -f -- "$cur")) && return ;;
     --nginx) COMPREPLY=($(compgen -c -W "all docker:" -- "$cur")) && return ;;
-    --behaviour)
-      # The behaviours are the first word of each line of serve --help's list.
+    --behaviour | --behavior)
+      # The behaviours are the first word of each line of serve --help's list (php_fpm is
+      # listed there only to say serve cannot run it).
       COMPREPLY=($(compgen -W "$(badgateway serve --help 2>/dev/null |
-        sed -n 's/^  \([a-z_][a-z_]*\)  .*/\1/p')" -- "$cur")) && return ;;
+        sed -n 's/^  \([a-z_][a-z_]*\)  .*/\1/p' | grep -vx php_fpm)" -- "$cur")) && return ;;
+    --scenarios) COMPREPLY=($(compgen -f -- "$cur")) && return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))
   elif [[ $command == explain ]]; then
     COMPREPLY=($(compgen -W "$(badgateway list 2>/dev/null | cut -d' ' -f1)" -- "$cur"))
-  elif [[ $command == run || $command == list || $command == check ]]; then
+  elif [[ $command == run || $command == list || $command == check || $command == diagnose ]]; then
     COMPREPLY=($(compgen -f -- "$cur"))
   fi
 }

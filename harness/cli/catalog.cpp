@@ -39,6 +39,13 @@ std::vector<std::filesystem::path> scenario_files(const std::vector<std::string>
     }
   }
   std::sort(files.begin(), files.end());
+  // A file named twice (a directory and a file in it) is one file, not a name clash with itself.
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const auto& a, const auto& b) {
+                            std::error_code ec;
+                            return std::filesystem::equivalent(a, b, ec);
+                          }),
+              files.end());
   return files;
 }
 

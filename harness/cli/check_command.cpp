@@ -1,14 +1,38 @@
+#include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
+
+namespace {
+
+// (line, column) of "file:line:column: ...", for errors in file order; (0, 0) without one.
+std::pair<long, long> position_of(const std::string& error) {
+  long line = 0, column = 0;
+  std::size_t a = error.find(':');
+  if (a == std::string::npos) return {0, 0};
+  std::size_t b = error.find(':', a + 1);
+  std::size_t c = b == std::string::npos ? b : error.find(':', b + 1);
+  if (c == std::string::npos) return {0, 0};
+  try {
+    line = std::stol(error.substr(a + 1, b - a - 1));
+    column = std::stol(error.substr(b + 1, c - b - 1));
+  } catch (const std::exception&) {
+    return {0, 0};
+  }
+  return {line, column};
+}
+
+}  // namespace
 
 int command_check(const CheckArgs& args) {
   std::vector<std::string> paths = args.paths;
@@ -20,11 +44,16 @@ int command_check(const CheckArgs& args) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
   }
+  if (files.empty()) {
+    fmt::print(stderr, "badgateway: no scenario files (*.toml) in {}\n", fmt::join(paths, ", "));
+    return kExitUsage;
+  }
   std::map<std::string, std::string> names;  // name -> the file that used it first
   std::size_t invalid = 0, error_count = 0;
   for (const auto& file : files) {
-    std::vector<std::string> errors;
-    Scenario s = load_scenario_file(file, &errors);
+    LoadReport report;
+    Scenario s = load_scenario_file(file, &report);
+    std::vector<std::string>& errors = report.errors;
     // What `run` checks across files and against its time limit, once the file itself is valid.
     if (errors.empty()) {
       try {
@@ -37,7 +66,13 @@ int command_check(const CheckArgs& args) {
                                      s.name, it->second));
       }
     }
+    std::stable_sort(errors.begin(), errors.end(),
+                     [](const auto& a, const auto& b) { return position_of(a) < position_of(b); });
     for (const auto& e : errors) fmt::print("{}\n", e);
+    if (!report.unchecked.empty()) {
+      fmt::print("{}: not checked until the errors above are fixed: {}\n", file.string(),
+                 fmt::join(report.unchecked, ", "));
+    }
     if (!errors.empty()) ++invalid;
     error_count += errors.size();
   }

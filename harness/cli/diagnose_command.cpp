@@ -1,12 +1,15 @@
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/diagnose/diagnose.hpp"
+#include "harness/report/text_escape.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
@@ -29,6 +32,11 @@ int command_diagnose(const DiagnoseArgs& args) {
       logs.push_back(&std::cin);
       continue;
     }
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      fmt::print(stderr, "badgateway: {}: is a directory, not an error log\n", path);
+      return kExitUsage;
+    }
     files.push_back(std::make_unique<std::ifstream>(path));
     if (!*files.back()) {
       fmt::print(stderr, "badgateway: {}: cannot read the error log\n", path);
@@ -36,7 +44,10 @@ int command_diagnose(const DiagnoseArgs& args) {
     }
     logs.push_back(files.back().get());
   }
-  fmt::print("{}", render_diagnosis(diagnose(logs, catalog)));
+  // The log's bytes are anybody's (a request line, a script's stderr): nothing from them may
+  // drive the terminal.
+  std::istringstream report(render_diagnosis(diagnose(logs, catalog)));
+  for (std::string line; std::getline(report, line);) fmt::print("{}\n", terminal_escape(line));
   return kExitOk;
 }
 

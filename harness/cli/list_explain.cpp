@@ -1,3 +1,4 @@
+#include <cctype>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 #include "fakes/behaviours/registry.hpp"
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/input/suggest.hpp"
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
@@ -64,10 +66,44 @@ std::string describe_expectation(const Expectation& e) {
     for (auto o : *e.outcome) outcomes.emplace_back(to_string(o));
     parts.push_back("outcome " + joined(outcomes));
   }
+  if (e.upstream_attempts) parts.push_back("upstream attempts " + joined(*e.upstream_attempts));
+  for (const auto& [label, bound] :
+       {std::pair{"elapsed", e.elapsed}, std::pair{"$request_time", e.request_time}}) {
+    if (!bound) continue;
+    std::string range = bound->min ? ">= " + format_duration(*bound->min) : "";
+    if (bound->max) range += (range.empty() ? "<= " : ", <= ") + format_duration(*bound->max);
+    parts.push_back(fmt::format("{} {}", label, range));
+  }
+  for (const auto& [fake, counts] : e.fakes) {
+    if (counts.connections)
+      parts.push_back(fmt::format("{} connections {}", fake, *counts.connections));
+    if (counts.requests) parts.push_back(fmt::format("{} requests {}", fake, *counts.requests));
+  }
   for (const auto& p : e.error_log.value_or(std::vector<std::string>{})) {
     parts.push_back(fmt::format("error log /{}/", p));
   }
+  if (e.error_log && e.error_log->empty()) parts.emplace_back("no error-log line required");
   return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+// The base expectation, then what each nginx version range changes (`[[expect.versions]]`).
+void print_expectations(std::string_view first_label, std::string_view range_indent,
+                        const ExpectationSet& set) {
+  fmt::print("{}{}\n", first_label, describe_expectation(set.base));
+  for (const auto& v : set.by_version)
+    fmt::print("{}on nginx {}: {}\n", range_indent, v.range.text(), describe_expectation(v.patch));
+}
+
+// A description on one line: a TOML multi-line string keeps its line breaks.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
 }
 
 std::vector<std::string> split_lines(const std::optional<std::string>& text) {
@@ -143,7 +179,7 @@ int command_list(const ListArgs& args) {
     cw = std::max(cw, s.cause.size());
   }
   for (const auto& s : scenarios)
-    fmt::print("{:<{}}  {:<{}}  {}\n", s.name, w, s.cause, cw, s.description);
+    fmt::print("{:<{}}  {:<{}}  {}\n", s.name, w, s.cause, cw, one_line(s.description));
   return kExitOk;
 }
 
@@ -154,7 +190,7 @@ int command_explain(const ExplainArgs& args) {
   if (code) return code;
   for (const auto& s : scenarios) {
     if (s.name != name) continue;
-    fmt::print("{}\n  {}\n\n", s.name, s.description);
+    fmt::print("{}\n  {}\n\n", s.name, one_line(s.description));
     fmt::print("Cause:        {}\n", s.cause);
     if (s.nginx.config) {
       fmt::print("Config:       {} (unchanged; requests to port {})\n", *s.nginx.config,
@@ -162,7 +198,7 @@ int command_explain(const ExplainArgs& args) {
     }
     for (const auto& [fname, f] : s.fakes)
       fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
-    fmt::print("Expect:       {}\n", describe_expectation(s.broken.expect.base));
+    print_expectations("Expect:       ", "              ", s.broken.expect);
     fmt::print("Look for:     {}\n", s.teaches);
     if (!s.directive.empty()) fmt::print("Directive:    {}\n", s.directive);
     if (s.fix) {
@@ -171,14 +207,18 @@ int command_explain(const ExplainArgs& args) {
         fmt::print("  {}\n", line);
       for (const auto& [fname, f] : s.fix->fakes)
         fmt::print("  then {:<8} {}\n", fname + ":", describe_fake(s.fixed->fakes.at(fname)));
-      fmt::print("  then expect {}\n", describe_expectation(s.fixed->expect.base));
+      print_expectations("  then expect ", "    ", s.fixed->expect);
     } else {
       fmt::print("Fix:          none: a single run that must stay as expected\n");
     }
     fmt::print("File:         {}\n", s.origin.file);
     return kExitOk;
   }
-  fmt::print(stderr, "badgateway: no scenario named \"{}\" (see badgateway list)\n", name);
+  std::vector<std::string> names;
+  for (const auto& s : scenarios) names.push_back(s.name);
+  auto near = closest_name(name, names);
+  fmt::print(stderr, "badgateway: no scenario named \"{}\"{} (see badgateway list [PATH...])\n",
+             name, near ? fmt::format(" (did you mean \"{}\"?)", *near) : "");
   return kExitUsage;
 }
 

@@ -206,7 +206,7 @@ void reject_leftovers(const CLI::App& app, const std::string& help_hint) {
 }
 
 constexpr const char* kTopDescription =
-    "badgateway — reproduce nginx 502/504s against fake upstreams, on demand";
+    "Reproduces nginx 502/504s against fake upstreams, on demand.";
 constexpr const char* kTopFooter =
     "exit codes: 0 all passed, 1 a scenario failed, 2 usage, config or environment error";
 
@@ -338,9 +338,11 @@ struct CheckCommand {
   void declare(CLI::App& parent, HelpFormatter& formatter) {
     app = add_command(
         parent, formatter, "check",
-        "Checks scenario files without running anything: every error of each file, one line\n"
-        "each (file:line:column: field: what is wrong), then a summary. Exit 0 when all are\n"
-        "valid, 2 otherwise.",
+        "Checks scenario files without running anything: one line per error (file:line:column:\n"
+        "field: what is wrong), in file order, then a summary. A file's parts (header, [fakes],\n"
+        "[nginx], [[requests]], [expect], [fix]) are checked on their own, each up to its first\n"
+        "error; a part that depends on one with an error is named as not checked yet. Exit 0\n"
+        "when all are valid, 2 otherwise.",
         {"badgateway check [PATH...]", "check [PATH...]",
          "check scenario files without running them"});
     app->add_option("PATH", args.paths,
@@ -364,7 +366,7 @@ struct DiagnoseCommand {
         "upstreams by nginx's message: each group with its count, first and last time, the\n"
         "upstreams, what nginx was doing, the cause in plain words, the directives that matter\n"
         "and the scenarios that reproduce it. Other lines are counted and listed, never dropped.",
-        {"badgateway diagnose ERROR_LOG... [--scenarios PATH]", "diagnose ERROR_LOG...",
+        {"badgateway diagnose ERROR_LOG... [--scenarios PATH]", "diagnose LOG...",
          "explain a production error log and name the scenarios that reproduce it"});
     app->add_option("ERROR_LOG", args.logs, "an nginx error log (repeatable; - : standard input)")
         ->type_name("")

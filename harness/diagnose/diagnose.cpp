@@ -17,12 +17,35 @@ namespace {
 struct ScenarioPatterns {
   std::string name;
   std::vector<std::unique_ptr<Regex>> patterns;
+  // What its `teaches` line is, read like a log message: its signature and nginx's action.
+  const Signature* teaches = nullptr;
+  std::string teaches_action;
 };
+
+// `teaches` is an error-log message as the docs show it, with a remark in parentheses at the end
+// ("... while connecting to upstream (fastcgi://...)", "... (nginx >= 1.23)").
+ErrorLogLine teaches_as_line(std::string_view teaches) {
+  if (teaches.ends_with(')')) {
+    if (auto open = teaches.rfind(" ("); open != std::string_view::npos) {
+      std::string_view remark = teaches.substr(open + 2);
+      // Not a message's own parentheses: "(110: Connection timed out)" is nginx's.
+      if (!remark.empty() && !std::isdigit(static_cast<unsigned char>(remark.front())))
+        teaches = teaches.substr(0, open);
+    }
+  }
+  ErrorLogLine line;
+  if (auto at = teaches.rfind(" while "); at != std::string_view::npos) {
+    line.action = std::string(teaches.substr(at + 7));
+    teaches = teaches.substr(0, at);
+  }
+  line.message = std::string(teaches);
+  return line;
+}
 
 std::vector<ScenarioPatterns> compile_catalog(const std::vector<Scenario>& catalog) {
   std::vector<ScenarioPatterns> out;
   for (const auto& s : catalog) {
-    ScenarioPatterns sp{s.name, {}};
+    ScenarioPatterns sp{s.name, {}, nullptr, {}};
     auto add = [&](const Expectation& e) {
       for (const auto& p : e.error_log.value_or(std::vector<std::string>{})) {
         sp.patterns.push_back(std::make_unique<Regex>(
@@ -31,9 +54,34 @@ std::vector<ScenarioPatterns> compile_catalog(const std::vector<Scenario>& catal
     };
     add(s.broken.expect.base);
     for (const auto& v : s.broken.expect.by_version) add(v.patch);
-    if (!sp.patterns.empty()) out.push_back(std::move(sp));
+    ErrorLogLine taught = teaches_as_line(s.teaches);
+    sp.teaches = classify(taught);
+    sp.teaches_action = taught.action;
+    if (!sp.patterns.empty() || sp.teaches) out.push_back(std::move(sp));
   }
   return out;
+}
+
+// A scenario reproduces a group when one of its own error_log patterns matches one of the
+// group's lines (the same message, the same details), or when what it teaches is the same kind
+// of message in the same phase (the details of a production log differ: paths, names, texts).
+bool reproduces(const ScenarioPatterns& sp, const DiagnosisGroup& g) {
+  bool exact = std::any_of(sp.patterns.begin(), sp.patterns.end(), [&](const auto& re) {
+    return std::any_of(g.samples.begin(), g.samples.end(),
+                       [&](const std::string& s) { return re->search(s); });
+  });
+  if (exact) return true;
+  return g.signature && sp.teaches == g.signature &&
+         (sp.teaches_action.empty() || g.action.empty() || sp.teaches_action == g.action);
+}
+
+// The peer of an upstream: field without the request's URI ("http://10.0.0.5:8080/api/x?id=7" is
+// "http://10.0.0.5:8080"); a unix socket keeps its path ("fastcgi://unix:/run/php.sock:").
+std::string upstream_address(std::string_view upstream) {
+  auto scheme = upstream.find("://");
+  std::size_t from = scheme == std::string_view::npos ? 0 : scheme + 3;
+  if (upstream.substr(from).starts_with("unix:")) return std::string(upstream);
+  return std::string(upstream.substr(0, upstream.find('/', from)));
 }
 
 // Digits folded, so lines that differ only in pids, ids, ports and times count as one.
@@ -94,19 +142,14 @@ class Grouper {
     }
     ++g.count;
     g.last = parsed->time;
-    if (!parsed->upstream.empty()) ++g.upstreams[parsed->upstream];
+    if (!parsed->upstream.empty()) ++g.upstreams[upstream_address(parsed->upstream)];
   }
 
   Diagnosis finish(const std::vector<Scenario>& catalog) {
     const auto compiled = compile_catalog(catalog);
     for (auto& g : d_.groups) {
       for (const auto& sp : compiled) {
-        if (std::any_of(sp.patterns.begin(), sp.patterns.end(), [&](const auto& re) {
-              return std::any_of(g.samples.begin(), g.samples.end(),
-                                 [&](const std::string& s) { return re->search(s); });
-            })) {
-          g.scenarios.push_back(sp.name);
-        }
+        if (reproduces(sp, g)) g.scenarios.push_back(sp.name);
       }
     }
     std::stable_sort(d_.groups.begin(), d_.groups.end(),
@@ -153,8 +196,16 @@ std::string render_diagnosis(const Diagnosis& d, std::size_t max_other) {
                        g.action.empty() ? "" : " while " + g.action);
     out += fmt::format("    first {}, last {}\n", g.first, g.last);
     if (!g.upstreams.empty()) {
+      // The busiest first, a few of them: a log can name thousands.
+      std::vector<std::pair<std::string, std::size_t>> by_count(g.upstreams.begin(),
+                                                                g.upstreams.end());
+      std::stable_sort(by_count.begin(), by_count.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      constexpr std::size_t kShown = 5;
       std::vector<std::string> ups;
-      for (const auto& [u, c] : g.upstreams) ups.push_back(fmt::format("{} ({})", u, c));
+      for (std::size_t i = 0; i < by_count.size() && i < kShown; ++i)
+        ups.push_back(fmt::format("{} ({})", by_count[i].first, by_count[i].second));
+      if (by_count.size() > kShown) ups.push_back(fmt::format("{} more", by_count.size() - kShown));
       out += fmt::format("    upstreams:  {}\n", fmt::join(ups, ", "));
     }
     if (auto words = describe_action(g.action); !words.empty())

@@ -23,7 +23,8 @@ struct DiagnosisGroup {
   static constexpr std::size_t kMaxSamples = 20;
   std::size_t count = 0;
   std::string first, last;                       // times as written
-  std::map<std::string, std::size_t> upstreams;  // the upstream: field -> lines
+  std::map<std::string, std::size_t> upstreams;  // peer (the upstream: field without its URI)
+                                                 // -> lines
   std::vector<std::string> scenarios;            // catalog scenarios whose error_log matches
 };
 
@@ -39,8 +40,9 @@ struct Diagnosis {
 
 // Reads `logs` in order, as one log (any nginx version's error log; lines not in nginx's format
 // are "other"), line by line: a log of any size is read in bounded memory. Links
-// each group to the scenarios of `catalog` whose broken-run error_log patterns (any version's)
-// match its first line; a format-2 placeholder in a pattern matches anything.
+// each group to the scenarios of `catalog` that reproduce it: those whose broken-run error_log
+// patterns (any version's; a format-2 placeholder matches anything) match one of its lines, and
+// those whose `teaches` is the same signature in the same phase.
 Diagnosis diagnose(const std::vector<std::istream*>& logs, const std::vector<Scenario>& catalog);
 
 // The report for people: a summary line, then each group with its count, first and last time,

@@ -177,6 +177,27 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   }
 }
 
+// A fake the fix adds (not one it replaces) that no snippet of the fixed config names is
+// almost always a misspelt name (`[fix.fakes.ap]` for `app`): the fix would change nothing.
+void reject_unused_new_fakes(const Scenario& s, const FixSpec& f, const PhasePlan& fixed) {
+  for (const auto& [name, spec] : f.fakes) {
+    if (s.fakes.count(name)) continue;
+    bool used = false;
+    for (const auto* snippet : {&fixed.nginx.http, &fixed.nginx.server, &fixed.nginx.location}) {
+      for (const char* end : {"}}", "."}) {  // {{fakes.NAME}}, {{fakes.NAME.port}}
+        const std::string use = "{{fakes." + name + end;
+        used = used || (*snippet && (*snippet)->find(use) != std::string::npos);
+      }
+    }
+    if (used) continue;
+    auto near = closest_name(name, names_of(s.fakes));
+    fail_at_pos(
+        spec.pos, "fix.fakes." + name,
+        fmt::format("a new fake that no snippet of the fixed config uses (no {{{{fakes.{}}}}}){}",
+                    name, near ? fmt::format(": did you mean \"{}\"?", *near) : ""));
+  }
+}
+
 // The fix as written, and the fixed phase's plan with it merged in.
 void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   const std::string& file = s.origin.file;
@@ -209,7 +230,11 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   }
   fr.reject_unknown();
   PhasePlan fixed = merge_fix(s, f);
-  if (s.nginx.config) check_fixed_own_config(fix, file, fixed);
+  if (s.nginx.config) {
+    check_fixed_own_config(fix, file, fixed);
+  } else {
+    reject_unused_new_fakes(s, f, fixed);
+  }
   s.fix = std::move(f);
   s.fixed = std::move(fixed);
 }
@@ -223,58 +248,56 @@ constexpr std::string_view kTopLevelKeys[] = {
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
 Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source,
-                       std::vector<std::string>* errors) {
+                       LoadReport* report) {
   Reader r(root, "", file);
   Scenario s;
   s.origin = {file, 0, 0};
   s.requests_origin = s.origin;
-  Steps steps(errors);
-  steps.run([&] {
-    for (std::string_view key : kTopLevelKeys) r.get(key);
-    r.reject_unknown();
-  });
-  bool format = steps.run([&] { read_format(r, s); });
-  steps.run([&] { read_header(r, s); });
-  bool fakes = steps.run([&] {
+  Steps steps(report);
+  for (std::string_view key : kTopLevelKeys) r.get(key);
+  for (const auto& [key, value] : root) steps.run("", [&] { r.reject_unknown(key.str()); });
+  bool format = steps.run("format", [&] { read_format(r, s); });
+  steps.run("the header", [&] { read_header(r, s); });
+  bool fakes = steps.run("[fakes]", [&] {
     if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   });
-  bool nginx = steps.run([&] { read_broken_nginx(r, root, s, source); }, {fakes});
-  bool requests = steps.run([&] { read_requests(r, s); });
-  steps.run([&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
+  bool nginx = steps.run("[nginx]", [&] { read_broken_nginx(r, root, s, source); }, {fakes});
+  bool requests = steps.run("[[requests]]", [&] { read_requests(r, s); });
+  steps.run("[expect]", [&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
   s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect};
-  steps.run(
-      [&] {
-        if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
-      },
-      {format, fakes, nginx, requests});
+  steps.run(root.contains("fix") ? "[fix]" : "",
+            [&] {
+              if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
+            },
+            {format, fakes, nginx, requests});
   return s;
 }
 
 }  // namespace
 
 Scenario load_scenario_string(std::string_view text, const std::string& file_label,
-                              std::vector<std::string>* errors) {
+                              LoadReport* report) {
   toml::table root;
   try {
     root = parse_toml(text, file_label);
   } catch (const ScenarioError& e) {
-    if (!errors) throw;
-    errors->push_back(e.what());  // nothing past a syntax error can be read
+    if (!report) throw;
+    report->errors.push_back(e.what());  // nothing past a syntax error can be read
     return {};
   }
-  return read_scenario(root, file_label, text, errors);
+  return read_scenario(root, file_label, text, report);
 }
 
-Scenario load_scenario_file(const std::filesystem::path& path, std::vector<std::string>* errors) {
+Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report) {
   std::string text;
   try {
     text = read_bounded_file(path);
   } catch (const InputFileError& e) {
-    if (!errors) throw ScenarioError(e.what());
-    errors->push_back(e.what());
+    if (!report) throw ScenarioError(e.what());
+    report->errors.push_back(e.what());
     return {};
   }
-  return load_scenario_string(text, path.string(), errors);
+  return load_scenario_string(text, path.string(), report);
 }
 
 }  // namespace badgateway

@@ -15,14 +15,19 @@ class ScenarioError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What one pass over a file found, for `check`: the first error of every part that could be
+// read on its own, in file order, and the parts not read because they depend on a broken one.
+struct LoadReport {
+  std::vector<std::string> errors;     // "file:line:column: field: what is wrong"
+  std::vector<std::string> unchecked;  // "[nginx]", "[expect]", ...
+};
+
 // Reads and checks one scenario file (at most kMaxInputFileBytes) or text named `file_label` in
-// messages. Without `errors`, throws ScenarioError at the first error. With it, throws nothing
-// for the file's content: the first error of every part that can be read on its own is
-// appended (a part that depends on a broken one is not read: its errors would only echo it),
-// and the Scenario returned is complete only when nothing was appended.
-Scenario load_scenario_file(const std::filesystem::path& path,
-                            std::vector<std::string>* errors = nullptr);
+// messages. Without `report`, throws ScenarioError at the first error. With it, throws nothing
+// for the file's content and fills `report`; the Scenario returned is complete only when
+// report->errors stays empty.
+Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report = nullptr);
 Scenario load_scenario_string(std::string_view text, const std::string& file_label,
-                              std::vector<std::string>* errors = nullptr);
+                              LoadReport* report = nullptr);
 
 }  // namespace badgateway

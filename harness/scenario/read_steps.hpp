@@ -1,38 +1,60 @@
 #pragma once
 // How the loader reads a file part by part, stopping at the first error or collecting them.
+#include <algorithm>
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/scenario/loader.hpp"
 
 namespace badgateway {
 
-// Runs the steps of reading a file. Without `errors` the first error is thrown; with it, a
+// Runs the steps of reading a file. Without a report the first error is thrown; with one, a
 // failed step records its error and the steps that depend on it are skipped (their errors would
-// only echo it), so one pass reports the first error of every independent part.
+// only echo it; their names go to report->unchecked), so one pass reports the first error of
+// every independent part. An error at a position already reported (a misspelt key is unknown
+// and also why a required one is missing) is not repeated.
 class Steps {
  public:
-  explicit Steps(std::vector<std::string>* errors) : errors_(errors) {}
+  explicit Steps(LoadReport* report) : report_(report) {}
   // Runs `read` unless one of `after` (earlier steps' results) failed. Returns whether it ran
   // and succeeded. Rethrows anything but ScenarioError.
-  bool run(const std::function<void()>& read, std::initializer_list<bool> after = {}) {
+  bool run(std::string_view part, const std::function<void()>& read,
+           std::initializer_list<bool> after = {}) {
     for (bool ok : after) {
-      if (!ok) return false;
+      if (!ok) {
+        if (report_ && !part.empty()) report_->unchecked.emplace_back(part);
+        return false;
+      }
     }
     try {
       read();
       return true;
     } catch (const ScenarioError& e) {
-      if (!errors_) throw;
-      errors_->push_back(e.what());
+      if (!report_) throw;
+      std::string message = e.what();
+      if (!reported_at(message)) report_->errors.push_back(message);
       return false;
     }
   }
 
  private:
-  std::vector<std::string>* errors_;
+  // "file:line:column: field: ..." -> whether an error at that file:line:column is recorded.
+  bool reported_at(const std::string& message) const {
+    auto position = [](const std::string& m) {
+      std::size_t end = 0;
+      for (int colons = 0; colons < 3 && end != std::string::npos; ++colons)
+        end = m.find(':', end == 0 ? 0 : end + 1);
+      return m.substr(0, end);
+    };
+    const std::string here = position(message);
+    return std::any_of(report_->errors.begin(), report_->errors.end(),
+                       [&](const std::string& e) { return position(e) == here; });
+  }
+
+  LoadReport* report_;
 };
 
 }  // namespace badgateway

@@ -136,13 +136,20 @@ std::optional<std::vector<int>> Reader::integers(std::string_view key, int min, 
 }
 
 void Reader::reject_unknown() const {
-  for (const auto& [k, v] : table_) {
-    if (used_.contains(std::string(k.str()))) continue;
-    // Every key this table may have was asked for by now: the nearest is the likely intent.
-    auto near = closest_name(k.str(), std::vector<std::string>(used_.begin(), used_.end()));
-    fail_at(k.source(), field(k.str()),
-            near ? fmt::format("unknown key (did you mean \"{}\"?)", *near) : "unknown key");
+  for (const auto& [k, v] : table_) reject_unknown(k.str());
+}
+
+void Reader::reject_unknown(std::string_view key) const {
+  if (used_.contains(key)) return;
+  const toml::key* k = nullptr;
+  for (const auto& [candidate, v] : table_) {
+    if (candidate.str() == key) k = &candidate;
   }
+  if (!k) return;
+  // Every key this table may have was asked for by now: the nearest is the likely intent.
+  auto near = closest_name(key, std::vector<std::string>(used_.begin(), used_.end()));
+  fail_at(k->source(), field(key),
+          near ? fmt::format("unknown key (did you mean \"{}\"?)", *near) : "unknown key");
 }
 
 toml::table parse_toml(std::string_view text, const std::string& file_label) {

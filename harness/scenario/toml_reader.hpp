@@ -53,6 +53,8 @@ class Reader {
   std::optional<std::vector<int>> integers(std::string_view key, int min, int max);
   // Throws for the first key no getter asked for: "unknown key".
   void reject_unknown() const;
+  // The same for one key of this table: throws unless something asked for it.
+  void reject_unknown(std::string_view key) const;
 
   const toml::table& raw() const { return table_; }
   const std::string& file() const { return file_; }

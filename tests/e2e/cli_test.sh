@@ -463,8 +463,22 @@ check)
 $f:3:9: cause: unknown cause "misconfgiuration" (did you mean "misconfiguration"?)
 $f:6:1: fakes.app.behaviour: is required; is "behavior" a misspelling of it?
 $f:11:1: requests.cuont: unknown key (did you mean "count"?)
+$f: not checked until the errors above are fixed: [nginx], [expect], [fix]
 2 files checked: 1 valid, 1 with 3 errors
 EOF
+  # Every unknown top-level key, in file order; a typo reported once, not again as "required".
+  printf 'zzz = 1\nname = "x"\ndescripton = "d"\ncause = "dns"\nteaches = "t"\naaa = 2\n' >"$work/keys.toml"
+  printf '[nginx]\nlocation = "return 200;"\n[expect]\nstatus = 200\n' >>"$work/keys.toml"
+  expect_code 2 "$bg" check "$work/keys.toml"
+  diff - "$work/out" <<EOF || fail "check of unknown keys"
+$work/keys.toml:1:1: zzz: unknown key
+$work/keys.toml:3:1: descripton: unknown key (did you mean "description"?)
+$work/keys.toml:6:1: aaa: unknown key
+1 file checked: 0 valid, 1 with 3 errors
+EOF
+  mkdir "$work/empty"
+  expect_code 2 "$bg" check "$work/empty"
+  grep -q "no scenario files" "$work/err" || fail "an empty directory passed check"
   expect_code 2 "$bg" check /nonexistent/dir
   grep -qx "badgateway: /nonexistent/dir: no such file or directory" "$work/err" || fail "missing path"
   ;;

@@ -1,6 +1,7 @@
 // diagnose against a corpus written from nginx's source: every signature in 1.22's and the newest
 // wording, and lines no signature explains, which must be counted, never dropped.
 #include "harness/diagnose/diagnose.hpp"
+#include "harness/scenario/loader.hpp"
 
 #include <doctest/doctest.h>
 
@@ -106,4 +107,41 @@ TEST_CASE("diagnose: the corpus as one log: groups, counts, nothing dropped") {
       std::string::npos);
   CHECK(report.find("reproduce:  no scenario yet") != std::string::npos);
   CHECK(report.find("Other lines") != std::string::npos);
+}
+
+TEST_CASE("diagnose: a production line finds its scenario by what the scenario teaches") {
+  // Production details differ from the catalog's own log lines (another socket path, host name,
+  // PHP's own wording): the scenario's `teaches` signature and phase still link them.
+  std::vector<bg::Scenario> catalog;
+  for (const char* f :
+       {"php_fpm_not_running/php-fpm-not-running.toml", "dns/variable-upstream-no-resolver.toml",
+        "misconfiguration/fastcgi-catch-stderr.toml", "firewall/blackholed-connect.toml",
+        "server_unavailable/upstream-stalls.toml"}) {
+    catalog.push_back(bg::load_scenario_file(std::string(BADGATEWAY_SOURCE_DIR "/scenarios/") + f));
+  }
+  const std::string t = "2026/11/29 10:00:01 [error] 9#9: *4 ";
+  const std::string c = ", client: 10.0.0.9, server: s, request: \"GET / HTTP/1.1\", host: \"h\"";
+  std::stringstream log;
+  log << t << "connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or directory) "
+      << "while connecting to upstream" << c << '\n'
+      << t << "no resolver defined to resolve api.internal" << c << '\n'
+      << t << "FastCGI sent in stderr: \"PHP message: PHP Warning:  x\" while reading response "
+      << "header from upstream" << c << '\n'
+      << t << "upstream timed out (110: Connection timed out) while connecting to upstream" << c
+      << '\n';
+  std::vector<std::istream*> logs{&log};
+  bg::Diagnosis d = bg::diagnose(logs, catalog);
+  REQUIRE(d.groups.size() == 4);
+  auto proposed = [&](std::string_view start) {
+    for (const auto& g : d.groups) {
+      if (g.message.starts_with(start)) return g.scenarios;
+    }
+    FAIL("no group " << start);
+    return std::vector<std::string>{};
+  };
+  CHECK(proposed("connect() to unix") == std::vector<std::string>{"php-fpm-not-running"});
+  CHECK(proposed("no resolver") == std::vector<std::string>{"variable-upstream-no-resolver"});
+  CHECK(proposed("FastCGI sent") == std::vector<std::string>{"fastcgi-catch-stderr"});
+  // The same message in another phase is another scenario: connect timeout, not read timeout.
+  CHECK(proposed("upstream timed out") == std::vector<std::string>{"blackholed-connect"});
 }

@@ -6,10 +6,13 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include <unistd.h>
 #include <system_error>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -70,6 +73,22 @@ std::vector<int> fill_backlog(const GenericEndpoint& target) {
   throw std::runtime_error("could not fill the listen backlog: connections keep completing");
 }
 
+// A unix socket nobody listens on any more (its server was killed before it could remove it):
+// connecting is refused. (Linux refuses a connect to a file that is no socket the same way.)
+bool is_stale_socket(const std::string& path) {
+  sockaddr_un address{};
+  std::error_code ec;
+  if (path.size() >= sizeof address.sun_path || !std::filesystem::is_socket(path, ec)) return false;
+  address.sun_family = AF_UNIX;
+  std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  bool refused = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 &&
+                 errno == ECONNREFUSED;
+  ::close(fd);
+  return refused;
+}
+
 }  // namespace
 
 class FakeServer::Endpoint final : public ListenerControl {
@@ -83,8 +102,12 @@ class FakeServer::Endpoint final : public ListenerControl {
         acceptor_(std::in_place, io),
         resume_(std::in_place, io) {
     if (where.kind == Address::Kind::unix_socket && std::filesystem::exists(where.path)) {
-      throw std::runtime_error(
-          fmt::format("{} already exists; refusing to replace it", where.path));
+      throw std::runtime_error(fmt::format(
+          "{} already exists; refusing to replace it{}", where.path,
+          is_stale_socket(where.path)
+              ? " (a stale socket: nothing accepts on it, so whatever made it was killed; "
+                "remove it and start again)"
+              : ""));
     }
     try {
       bind_and_listen(to_generic(where));

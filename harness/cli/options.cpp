@@ -144,7 +144,7 @@ CLI::Validator socket_mode() {
 
 CLI::Validator one_of(std::vector<std::string> allowed) {
   return CLI::Validator(
-      [allowed](std::string& text) -> std::string {
+      [allowed = std::move(allowed)](std::string& text) -> std::string {
         if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return {};
         return fmt::format("expected {}, got \"{}\"", fmt::join(allowed, " or "), text);
       },

@@ -21,6 +21,7 @@ check_installed() {  # check_installed PREFIX
     [[ -e $prefix/$f ]] || fail "$prefix/$f not installed"
   done
   head -5 "$prefix/share/man/man1/badgateway.1" | grep -q '^\.TH BADGATEWAY "1"' || fail "man page"
+  grep -q '^\.SS "badgateway diagnose"' "$prefix/share/man/man1/badgateway.1" || fail "man page lacks the commands' options"
   "$bg" explain garbage-response >"$work/out" 2>&1 || fail "explain: $(cat "$work/out")"
   grep -qx "File:         $prefix/share/badgateway/scenarios/misconfiguration/garbage-response.toml" \
     "$work/out" || fail "the catalog is not the installed one: $(tail -1 "$work/out")"

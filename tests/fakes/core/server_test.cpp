@@ -3,9 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include <filesystem>
 #include <stdexcept>
@@ -81,10 +84,38 @@ TEST_CASE("server: an existing file at the unix socket path is refused and left 
   }
   {
     FakeServer server;
-    CHECK_THROWS_AS(add_fake(server, "sock", "ok", {}, Address::unix_socket(path)),
-                    std::runtime_error);
+    try {
+      add_fake(server, "sock", "ok", {}, Address::unix_socket(path));
+      FAIL("an existing file was replaced");
+    } catch (const std::runtime_error& e) {
+      CHECK(std::string(e.what()).find("stale") == std::string::npos);  // not a socket at all
+    }
   }
   CHECK(std::filesystem::is_regular_file(path));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("server: a stale socket left by a killed server is refused with what to do") {
+  std::string path = unique_socket_path();
+  {
+    // What a SIGKILLed server leaves: the socket file, and nothing listening on it.
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    REQUIRE(path.size() < sizeof a.sun_path);
+    std::memcpy(a.sun_path, path.c_str(), path.size() + 1);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    ::close(fd);
+  }
+  FakeServer server;
+  try {
+    add_fake(server, "sock", "ok", {}, Address::unix_socket(path));
+    FAIL("a stale socket was replaced");
+  } catch (const std::runtime_error& e) {
+    CHECK(std::string(e.what()).find("a stale socket") != std::string::npos);
+  }
+  CHECK(std::filesystem::is_socket(path));  // refused, not removed
   std::filesystem::remove(path);
 }
 

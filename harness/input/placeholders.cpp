@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/suggest.hpp"
+
 namespace badgateway {
 
 std::vector<Placeholder> find_placeholders(std::string_view text) {
@@ -53,7 +55,9 @@ std::string check_placeholder(const std::string& name, const std::vector<std::st
   std::string fake = rest.substr(0, rest.find('.'));
   std::string attr = rest.find('.') == std::string::npos ? "" : rest.substr(rest.find('.') + 1);
   if (std::find(fake_names.begin(), fake_names.end(), fake) == fake_names.end()) {
-    return fmt::format("unknown placeholder {{{{{}}}}}: no fake named \"{}\"", name, fake);
+    auto near = closest_name(fake, fake_names);
+    return fmt::format("unknown placeholder {{{{{}}}}}: no fake named \"{}\"{}", name, fake,
+                       near ? fmt::format(" (did you mean \"{}\"?)", *near) : "");
   }
   if (rest.find('.') != std::string::npos && attr != "host" && attr != "port" && attr != "path") {
     return fmt::format("unknown placeholder {{{{{}}}}}: \"{}\" is not host, port or path", name,

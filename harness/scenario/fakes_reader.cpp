@@ -12,6 +12,7 @@
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/protocol.hpp"
 #include "harness/input/names.hpp"
+#include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/scenario/toml_reader.hpp"
 
@@ -181,8 +182,11 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
       if (b.protocol == spec.protocol) names.emplace_back(b.name);
     }
     if (spec.protocol == fakes::Protocol::fastcgi) names.emplace_back(kPhpFpmBehaviour);
-    r.fail("behaviour", fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
-                                    spec.behaviour, fmt::join(names, ", ")));
+    auto near = closest_name(spec.behaviour, names);
+    r.fail("behaviour", near ? fmt::format("unknown {} behaviour \"{}\" (did you mean \"{}\"?)",
+                                           protocol, spec.behaviour, *near)
+                             : fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
+                                           spec.behaviour, fmt::join(names, ", ")));
   }
   read_parameters(r, spec, info, node);
   return spec;

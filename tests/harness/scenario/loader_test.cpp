@@ -674,3 +674,28 @@ no_error_log = "{{fakes.app.port}}"
   CHECK(e.no_error_log->at(0) == R"(\Q4321\E)");
   CHECK(bg::load_scenario_string(kBase + "[expect]\nstatus = 502\n", "t.toml").format == 1);
 }
+
+TEST_CASE("a near-miss behaviour or fake name gets a suggestion") {
+  const std::string head = "name = \"t\"\ndescription = \"d\"\ncause = \"dns\"\nteaches = \"t\"\n";
+  try {
+    bg::load_scenario_string(head +
+                                 "[fakes.app]\nbehaviour = \"stal\"\n[nginx]\nlocation = "
+                                 "\"return 200;\"\n[expect]\nstatus = 200\n",
+                             "t.toml");
+    FAIL("accepted");
+  } catch (const bg::ScenarioError& e) {
+    CHECK(std::string(e.what()) ==
+          "t.toml:6:13: fakes.app.behaviour: unknown http behaviour \"stal\" (did you mean "
+          "\"stall\"?)");
+  }
+  try {
+    bg::load_scenario_string(head +
+                                 "[fakes.app]\nbehaviour = \"ok\"\n[nginx]\nlocation = "
+                                 "\"proxy_pass http://{{fakes.ap}};\"\n[expect]\nstatus = 200\n",
+                             "t.toml");
+    FAIL("accepted");
+  } catch (const bg::ScenarioError& e) {
+    CHECK(std::string(e.what()).find("no fake named \"ap\" (did you mean \"app\"?)") !=
+          std::string::npos);
+  }
+}

@@ -13,27 +13,6 @@
 
 namespace badgateway {
 
-namespace {
-
-// (line, column) of "file:line:column: ...", for errors in file order; (0, 0) without one.
-std::pair<long, long> position_of(const std::string& error) {
-  long line = 0, column = 0;
-  std::size_t a = error.find(':');
-  if (a == std::string::npos) return {0, 0};
-  std::size_t b = error.find(':', a + 1);
-  std::size_t c = b == std::string::npos ? b : error.find(':', b + 1);
-  if (c == std::string::npos) return {0, 0};
-  try {
-    line = std::stol(error.substr(a + 1, b - a - 1));
-    column = std::stol(error.substr(b + 1, c - b - 1));
-  } catch (const std::exception&) {
-    return {0, 0};
-  }
-  return {line, column};
-}
-
-}  // namespace
-
 int command_check(const CheckArgs& args) {
   std::vector<std::string> paths = args.paths;
   if (paths.empty()) paths.push_back(catalog_dir().string());
@@ -66,8 +45,9 @@ int command_check(const CheckArgs& args) {
                                      s.name, it->second));
       }
     }
-    std::stable_sort(errors.begin(), errors.end(),
-                     [](const auto& a, const auto& b) { return position_of(a) < position_of(b); });
+    std::stable_sort(errors.begin(), errors.end(), [](const auto& a, const auto& b) {
+      return error_position(a) < error_position(b);
+    });
     for (const auto& e : errors) fmt::print("{}\n", e);
     if (!report.unchecked.empty()) {
       fmt::print("{}: not checked until the errors above are fixed: {}\n", file.string(),

@@ -313,44 +313,23 @@ struct RunCommand {
   }
 };
 
-struct ListCommand {
+// A command whose only arguments are scenario paths (list, check).
+template <typename Args>
+struct PathsCommand {
   CLI::App* app = nullptr;
-  ListArgs args;
+  Args args;
+  std::string name;
 
-  void declare(CLI::App& parent, HelpFormatter& formatter) {
-    app = add_command(parent, formatter, "list", "Lists scenarios: name, cause, description.",
-                      {"badgateway list [PATH...]", "list [PATH...]",
-                       "list scenarios with their cause and description"});
+  void declare(CLI::App& parent, HelpFormatter& formatter, const std::string& command,
+               const std::string& description, const CommandText& help) {
+    name = command;
+    app = add_command(parent, formatter, command, description, help);
     app->add_option("PATH", args.paths,
                     "a scenario file or directory (repeatable); default: the catalog")
         ->type_name("");
   }
-  ListArgs finish() {
-    reject_leftovers(*app, "badgateway list --help");
-    return args;
-  }
-};
-
-struct CheckCommand {
-  CLI::App* app = nullptr;
-  CheckArgs args;
-
-  void declare(CLI::App& parent, HelpFormatter& formatter) {
-    app = add_command(
-        parent, formatter, "check",
-        "Checks scenario files without running anything: one line per error (file:line:column:\n"
-        "field: what is wrong), in file order, then a summary. A file's parts (header, [fakes],\n"
-        "[nginx], [[requests]], [expect], [fix]) are checked on their own, each up to its first\n"
-        "error; a part that depends on one with an error is named as not checked yet. Exit 0\n"
-        "when all are valid, 2 otherwise.",
-        {"badgateway check [PATH...]", "check [PATH...]",
-         "check scenario files without running them"});
-    app->add_option("PATH", args.paths,
-                    "a scenario file or directory (repeatable); default: the catalog")
-        ->type_name("");
-  }
-  CheckArgs finish() {
-    reject_leftovers(*app, "badgateway check --help");
+  Args finish() {
+    reject_leftovers(*app, "badgateway " + name + " --help");
     return args;
   }
 };
@@ -465,10 +444,20 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   app.add_flag("--version", version, "print the version");
   RunCommand run;
   run.declare(app, *formatter);
-  ListCommand list;
-  list.declare(app, *formatter);
-  CheckCommand check;
-  check.declare(app, *formatter);
+  PathsCommand<ListArgs> list;
+  list.declare(app, *formatter, "list", "Lists scenarios: name, cause, description.",
+               {"badgateway list [PATH...]", "list [PATH...]",
+                "list scenarios with their cause and description"});
+  PathsCommand<CheckArgs> check;
+  check.declare(
+      app, *formatter, "check",
+      "Checks scenario files without running anything: one line per error (file:line:column:\n"
+      "field: what is wrong), in file order, then a summary. A file's parts (header, [fakes],\n"
+      "[nginx], [[requests]], [expect], [fix]) are checked on their own, each up to its first\n"
+      "error; a part that depends on one with an error is named as not checked yet. Exit 0\n"
+      "when all are valid, 2 otherwise.",
+      {"badgateway check [PATH...]", "check [PATH...]",
+       "check scenario files without running them"});
   DiagnoseCommand diagnose;
   diagnose.declare(app, *formatter);
   ExplainCommand explain_command;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -34,11 +36,7 @@ ErrorLogLine teaches_as_line(std::string_view teaches) {
     }
   }
   ErrorLogLine line;
-  if (auto at = teaches.rfind(" while "); at != std::string_view::npos) {
-    line.action = std::string(teaches.substr(at + 7));
-    teaches = teaches.substr(0, at);
-  }
-  line.message = std::string(teaches);
+  std::tie(line.message, line.action) = split_action(teaches);
   return line;
 }
 
@@ -133,11 +131,12 @@ class Grouper {
       g.sample = line;
       g.first = parsed->time;
       d_.groups.push_back(std::move(g));
+      sample_keys_.emplace_back();
     }
     DiagnosisGroup& g = d_.groups[it->second];
+    // Folded once per line, and only while the group still takes samples.
     if (g.samples.size() < DiagnosisGroup::kMaxSamples &&
-        std::none_of(g.samples.begin(), g.samples.end(),
-                     [&](const std::string& s) { return fold_digits(s) == fold_digits(line); })) {
+        sample_keys_[it->second].insert(fold_digits(line)).second) {
       g.samples.push_back(line);
     }
     ++g.count;
@@ -165,6 +164,7 @@ class Grouper {
   std::map<std::string, std::size_t> index_;  // group key -> position in d_.groups
   std::map<std::string, std::size_t> other_;
   std::vector<std::string> other_order_;
+  std::vector<std::set<std::string>> sample_keys_;  // per group: its samples, digits folded
 };
 
 }  // namespace

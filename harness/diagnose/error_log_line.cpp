@@ -1,5 +1,7 @@
 #include "harness/diagnose/error_log_line.hpp"
 
+#include <tuple>
+
 #include "harness/regex/regex.hpp"
 
 namespace badgateway {
@@ -20,6 +22,12 @@ std::string quoted_field(std::string_view context, std::string_view name) {
 
 }  // namespace
 
+std::pair<std::string, std::string> split_action(std::string_view text) {
+  auto at = text.rfind(" while ");
+  if (at == std::string_view::npos) return {std::string(text), {}};
+  return {std::string(text.substr(0, at)), std::string(text.substr(at + 7))};
+}
+
 std::optional<ErrorLogLine> parse_error_log_line(std::string_view line) {
   static const Regex prefix(
       R"(^(\d{4}/\d\d/\d\d \d\d:\d\d:\d\d) \[([a-z]+)\] \d+#\d+: (?:\*\d+ )?)");
@@ -37,11 +45,7 @@ std::optional<ErrorLogLine> parse_error_log_line(std::string_view line) {
     text = text.substr(0, at);
   }
   // "... while reading response header from upstream": the action is nginx's log handler's.
-  if (auto at = text.rfind(" while "); at != std::string_view::npos) {
-    out.action = std::string(text.substr(at + 7));
-    text = text.substr(0, at);
-  }
-  out.message = std::string(text);
+  std::tie(out.message, out.action) = split_action(text);
   out.upstream = quoted_field(context, "upstream");
   out.request = quoted_field(context, "request");
   return out;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace badgateway {
 
@@ -17,6 +18,10 @@ struct ErrorLogLine {
   std::string upstream;  // the upstream: field ("http://10.0.0.5:8080/api"), or ""
   std::string request;   // the request: field ("GET /api HTTP/1.1"), or ""
 };
+
+// Splits "MESSAGE while ACTION" at its last " while " (a message may hold the word itself, as in
+// a script's stderr); the action is "" when there is none.
+std::pair<std::string, std::string> split_action(std::string_view text);
 
 // nullopt for a line not in nginx's format (a stack trace, a PHP message's continuation).
 std::optional<ErrorLogLine> parse_error_log_line(std::string_view line);

@@ -10,6 +10,7 @@
 #include "harness/input/names.hpp"
 #include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
+#include "harness/regex/regex.hpp"
 #include "harness/scenario/expectations_reader.hpp"
 #include "harness/scenario/fakes_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
@@ -277,6 +278,14 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
 }
 
 }  // namespace
+
+std::pair<long, long> error_position(std::string_view message) {
+  // The first ":LINE:COLUMN: " (a file name may hold ':' itself, not followed by that).
+  static const Regex position(R"(:(\d+):(\d+): )");
+  auto groups = position.search_groups(message);
+  if (!groups) return {0, 0};
+  return {std::stol((*groups)[1]), std::stol((*groups)[2])};
+}
 
 Scenario load_scenario_string(std::string_view text, const std::string& file_label,
                               LoadReport* report) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/scenario/model.hpp"
@@ -14,6 +15,10 @@ class ScenarioError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The line and column of a ScenarioError's "file:line:column: ..." message; (0, 0) when it has
+// none (a file that could not be read).
+std::pair<long, long> error_position(std::string_view message);
 
 // What one pass over a file found, for `check`: the first error of every part that could be
 // read on its own, in file order, and the parts not read because they depend on a broken one.

@@ -41,17 +41,11 @@ class Steps {
   }
 
  private:
-  // "file:line:column: field: ..." -> whether an error at that file:line:column is recorded.
+  // Whether an error at the same line and column is recorded already.
   bool reported_at(const std::string& message) const {
-    auto position = [](const std::string& m) {
-      std::size_t end = 0;
-      for (int colons = 0; colons < 3 && end != std::string::npos; ++colons)
-        end = m.find(':', end == 0 ? 0 : end + 1);
-      return m.substr(0, end);
-    };
-    const std::string here = position(message);
+    const auto here = error_position(message);
     return std::any_of(report_->errors.begin(), report_->errors.end(),
-                       [&](const std::string& e) { return position(e) == here; });
+                       [&](const std::string& e) { return error_position(e) == here; });
   }
 
   LoadReport* report_;

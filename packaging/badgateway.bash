@@ -14,7 +14,7 @@ _badgateway() {
     run) options="--jobs --filter --nginx --junit --json --keep --timeout --repeat --shuffle
                   --seed --fail-fast --shard --help" ;;
     serve) options="--listen --behaviour --behavior --protocol --set --socket-mode --help" ;;
-    diagnose) options="--scenarios --help" ;;
+    diagnose) options="--scenarios --access-log --log-format --config --write --host --help" ;;
     *) options="--help" ;;
   esac
   case $prev in
@@ -25,7 +25,7 @@ _badgateway() {
       # listed there only to say serve cannot run it).
       COMPREPLY=($(compgen -W "$(badgateway serve --help 2>/dev/null |
         sed -n 's/^  \([a-z_][a-z_]*\)  .*/\1/p' | grep -vx php_fpm)" -- "$cur")) && return ;;
-    --scenarios) COMPREPLY=($(compgen -f -- "$cur")) && return ;;
+    --scenarios | --access-log | --config | --write) COMPREPLY=($(compgen -f -- "$cur")) && return ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options" -- "$cur"))

@@ -337,24 +337,52 @@ struct PathsCommand {
 struct DiagnoseCommand {
   CLI::App* app = nullptr;
   DiagnoseArgs args;
+  std::vector<std::string> hosts;
 
   void declare(CLI::App& parent, HelpFormatter& formatter) {
     app = add_command(
         parent, formatter, "diagnose",
         "Reads nginx error logs (any version; - is standard input) and groups the lines about\n"
-        "upstreams by nginx's message: each group with its count, first and last time, the\n"
-        "upstreams, what nginx was doing, the cause in plain words, the directives that matter\n"
-        "and the scenarios that reproduce it. Other lines are counted and listed, never dropped.",
-        {"badgateway diagnose ERROR_LOG... [--scenarios PATH]", "diagnose LOG...",
+        "upstreams by nginx's message: each group with its count, first and last time, a rate\n"
+        "over time, the upstreams, what nginx was doing, the cause in plain words, the\n"
+        "directives that matter and the scenarios that reproduce it. Other lines are counted\n"
+        "and listed, never dropped. With --access-log, what the clients got and who made the\n"
+        "5xx; with --write, one runnable scenario per group (with --config, your own config\n"
+        "with fakes standing for its upstreams).",
+        {"badgateway diagnose ERROR_LOG... [--access-log FILE] [--config DIR] [--write DIR]",
+         "diagnose LOG...",
          "explain a production error log and name the scenarios that reproduce it"});
     app->add_option("ERROR_LOG", args.logs, "an nginx error log (repeatable; - : standard input)")
         ->type_name("")
         ->required();
     value(app, "--scenarios", args.scenarios, "PATH",
           "scenarios to link groups to (repeatable; default: the catalog)");
+    value(app, "--access-log", args.access_log, "FILE",
+          "the access log of the same time (statuses, and with $upstream_status who made the "
+          "5xx)");
+    value(app, "--log-format", args.log_format, "FORMAT",
+          "the access log's log_format: the format string, or its name in --config's files "
+          "(default: the one --config's access_log uses, else combined)");
+    value(app, "--config", args.config, "DIR",
+          "your nginx config (a directory with nginx.conf, or the file): --write builds on it");
+    value(app, "--write", args.write, "DIR", "write one runnable scenario per group into DIR");
+    value(app, "--host", hosts, "NAME=ADDR",
+          "the config's upstream NAME is ADDR in the log (repeatable; ADDR: IP or IP:PORT)");
   }
   DiagnoseArgs finish() {
     reject_leftovers(*app, "badgateway diagnose --help");
+    for (const std::string& h : hosts) {
+      auto eq = h.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == h.size())
+        throw UsageError(fmt::format("--host {}: expected NAME=ADDR (app=10.0.0.5)", h));
+      args.hosts.emplace_back(h.substr(0, eq), h.substr(eq + 1));
+    }
+    if (!args.config.empty() && args.write.empty() && args.access_log.empty())
+      throw UsageError("--config is for --write or --access-log: give one of them");
+    if (!args.hosts.empty() && args.config.empty())
+      throw UsageError("--host maps log addresses to --config's host names: give --config");
+    if (!args.log_format.empty() && args.access_log.empty())
+      throw UsageError("--log-format is the format of --access-log: give --access-log");
     return args;
   }
 };

@@ -46,6 +46,11 @@ struct CheckArgs {
 struct DiagnoseArgs {
   std::vector<std::string> logs;       // nginx error logs; "-" is standard input
   std::vector<std::string> scenarios;  // where the linked scenarios come from (default catalog)
+  std::string access_log;              // "" for none
+  std::string log_format;              // a format string, a name in config's files, or ""
+  std::string config;                  // the user's nginx config, or ""
+  std::string write;                   // where --write puts scenarios, or ""
+  std::vector<std::pair<std::string, std::string>> hosts;  // --host NAME=ADDR
 };
 
 struct ExplainArgs {

@@ -63,8 +63,8 @@ std::vector<ScenarioPatterns> compile_catalog(const std::vector<Scenario>& catal
 // A scenario reproduces a group when one of its own error_log patterns matches one of the
 // group's lines (the same message, the same details), or when what it teaches is the same kind
 // of message in the same phase (the details of a production log differ: paths, names, texts).
-bool reproduces(const ScenarioPatterns& sp, const DiagnosisGroup& g) {
-  bool exact = std::any_of(sp.patterns.begin(), sp.patterns.end(), [&](const auto& re) {
+bool reproduces(const ScenarioPatterns& sp, const DiagnosisGroup& g, bool& exact) {
+  exact = std::any_of(sp.patterns.begin(), sp.patterns.end(), [&](const auto& re) {
     return std::any_of(g.samples.begin(), g.samples.end(),
                        [&](const std::string& s) { return re->search(s); });
   });
@@ -130,6 +130,9 @@ class Grouper {
       g.action = parsed->action;
       g.sample = line;
       g.first = parsed->time;
+      g.request = parsed->request;
+      g.host = parsed->host;
+      g.server = parsed->server;
       d_.groups.push_back(std::move(g));
       sample_keys_.emplace_back();
     }
@@ -141,6 +144,14 @@ class Grouper {
     }
     ++g.count;
     g.last = parsed->time;
+    if (auto seconds = error_log_time_seconds(parsed->time)) {
+      const std::int64_t minute = *seconds / 60;
+      ++g.per_minute[minute];
+      if (!timed_) d_.first_minute = d_.last_minute = minute;
+      timed_ = true;
+      d_.first_minute = std::min(d_.first_minute, minute);
+      d_.last_minute = std::max(d_.last_minute, minute);
+    }
     if (!parsed->upstream.empty()) ++g.upstreams[upstream_address(parsed->upstream)];
   }
 
@@ -148,7 +159,10 @@ class Grouper {
     const auto compiled = compile_catalog(catalog);
     for (auto& g : d_.groups) {
       for (const auto& sp : compiled) {
-        if (reproduces(sp, g)) g.scenarios.push_back(sp.name);
+        bool exact = false;
+        if (!reproduces(sp, g, exact)) continue;
+        g.scenarios.push_back(sp.name);
+        if (exact) g.exact.push_back(sp.name);
       }
     }
     std::stable_sort(d_.groups.begin(), d_.groups.end(),
@@ -165,6 +179,7 @@ class Grouper {
   std::map<std::string, std::size_t> other_;
   std::vector<std::string> other_order_;
   std::vector<std::set<std::string>> sample_keys_;  // per group: its samples, digits folded
+  bool timed_ = false;                              // a line had a time: d_'s span is set
 };
 
 }  // namespace
@@ -195,6 +210,8 @@ std::string render_diagnosis(const Diagnosis& d, std::size_t max_other) {
     out += fmt::format("\n[{}] {}x  {}{}\n", ++n, g.count, g.message,
                        g.action.empty() ? "" : " while " + g.action);
     out += fmt::format("    first {}, last {}\n", g.first, g.last);
+    if (auto rate = render_rate(g.per_minute, d.first_minute, d.last_minute); !rate.empty())
+      out += fmt::format("    rate:       {}\n", rate);
     if (!g.upstreams.empty()) {
       // The busiest first, a few of them: a log can name thousands.
       std::vector<std::pair<std::string, std::size_t>> by_count(g.upstreams.begin(),

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/diagnose/rate.hpp"
 #include "harness/diagnose/signatures.hpp"
 #include "harness/scenario/model.hpp"
 
@@ -26,6 +27,12 @@ struct DiagnosisGroup {
   std::map<std::string, std::size_t> upstreams;  // peer (the upstream: field without its URI)
                                                  // -> lines
   std::vector<std::string> scenarios;            // catalog scenarios whose error_log matches
+  std::vector<std::string> exact;  // of those, the ones whose own error_log pattern matched a line
+                                   // (the others teach the same message in the same phase)
+  PerMinute per_minute;            // lines per minute of the log's time
+  // The first line's request ("GET /api HTTP/1.1"), host: and server: fields, or "": what a
+  // written scenario sends.
+  std::string request, host, server;
 };
 
 struct Diagnosis {
@@ -36,6 +43,8 @@ struct Diagnosis {
   // the rest, by text with digits folded ("worker process 12 exited" once for every pid), with
   // their counts: listed, never dropped.
   std::vector<std::pair<std::string, std::size_t>> other;
+  // The span of the log's times, in minutes since 1970 (both 0 when no line had a time).
+  std::int64_t first_minute = 0, last_minute = 0;
 };
 
 // Reads `logs` in order, as one log (any nginx version's error log; lines not in nginx's format

@@ -278,7 +278,9 @@ class Scanner {
     // a `server` inside upstream{} always names a host, even one spelt like a group
     // (`upstream app { server app:8080; }`).
     std::erase_if(facts_.hosts, [&](const UpstreamHostRef& ref) {
-      return ref.directive != "server" && upstreams_.contains(lower(ref.host));
+      const bool names_group = ref.directive != "server" && upstreams_.contains(lower(ref.host));
+      if (names_group) facts_.group_passes.emplace(lower(ref.host), ref.directive);
+      return names_group;
     });
     for (std::uint16_t port : ports_) {
       auto& seen = facts_.listen_ports;
@@ -315,7 +317,11 @@ class Scanner {
         continue;
       }
       const bool http_server = args[0] == "server" && in("http");
-      if (args[0] == "upstream" && args.size() > 1) upstreams_.insert(lower(args[1]));
+      const bool upstream_block = args[0] == "upstream" && args.size() > 1;
+      if (upstream_block) {
+        upstreams_.insert(lower(args[1]));
+        upstream_block_ = args[1];
+      }
       if (context_.size() >= kMaxBlockDepth) {
         throw ConfigScanError(where, fmt::format("blocks nested deeper than {}", kMaxBlockDepth));
       }
@@ -323,6 +329,7 @@ class Scanner {
       context_.push_back(args[0]);
       parse_block(lexer, &where);
       context_.pop_back();
+      if (upstream_block) upstream_block_.clear();
       if (http_server) {
         // nginx's default for a server without listen, when it runs as root.
         if (!server_listens_.back()) {
@@ -354,6 +361,18 @@ class Scanner {
       }
     } else if (name == "daemon") {
       facts_.daemon = arg;
+    } else if (name == "log_format" && args.size() >= 3) {
+      std::string format;
+      for (std::size_t i = 2; i < args.size(); ++i) {
+        if (i == 2 && args[i].starts_with("escape=")) continue;
+        format += args[i];
+      }
+      facts_.log_formats[arg] = format;
+    } else if (name == "access_log" && arg != "off") {
+      // access_log PATH [FORMAT [buffer=...]...]: the format is the first argument after the
+      // path that is not a parameter.
+      const bool named = args.size() >= 3 && args[2].find('=') == std::string::npos;
+      facts_.access_log_formats.push_back(named ? args[2] : "combined");
     } else if (name == "server" && in("upstream")) {
       add_ref(name, arg, 80, where);
     } else if (std::ranges::find(kPassDirectives, name) != std::end(kPassDirectives)) {
@@ -377,7 +396,8 @@ class Scanner {
       std::string_view path = rest.substr(5);
       // proxy_pass http://unix:/run/app.sock:/uri: the path ends at the colon before the URI.
       if (scheme != std::end(kSchemes)) path = path.substr(0, path.find(':'));
-      if (!path.empty()) facts_.sockets.push_back({std::string(path), directive, where});
+      if (!path.empty())
+        facts_.sockets.push_back({std::string(path), directive, where, upstream_block_});
       return;
     }
     rest = rest.substr(0, rest.find_first_of("/?"));  // proxy_pass http://auth:9090/check
@@ -395,7 +415,7 @@ class Scanner {
     }
     if (host.empty()) return;
     (is_ip_literal(host) ? facts_.addresses : facts_.hosts)
-        .push_back({std::string(host), port, directive, where});
+        .push_back({std::string(host), port, directive, where, upstream_block_});
   }
 
   void include(const std::vector<std::string>& args, const ConfigLocation& where) {
@@ -433,6 +453,7 @@ class Scanner {
   ConfigFacts facts_;
   std::vector<std::uint16_t> ports_;  // every listen as it appears; deduplicated by finish()
   std::set<std::string> upstreams_;   // lower-case names of upstream{} blocks
+  std::string upstream_block_;        // the name of the upstream{} being read, or ""
   std::vector<std::string> context_;  // names of the enclosing blocks, outermost first
   std::vector<bool> server_listens_;  // for each enclosing http server{}: has it a listen?
   int depth_ = 0;

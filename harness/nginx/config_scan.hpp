@@ -5,6 +5,7 @@
 // extract is what nginx would see; it does not validate directives, `nginx -t` does that.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,12 +24,14 @@ struct UpstreamHostRef {
   std::uint16_t port = 0;  // 8080; 0 when the directive needs a port and has none (nginx rejects)
   std::string directive;   // "server" (inside upstream{}), "proxy_pass", "fastcgi_pass", ...
   ConfigLocation where;
+  std::string upstream_block;  // for a `server`: the name of its upstream{} block
 };
 
 struct UpstreamSocketRef {
   std::string path;       // "/run/php/php8.2-fpm.sock", as written after "unix:"
   std::string directive;  // "fastcgi_pass", "server", "proxy_pass", ...
   ConfigLocation where;
+  std::string upstream_block;  // for a `server`: the name of its upstream{} block
 };
 
 struct ConfigFacts {
@@ -41,7 +44,14 @@ struct ConfigFacts {
   std::vector<UpstreamSocketRef> sockets;  // every unix-socket upstream, in order
   std::vector<std::string> error_logs;     // path argument of every error_log directive, as written
   std::optional<std::string> daemon;       // argument of a `daemon` directive if any
-  std::vector<std::string> files;          // every file read, main first
+  // upstream{} name (lower case) -> the *_pass directive that names it ("fastcgi_pass"): which
+  // protocol its servers speak. A group named by several keeps the first.
+  std::map<std::string, std::string> group_passes;
+  // log_format NAME [escape=...] STRING...: name -> the strings joined, as nginx joins them.
+  std::map<std::string, std::string> log_formats;
+  // The format name of every access_log that has one ("combined" when it names none), in order.
+  std::vector<std::string> access_log_formats;
+  std::vector<std::string> files;  // every file read, main first
 
   // Ports the config uses for `host`, a name or an IP literal (sorted, unique; host names compare
   // case-insensitively as DNS does; a missing port (0) is not a port).

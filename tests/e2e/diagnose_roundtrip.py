@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """diagnose round-trip: for every catalog scenario whose broken run logged an upstream error (the
 error_log lines of e2e/catalog-local's JSON report), `badgateway diagnose` on those lines must
-propose that scenario. Scenarios whose broken run logs nothing about an upstream (nginx not
+propose that scenario, and `diagnose --write` must write scenarios that, run, pass: they make
+nginx log that line again. Scenarios whose broken run logs nothing about an upstream (nginx not
 running, a 200 with a truncated body that nginx does not log, ...) are exempt and listed.
 
 usage: diagnose_roundtrip.py BADGATEWAY CATALOG_JSON"""
@@ -32,6 +33,23 @@ with tempfile.TemporaryDirectory() as scratch:
         reproduce = " ".join(re.findall(r"^    reproduce:  (.*)$", out.stdout, re.M))
         names = set(re.findall(r"[a-z0-9-]+", reproduce))
         (proposed if s["name"] in names else missed).append(s["name"])
+        out = subprocess.run([bg, "diagnose", log, "--write", os.path.join(scratch, "w", s["name"])],
+                             capture_output=True, text=True, timeout=60)
+        if out.returncode != 0 or "Wrote " not in out.stdout:
+            print(out.stdout, out.stderr, file=sys.stderr)
+            sys.exit(f"FAIL: diagnose --write wrote nothing for {s['name']}'s log")
+    # One run per log: scenario names are unique within one --write directory, not across.
+    written = 0
+    for name in sorted(os.listdir(os.path.join(scratch, "w"))):
+        d = os.path.join(scratch, "w", name)
+        written += len([f for f in os.listdir(d) if f.endswith(".toml")])
+        run = subprocess.run([bg, "run", "--jobs", "2", d], capture_output=True, text=True,
+                             timeout=300)
+        if run.returncode != 0:
+            print(run.stdout[-4000:], run.stderr[-2000:], file=sys.stderr)
+            sys.exit(f"FAIL: the scenarios written from {name}'s log did not all pass "
+                     f"(exit {run.returncode})")
+    print(f"wrote {written} scenarios from {len(proposed)} logs; all pass")
 print(f"proposed its own scenario for {len(proposed)} of {len(proposed) + len(missed)} logs "
       f"with an upstream error")
 print(f"exempt (no upstream error logged): {', '.join(sorted(exempt)) or 'none'}")

@@ -10,6 +10,18 @@
 namespace badgateway {
 namespace {
 
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 // The readiness probe is the harness's own traffic, not the scenario's.
 void append_scenario_lines(const std::filesystem::path& file, std::vector<std::string>& into) {
   for (auto& line : LogFile(file).lines()) {
@@ -40,8 +52,11 @@ void Launcher::test_config(const LaunchPaths& paths) {
   CommandResult r = run_config_test(paths);
   if (r.status < 0) throw HarnessError("nginx -t did not finish in time");
   if (!r.ok()) {
-    throw ConfigRejected(fmt::format("nginx -t rejected the config: {}",
-                                     with_host_paths(paths, key_line(r.output))));
+    std::vector<std::string> lines;
+    for (auto& line : split_lines(r.output)) lines.push_back(with_host_paths(paths, line));
+    throw ConfigRejected(
+        fmt::format("nginx -t rejected the config: {}", with_host_paths(paths, key_line(r.output))),
+        std::move(lines));
   }
 }
 
@@ -54,10 +69,17 @@ std::unique_ptr<NginxInstance> Launcher::start(const LaunchPaths& paths,
   if (!failed) return nginx;
   if (failed->why.empty()) failed->why = nginx->exited().value_or("ended");
   nginx->abort();
-  throw_start_failure(fmt::format(
-      "nginx failed to start: {}: {}", failed->why,
-      with_host_paths(paths,
-                      !failed->emerg.empty() ? failed->emerg : key_line(read_whole_file(output)))));
+  const std::string printed = read_whole_file(output);
+  std::vector<std::string> lines;
+  for (auto& line : split_lines(printed)) lines.push_back(with_host_paths(paths, line));
+  for (auto& line : LogFile(paths.error_log).lines()) {
+    if (!is_probe_log_line(line)) lines.push_back(with_host_paths(paths, line));
+  }
+  throw_start_failure(
+      fmt::format(
+          "nginx failed to start: {}: {}", failed->why,
+          with_host_paths(paths, !failed->emerg.empty() ? failed->emerg : key_line(printed))),
+      std::move(lines));
 }
 
 }  // namespace badgateway

@@ -22,14 +22,27 @@ namespace badgateway {
 // the runner, which rewrites its lines), so it stays with them.
 class ConfigRejected : public HarnessError {
  public:
-  using HarnessError::HarnessError;
+  explicit ConfigRejected(const std::string& what, std::vector<std::string> output = {})
+      : HarnessError(what), output(std::move(output)) {}
+  std::vector<std::string> output;  // every line `nginx -t` printed, with the user's own paths
 };
 
-// nginx could not bind its listen address (EADDRINUSE): another process took the port between
-// pick_free_port() and nginx's bind(). Thrown by start(); a new attempt with a new port may pass.
-class PortInUse : public HarnessError {
+// nginx passed `nginx -t` but did not come up (an open() or bind() only the real start makes,
+// an exit during start). Thrown by start() with what nginx printed and logged; PortInUse is the
+// one failure a new attempt may cure.
+class StartFailed : public HarnessError {
  public:
-  using HarnessError::HarnessError;
+  explicit StartFailed(const std::string& what, std::vector<std::string> output = {})
+      : HarnessError(what), output(std::move(output)) {}
+  std::vector<std::string> output;  // nginx's start output, then its error log's lines
+};
+
+// nginx could not bind a listen address (EADDRINUSE): another process took the port between
+// pick_free_port() and nginx's bind() (a new attempt with a new port may pass), or a scenario's
+// program holds it on purpose (expect.nginx = "fails_to_start").
+class PortInUse : public StartFailed {
+ public:
+  using StartFailed::StartFailed;
 };
 
 // A user's own config, tested unchanged: it is mounted at /etc/nginx, its upstream host names
@@ -127,7 +140,7 @@ class Launcher {
   void test_config(const LaunchPaths& paths);
   // Starts nginx in the foreground and returns once it is up (await_nginx_start in
   // nginx_output.hpp, bounded by `limit`). Throws PortInUse when nginx could not bind `listen`
-  // at once, HarnessError for any other failure, with nginx's own line.
+  // at once, StartFailed for any other failure nginx printed, with nginx's own line.
   std::unique_ptr<NginxInstance> start(const LaunchPaths& paths, const fakes::Address& listen,
                                        Millis limit);
 

@@ -42,10 +42,11 @@ std::optional<StartFailure> await_nginx_start(const LogFile& log, const LaunchPa
   return failure;
 }
 
-void throw_start_failure(const std::string& message) {
+void throw_start_failure(const std::string& message, std::vector<std::string> output) {
   // nginx reports a failed bind() only in words: strerror(EADDRINUSE), after its errno.
-  if (message.find("Address already in use") != std::string::npos) throw PortInUse(message);
-  throw HarnessError(message);
+  if (message.find("Address already in use") != std::string::npos)
+    throw PortInUse(message, std::move(output));
+  throw StartFailed(message, std::move(output));
 }
 
 }  // namespace badgateway

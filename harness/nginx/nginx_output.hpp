@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fakes/base/address.hpp"
 #include "fakes/base/units.hpp"
@@ -33,7 +34,9 @@ std::optional<StartFailure> await_nginx_start(const LogFile& log, const LaunchPa
                                               const std::function<bool()>& alive);
 
 // Ends a start that failed with `message` (nginx's own line in it): PortInUse when nginx says
-// its bind() failed with EADDRINUSE, else HarnessError.
-[[noreturn]] void throw_start_failure(const std::string& message);
+// its bind() failed with EADDRINUSE, else StartFailed carrying `output` (what nginx printed and
+// logged).
+[[noreturn]] void throw_start_failure(const std::string& message,
+                                      std::vector<std::string> output = {});
 
 }  // namespace badgateway

@@ -35,4 +35,23 @@ std::optional<AccessRecord> parse_access_line(const std::string& line) {
   return r;
 }
 
+std::string_view to_string(NginxOutcome outcome) {
+  switch (outcome) {
+    case NginxOutcome::runs:
+      return "runs";
+    case NginxOutcome::rejected:
+      return "rejected";
+    case NginxOutcome::fails_to_start:
+      return "fails_to_start";
+  }
+  return "runs";
+}
+
+std::optional<NginxOutcome> parse_nginx_outcome(std::string_view text) {
+  for (auto o : {NginxOutcome::runs, NginxOutcome::rejected, NginxOutcome::fails_to_start}) {
+    if (to_string(o) == text) return o;
+  }
+  return std::nullopt;
+}
+
 }  // namespace badgateway

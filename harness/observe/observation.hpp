@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/client/driver.hpp"
@@ -35,9 +36,20 @@ struct UpstreamCounts {
   std::uint64_t requests = 0;
 };
 
+// What became of nginx in a phase: it ran (and served the requests), `nginx -t` rejected the
+// config, or nginx accepted it at `nginx -t` and then failed to start (a bind() or open() only
+// the real start makes). A scenario may expect either of the last two (expect.nginx).
+enum class NginxOutcome { runs, rejected, fails_to_start };
+std::string_view to_string(NginxOutcome outcome);
+std::optional<NginxOutcome> parse_nginx_outcome(std::string_view text);
+inline constexpr std::string_view kNginxOutcomeNames = R"("runs", "rejected", "fails_to_start")";
+
 struct Observation {
+  NginxOutcome nginx = NginxOutcome::runs;
   std::vector<Response> responses;
   std::map<std::string, AccessRecord> access;  // by request id
+  // nginx's error log (for a rejected config or a failed start: what `nginx -t` or the start
+  // printed, then the error log's lines)
   std::vector<std::string> error_log;
   std::map<std::string, UpstreamCounts> fakes;  // by fake name
   std::optional<std::string> nginx_exit;        // set when nginx was not running at the end

@@ -16,6 +16,7 @@ std::string PhaseResult::summary() const {
   if (harness_error) return "error";
   if (timed_out) return "timeout";
   if (!ran) return "-";
+  if (observed.nginx != NginxOutcome::runs) return std::string(to_string(observed.nginx));
   std::vector<std::string> parts;
   std::string last;
   int repeat = 0;

@@ -34,7 +34,8 @@ struct PhaseRun {
         // The name's start only, so the phase survives RunDir's cut (a unix socket's path inside
         // must stay within sun_path); --keep's list names each directory's scenario in full.
         dir(fmt::format("{}-{}", s.name.substr(0, 32), plan.phase), options.keep),
-        paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"} {}
+        paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"},
+        expect(plan.expect.for_version(launcher.version())) {}
   const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
   // The values of `{{...}}` in this run's snippets and (format 2) expectations; the upstreams'
   // addresses are known once add_upstreams() bound them.
@@ -55,6 +56,14 @@ struct PhaseRun {
   std::unique_ptr<Sandbox> sandbox;  // an own config's network namespace
   fakes::Address listen;             // nginx's
   std::unique_ptr<NginxInstance> nginx;
+  Expectation expect;  // for this launcher's nginx version
+  bool expects(NginxOutcome o) const { return expect.nginx.value_or(NginxOutcome::runs) == o; }
+  // nginx did not run, as the scenario expects: what it printed is the phase's observation.
+  void record_not_running(NginxOutcome o, std::vector<std::string> output) {
+    result.observed.nginx = o;
+    result.observed.error_log = std::move(output);
+    result.ran = true;
+  }
 };
 
 // The run directory, and for an own config its prepared copy and the launcher's sandbox.
@@ -84,8 +93,8 @@ void add_upstreams(PhaseRun& run) {
 }
 
 // nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
-// nginx -t's approval of it.
-void prepare_nginx(PhaseRun& run) {
+// nginx -t's approval of it. False when nginx -t rejected it as the scenario expects.
+bool prepare_nginx(PhaseRun& run) {
   const PhasePlan& plan = run.plan;
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
@@ -98,6 +107,10 @@ void prepare_nginx(PhaseRun& run) {
   try {
     run.launcher.test_config(run.paths);
   } catch (const ConfigRejected& e) {
+    if (run.expects(NginxOutcome::rejected)) {
+      run.record_not_running(NginxOutcome::rejected, e.output);
+      return false;
+    }
     if (run.own) throw;  // nginx's message names the user's own files, which stay where they are
     // An interrupt kills `nginx -t` too, which looks like a rejection; the interrupt's cleanup
     // must still remove this directory, so it is not kept.
@@ -108,14 +121,23 @@ void prepare_nginx(PhaseRun& run) {
     throw ConfigRejected(explain_config_rejection(e.what(), run.paths.config, rendered_lines,
                                                   plan.nginx, run.s.origin.file));
   }
+  return true;
 }
 
-void start_upstreams_and_nginx(PhaseRun& run) {
+// False when nginx failed to start as the scenario expects.
+bool start_upstreams_and_nginx(PhaseRun& run) {
   run.upstreams.start(run.options.start_limit, run.netns());
   if (run.plan.nginx.start.value_or(true)) {
-    run.nginx = run.launcher.start(run.paths, run.listen, run.options.start_limit);
+    try {
+      run.nginx = run.launcher.start(run.paths, run.listen, run.options.start_limit);
+    } catch (const StartFailed& e) {
+      if (!run.expects(NginxOutcome::fails_to_start)) throw;
+      run.record_not_running(NginxOutcome::fails_to_start, e.output);
+      return false;
+    }
   }
   run.result.ran = true;
+  return true;
 }
 
 void exercise(PhaseRun& run, Clock::time_point deadline) {
@@ -146,12 +168,9 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   PhaseRun run(s, plan, launcher, options, result);
   prepare_run_dir_and_sandbox(run);
   add_upstreams(run);
-  prepare_nginx(run);
-  start_upstreams_and_nginx(run);
-  exercise(run, deadline);
+  if (prepare_nginx(run) && start_upstreams_and_nginx(run)) exercise(run, deadline);
   observe(run);
-  Expectation expect = plan.expect.for_version(launcher.version());
-  result.checks = judge(expect.with_placeholders(run.placeholders()), result.observed);
+  result.checks = judge(run.expect.with_placeholders(run.placeholders()), result.observed);
 }
 
 PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,

@@ -39,8 +39,16 @@ void check_regexes(Reader& r, std::string_view key, const std::vector<std::strin
   }
 }
 
-Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_names, int format) {
+// `outcome_key`: "nginx" in [expect] and [fix.expect]; "nginx_outcome" in [[expect.versions]],
+// whose `nginx` is the version range.
+Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_names, int format,
+                             const char* outcome_key = "nginx") {
   Expectation e;
+  if (auto n = r.string(outcome_key)) {
+    e.nginx = parse_nginx_outcome(*n);
+    if (!e.nginx)
+      r.fail(outcome_key, fmt::format("\"{}\" is not one of {}", *n, kNginxOutcomeNames));
+  }
   e.status = r.integers("status", 0, 999);
   e.status_in = r.integers("status_in", 0, 999);
   if (const toml::table* t = r.table("status_counts")) {
@@ -102,6 +110,17 @@ Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_nam
       e.fakes[name] = c;
     }
   }
+  if (e.nginx && *e.nginx != NginxOutcome::runs) {
+    // No request is sent to an nginx that never ran: what the responses would be is moot.
+    for (const char* key : {"status", "status_counts", "status_in", "generated_by", "outcome",
+                            "interim", "elapsed", "request_time", "upstream_attempts"}) {
+      if (r.has(key)) {
+        r.fail(key, fmt::format("{} = \"{}\" sends no request: leave {} out (expect the "
+                                "line nginx prints with error_log)",
+                                outcome_key, to_string(*e.nginx), key));
+      }
+    }
+  }
   return e;
 }
 
@@ -158,7 +177,8 @@ ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std:
       std::string error;
       auto range = VersionRange::parse(text, &error);
       if (!range) vr.fail("nginx", error);
-      set.by_version.push_back({*range, read_expectation(vr, fakes.names, format)});
+      set.by_version.push_back(
+          {*range, read_expectation(vr, fakes.names, format, "nginx_outcome")});
       check_counts_name_fakes(vr, fakes);
       check_per_response_lengths(vr, set.by_version.back().patch, responses);
       vr.reject_unknown();

@@ -172,7 +172,8 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   Reader er(*expect, "expect", r.file());
   s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count(), s.format);
   if (s.nginx.config) reject_access_log_checks(er, s.expect, "expect");
-  if (!s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
+  const bool runs = s.expect.base.nginx.value_or(NginxOutcome::runs) == NginxOutcome::runs;
+  if (runs && !s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
     er.fail_at(expect->source(), "expect.status",
                "is required (or expect.status_counts / expect.status_in)");
   }
@@ -222,6 +223,10 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
     ExpectationSet patch =
         read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count(), s.format);
     f.expect.base.overlay(patch.base);
+    if (patch.base.nginx.value_or(NginxOutcome::runs) != NginxOutcome::runs) {
+      f.expect.base.status.reset();  // no healthy answer to expect from an nginx that never ran
+      f.expect.base.generated_by.reset();
+    }
     f.expect.by_version = patch.by_version;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
   }

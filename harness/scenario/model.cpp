@@ -13,6 +13,7 @@ void Expectation::overlay(const Expectation& patch) {
   if (patch.interim) interim = patch.interim;
   if (patch.error_log) error_log = patch.error_log;
   if (patch.no_error_log) no_error_log = patch.no_error_log;
+  if (patch.nginx) nginx = patch.nginx;
   if (patch.elapsed) elapsed = patch.elapsed;
   if (patch.request_time) request_time = patch.request_time;
   if (patch.upstream_attempts) upstream_attempts = patch.upstream_attempts;

@@ -14,6 +14,7 @@
 #include "harness/input/source_pos.hpp"
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
+#include "harness/observe/observation.hpp"
 
 namespace badgateway {
 
@@ -55,6 +56,9 @@ struct FakeCounts {
 
 // Every field optional so version-bound overrides can patch only what differs.
 struct Expectation {
+  // What becomes of nginx (runs when unset). rejected / fails_to_start: no request is sent; the
+  // error_log patterns are matched against what nginx printed.
+  std::optional<NginxOutcome> nginx;
   std::optional<std::vector<int>> status;  // one value for all responses, or one per response
   std::optional<std::map<int, int>> status_counts;       // order-free, for concurrent requests
   std::optional<std::vector<int>> status_in;             // every response has one of these (races)

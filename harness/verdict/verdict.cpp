@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -75,10 +76,41 @@ void check_log(const Expectation& e, const Observation& seen, std::vector<Check>
                             : fmt::format("no match in {} lines", seen.error_log.size()),
                    f.line != nullptr});
   }
+  // The default bans ([alert], [emerg]) spare the lines an expected error_log pattern names: a
+  // scenario may expect "[alert] ... worker_connections are not enough", or the [emerg] of a
+  // config nginx rejects, and only that line.
+  std::vector<std::unique_ptr<Regex>> expected;
+  for (const auto& p : e.error_log.value_or(std::vector<std::string>{})) {
+    try {
+      expected.push_back(std::make_unique<Regex>(p));
+    } catch (const RegexError&) {  // its own error_log check has failed already
+    }
+  }
+  auto named = [&](const std::string& line) {
+    return std::any_of(expected.begin(), expected.end(), [&](const auto& re) {
+      try {
+        return re->search(line);
+      } catch (const RegexError&) {
+        return false;
+      }
+    });
+  };
+  auto first_unnamed_match = [&](const std::string& pattern) -> Found {
+    try {
+      Regex re(pattern);
+      for (const auto& line : seen.error_log) {
+        if (re.search(line) && !named(line)) return {&line, std::nullopt};
+      }
+    } catch (const RegexError& err) {
+      return {nullptr, std::string(err.what())};
+    }
+    return {};
+  };
   std::vector<std::string> forbidden = kDefaultNoErrorLog;
   for (const auto& p : e.no_error_log.value_or(std::vector<std::string>{})) forbidden.push_back(p);
-  for (const auto& pattern : forbidden) {
-    Found f = first_match(pattern);
+  for (std::size_t i = 0; i < forbidden.size(); ++i) {
+    const std::string& pattern = forbidden[i];
+    Found f = i < kDefaultNoErrorLog.size() ? first_unnamed_match(pattern) : first_match(pattern);
     out.push_back({CheckKind::no_error_log, fmt::format("no_error_log /{}/", pattern),
                    "no matching line",
                    f.error  ? *f.error
@@ -110,6 +142,8 @@ std::string_view to_string(CheckKind kind) {
       return "fake_count";
     case CheckKind::upstream_attempts:
       return "upstream_attempts";
+    case CheckKind::nginx:
+      return "nginx";
     case CheckKind::nginx_crashed:
       return "nginx_crashed";
   }
@@ -263,6 +297,17 @@ void check_fake_counts(const Expectation& e, const Observation& seen, std::vecto
 
 std::vector<Check> judge(const Expectation& e, const Observation& seen) {
   std::vector<Check> out;
+  const NginxOutcome expected = e.nginx.value_or(NginxOutcome::runs);
+  if (e.nginx || seen.nginx != NginxOutcome::runs) {
+    out.push_back({CheckKind::nginx, "nginx", std::string(to_string(expected)),
+                   std::string(to_string(seen.nginx)), expected == seen.nginx});
+  }
+  if (seen.nginx != NginxOutcome::runs || expected != NginxOutcome::runs) {
+    // No requests went out (or none were meant to): what nginx printed is what there is to judge.
+    check_fake_counts(e, seen, out);
+    check_log(e, seen, out);
+    return out;
+  }
   out.push_back({CheckKind::nginx_crashed, "nginx running", "running until stopped",
                  seen.nginx_exit.value_or("running"), !seen.nginx_exit});
   check_status(e, seen, out);

@@ -21,7 +21,8 @@ enum class CheckKind {
   request_time,       // nginx's $request_time (access log) against a TimeBound
   fake_count,         // connections or requests a fake saw
   upstream_attempts,  // entries in $upstream_status
-  nginx_crashed       // nginx still running once the requests were done
+  nginx_crashed,      // nginx still running once the requests were done
+  nginx               // what became of nginx (expect.nginx): runs, rejected, fails_to_start
 };
 
 std::string_view to_string(CheckKind kind);
@@ -47,7 +48,12 @@ struct Check {
 // `seen.responses` (send_requests() returns every planned request, sent or not).
 //
 // Returns the checks in this order, one per expectation that is set, plus those always made:
-//   nginx_crashed      always first: "nginx running", expected "running until stopped", actual
+//   nginx              "nginx": when expect.nginx is set or nginx did not run: the outcome
+//                      expected ("runs" when unset) against seen.nginx. When either is not
+//                      "runs", only fake_count, error_log and no_error_log follow (no request
+//                      was sent, or none was meant to be);
+//   nginx_crashed      first when nginx ran: "nginx running", expected "running until stopped",
+//   actual
 //                      "running" or seen.nginx_exit ("exited with code 1", "killed by signal
 //                      11 (...)"); passes when nginx_exit is unset (also when no nginx was
 //                      started).
@@ -69,7 +75,8 @@ struct Check {
 //   error_log          "error_log /P/": some line of seen.error_log matches P (PCRE2, anywhere in
 //                      the line); actual is the first match or "no match in N lines";
 //   no_error_log       "no_error_log /P/" for \[alert\], \[emerg\] and each expected pattern:
-//                      no line matches; actual "none" or the first matching line.
+//                      no line matches; actual "none" or the first matching line. The two
+//                      default bans spare the lines an error_log pattern matches.
 // Per-response checks write `expected` once when it is the same for every response, and
 // `actual` for every response, ", "-separated.
 //

@@ -388,3 +388,65 @@ TEST_SUITE("verdict") {
     CHECK(bg::to_string(CheckKind::nginx_crashed) == "nginx_crashed");
   }
 }
+
+TEST_CASE("nginx outcome: rejected as expected judges what nginx printed, nothing else") {
+  bg::Observation seen;
+  seen.nginx = bg::NginxOutcome::rejected;
+  seen.error_log = {"nginx: [emerg] \"proxy_busy_buffers_size\" must be less than x",
+                    "nginx: configuration file /x/nginx.conf test failed"};
+  bg::Expectation e;
+  e.nginx = bg::NginxOutcome::rejected;
+  e.error_log = std::vector<std::string>{R"(\[emerg\] "proxy_busy_buffers_size")"};
+  e.status = std::vector<int>{200};  // a fix's default: moot when nginx never ran
+  auto checks = bg::judge(e, seen);
+  REQUIRE(checks.size() == 4);  // nginx, error_log, the two default bans
+  CHECK(checks[0].kind == bg::CheckKind::nginx);
+  CHECK(checks[0].passed);
+  CHECK(checks[0].expected == "rejected");
+  for (const auto& c : checks) {
+    CAPTURE(c.subject);
+    CHECK(c.passed);  // the [emerg] ban spares the line error_log names
+  }
+}
+
+TEST_CASE("nginx outcome: expected rejected, nginx ran: the check fails, requests are judged") {
+  bg::Observation seen;
+  seen.responses = {};
+  bg::Expectation e;
+  e.nginx = bg::NginxOutcome::rejected;
+  auto checks = bg::judge(e, seen);
+  REQUIRE_FALSE(checks.empty());
+  CHECK(checks[0].kind == bg::CheckKind::nginx);
+  CHECK_FALSE(checks[0].passed);
+  CHECK(checks[0].actual == "runs");
+  // Unset and seen running: no nginx check at all (the report stays as it was).
+  auto plain = bg::judge(bg::Expectation{}, seen);
+  CHECK(std::none_of(plain.begin(), plain.end(),
+                     [](const bg::Check& c) { return c.kind == bg::CheckKind::nginx; }));
+  CHECK(bg::to_string(bg::CheckKind::nginx) == "nginx");
+}
+
+TEST_CASE("default bans spare only the lines an error_log pattern names") {
+  bg::Observation seen;
+  seen.responses = {};
+  seen.error_log = {"[alert] 1#1: *3 1024 worker_connections are not enough",
+                    "[alert] 1#1: something else"};
+  bg::Expectation e;
+  e.error_log = std::vector<std::string>{"worker_connections are not enough"};
+  auto checks = bg::judge(e, seen);
+  bool banned_alert = false;
+  for (const auto& c : checks) {
+    if (c.kind == bg::CheckKind::no_error_log && c.subject == R"(no_error_log /\[alert\]/)") {
+      banned_alert = true;
+      CHECK_FALSE(c.passed);
+      CHECK(c.actual == "[alert] 1#1: something else");
+    }
+  }
+  CHECK(banned_alert);
+  // A scenario's own no_error_log is not lifted by its error_log.
+  e.no_error_log = std::vector<std::string>{"worker_connections"};
+  auto again = bg::judge(e, seen);
+  CHECK(std::any_of(again.begin(), again.end(), [](const bg::Check& c) {
+    return c.subject == "no_error_log /worker_connections/" && !c.passed;
+  }));
+}

@@ -217,6 +217,9 @@ serve-socket-mode)
   for mode in default 0660 640; do
     args=() want=666
     [[ $mode == default ]] || { args=(--socket-mode "$mode"); want=${mode#0}; }
+    # Emptied here, not by the child: a wait on the file must not see the last run's line (and
+    # signal a serve that has not yet set up its handlers: it would ignore SIGINT and hang).
+    : >"$work/serve.out"
     "$bg" serve --listen "unix:$sock" --behaviour ok "${args[@]}" >"$work/serve.out" 2>&1 &
     pid=$!
     wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; fail "$mode: serve did not start"; }
@@ -252,6 +255,9 @@ serve-localhost)
 a = socket.socket(); a.bind(("127.0.0.1", 0)); p = a.getsockname()[1]
 socket.socket(socket.AF_INET6).bind(("::1", p)); print(p)')
   for given in 0 "$free"; do
+    # Emptied here, not by the child: a wait on the file must not see the last run's line (and
+    # signal a serve that has not yet set up its handlers: it would ignore SIGINT and hang).
+    : >"$work/serve.out"
     "$bg" serve --listen "localhost:$given" --behaviour status --set code=503 >"$work/serve.out" 2>"$work/serve.err" &
     pid=$!
     wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "localhost:$given: serve did not start"; }

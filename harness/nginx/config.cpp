@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/regex/regex.hpp"
+
 #include "harness/input/placeholders.hpp"
 
 namespace badgateway {
@@ -124,7 +126,13 @@ std::string render_nginx_config(const RenderInput& in, std::vector<RenderedLine>
   if (origins) origins->clear();
   Rendered out(origins);
   out.frame(fmt::format("# rendered by badgateway: {}\n", in.title));
-  out.frame("daemon off;\nmaster_process on;\nworker_processes 1;\n");
+  // Whether a snippet sets `name` itself (then the frame's default gives way to it).
+  auto sets = [](const std::optional<std::string>& snippet, std::string_view name) {
+    return snippet && Regex(fmt::format(R"((?m)(^|[;{{}}])\s*{}\s)", name)).search(*snippet);
+  };
+  out.frame("daemon off;\nmaster_process on;\n");
+  if (!sets(in.spec->main, "worker_processes")) out.frame("worker_processes 1;\n");
+  out.snippet("main", expand(in.spec->main), 0);
   // As root, workers would run as nobody and could not use the 0700 run directory.
   if (in.spec->user) {
     out.frame(fmt::format("user {};\n", *in.spec->user));
@@ -133,7 +141,10 @@ std::string render_nginx_config(const RenderInput& in, std::vector<RenderedLine>
   }
   out.frame(
       fmt::format("pid {};\nerror_log {} info;\n", path("/nginx.pid"), path("/logs/error.log")));
-  out.frame("events {\n    worker_connections 1024;\n}\n");
+  out.frame("events {\n");
+  if (!sets(in.spec->events, "worker_connections")) out.frame("    worker_connections 1024;\n");
+  out.snippet("events", expand(in.spec->events), 4);
+  out.frame("}\n");
   out.frame("http {\n");
   out.frame(fmt::format("    log_format badgateway '{}';\n", kAccessLogFormat));
   out.frame(fmt::format("    access_log {} badgateway;\n",

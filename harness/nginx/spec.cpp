@@ -14,6 +14,8 @@ void take_snippet(NginxSpec& into, const NginxSpec& fix, const char* snippet,
 }  // namespace
 
 void NginxSpec::overlay(const NginxSpec& fix) {
+  take_snippet(*this, fix, "main", &NginxSpec::main);
+  take_snippet(*this, fix, "events", &NginxSpec::events);
   take_snippet(*this, fix, "http", &NginxSpec::http);
   take_snippet(*this, fix, "server", &NginxSpec::server);
   take_snippet(*this, fix, "location", &NginxSpec::location);

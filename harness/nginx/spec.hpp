@@ -20,16 +20,32 @@ struct SnippetOrigin {
                        // lines (\n escapes) are all reported at `value`
 };
 
+// The snippets a rendered config takes, outermost first: the main context, events {}, http {},
+// the generated server {} and its location / {}.
+inline constexpr const char* kSnippetKeys[] = {"main", "events", "http", "server", "location"};
+
+// Directives of the main and events contexts that the rendered frame owns: badgateway runs nginx
+// in the foreground, writes its pid and reads its error log where it put them, and sets the user
+// with nginx.user. A snippet setting one is a load error.
+inline constexpr const char* kFrameMainDirectives[] = {"daemon", "master_process", "pid",
+                                                       "user",   "events",         "http"};
+
 struct NginxSpec {
+  // The main context (worker_processes, worker_rlimit_nofile, ...): it replaces the frame's
+  // `worker_processes 1;` when it sets worker_processes itself.
+  std::optional<std::string> main;
+  // Inside events {} (worker_connections, ...): it replaces the frame's `worker_connections
+  // 1024;` when it sets worker_connections itself.
+  std::optional<std::string> events;
   std::optional<std::string> http;               // inside http {}
   std::optional<std::string> server;             // inside the generated server {}
   std::optional<std::string> location;           // inside the generated location / {}
-  std::map<std::string, SnippetOrigin> origins;  // by snippet: "http", "server", "location"
+  std::map<std::string, SnippetOrigin> origins;  // by snippet: one of kSnippetKeys
   std::optional<std::string>
       user;                   // the worker user ("nobody nogroup"); default root when run as root
   std::optional<bool> start;  // false: nginx is not started at all (the "nginx is down" cause)
   // The user's own nginx.conf or config directory (absolute), tested unchanged instead of the
-  // rendered frame; http/server/location/user do not apply then.
+  // rendered frame; the snippets and user do not apply then.
   std::optional<std::string> config;
   std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
 

@@ -230,8 +230,8 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
     f.expect.by_version = patch.by_version;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
   }
-  if (!f.nginx.http && !f.nginx.server && !f.nginx.location && !f.nginx.start && !f.nginx.user &&
-      !f.nginx.config && f.fakes.empty()) {
+  if (!f.nginx.main && !f.nginx.events && !f.nginx.http && !f.nginx.server && !f.nginx.location &&
+      !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty()) {
     fr.fail_at(fix.source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
   }
   fr.reject_unknown();

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/regex/regex.hpp"
+
 #include "harness/input/names.hpp"
 #include "harness/input/placeholders.hpp"
 
@@ -35,19 +37,42 @@ SnippetOrigin snippet_origin(const toml::node& n, const std::string& field, cons
   return origin;
 }
 
+// The main and events snippets may not take what the frame needs (kFrameMainDirectives); events
+// is a block of its own, so `events {` inside it is nesting nginx refuses anyway.
+void reject_frame_directives(Reader& r, const NginxSpec& spec) {
+  if (!spec.main) return;
+  for (const char* name : kFrameMainDirectives) {
+    Regex re(fmt::format(R"((?m)(^|[;{{}}])\s*{}(\s|\{{|;))", name));
+    if (!re.search(*spec.main)) continue;
+    r.fail("main",
+           std::string_view(name) == "user"
+               ? std::string("sets user: set nginx.user instead (the frame writes it)")
+           : std::string_view(name) == "events" || std::string_view(name) == "http"
+               ? fmt::format("has an {} block: use nginx.{} for what goes inside it (the frame "
+                             "writes the block)",
+                             name, name)
+               : fmt::format("sets {}, which the frame badgateway renders needs as it is (nginx in "
+                             "the foreground, its pid and error log in the run directory)",
+                             name));
+  }
+}
+
 }  // namespace
 
 NginxSpec read_nginx(Reader& r, std::string_view source) {
   const std::string& file = r.file();
   NginxSpec spec;
+  spec.main = r.string("main");
+  spec.events = r.string("events");
   spec.http = r.string("http");
   spec.server = r.string("server");
   spec.location = r.string("location");
-  for (const char* key : {"http", "server", "location"}) {
+  for (const char* key : kSnippetKeys) {
     if (const toml::node* n = r.get(key); n && n->is_string()) {
       spec.origins[key] = snippet_origin(*n, r.field(key), file, source);
     }
   }
+  reject_frame_directives(r, spec);
   spec.user = r.string("user");
   if (spec.user) {
     if (auto e = check_user_name(*spec.user, true); !e.empty()) r.fail("user", e);
@@ -65,7 +90,7 @@ NginxSpec read_nginx(Reader& r, std::string_view source) {
       r.fail("config", fmt::format("{} has no nginx.conf", p.string()));
     }
     spec.config = p.string();
-    for (const char* key : {"http", "server", "location", "user"}) {
+    for (const char* key : {"main", "events", "http", "server", "location", "user"}) {
       if (r.has(key)) {
         r.fail(key, "cannot be combined with nginx.config: the config is tested as it is");
       }
@@ -84,7 +109,7 @@ NginxSpec read_nginx(Reader& r, std::string_view source) {
 // raw file text, so quotes, the newline trimmed after """ and escapes do not shift them.
 void check_snippets(Reader& r, const std::vector<std::string>& fake_names,
                     std::string_view source) {
-  for (const char* key : {"http", "server", "location"}) {
+  for (const char* key : kSnippetKeys) {
     const toml::node* n = r.raw().get(key);
     if (!n || !n->is_string()) continue;
     const auto found = find_placeholders(n->as_string()->get());

@@ -149,7 +149,7 @@ void check_fixed_own_config(const toml::table& fix_table, const std::string& fil
                             PhasePlan& fixed) {
   const toml::table* fn = fix_table.get_as<toml::table>("nginx");
   Reader nr(fn ? *fn : fix_table, fn ? "fix.nginx" : "fix", file);
-  for (const char* key : {"http", "server", "location", "user"}) {
+  for (const char* key : {"main", "events", "http", "server", "location", "user"}) {
     if (fn && nr.has(key)) {
       nr.fail(key, "cannot be combined with nginx.config: the config is tested as it is");
     }

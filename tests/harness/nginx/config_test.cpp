@@ -155,3 +155,29 @@ TEST_SUITE("config") {
                          "unknown placeholder {{fakes.app.bogus}}", std::invalid_argument);
   }
 }
+
+TEST_CASE("main and events snippets: the frame's worker defaults give way to the scenario's") {
+  bg::NginxSpec spec;
+  spec.location = "return 200;";
+  const std::string plain = bg::render_nginx_config(input(spec));
+  CHECK(contains(plain, "\nworker_processes 1;\n"));
+  CHECK(contains(plain, "events {\n    worker_connections 1024;\n}\n"));
+  spec.main = "worker_processes 2;\nworker_rlimit_nofile 64;";
+  spec.events = "worker_connections 3;";
+  std::vector<bg::RenderedLine> origins;
+  const std::string conf = bg::render_nginx_config(input(spec), &origins);
+  INFO(conf);
+  CHECK_FALSE(contains(conf, "worker_processes 1;"));
+  CHECK(contains(conf, "\nworker_processes 2;\nworker_rlimit_nofile 64;\n"));
+  CHECK_FALSE(contains(conf, "worker_connections 1024;"));
+  CHECK(contains(conf, "events {\n    worker_connections 3;\n}\n"));
+  // nginx -t's line numbers map back to the snippets.
+  CHECK(std::count_if(origins.begin(), origins.end(),
+                      [](const bg::RenderedLine& l) { return l.snippet == "main"; }) == 2);
+  CHECK(std::count_if(origins.begin(), origins.end(),
+                      [](const bg::RenderedLine& l) { return l.snippet == "events"; }) == 1);
+  // Other events directives keep the frame's worker_connections.
+  spec.events = "multi_accept on;";
+  CHECK(contains(bg::render_nginx_config(input(spec)),
+                 "events {\n    worker_connections 1024;\n    multi_accept on;\n}\n"));
+}

@@ -92,3 +92,30 @@ error_log = 'invalid parameter "resolve"'
         bg::NginxOutcome::rejected);
   CHECK_FALSE(s.broken.expect.for_version(bg::NginxVersion{1, 28, 0}).nginx);
 }
+
+TEST_CASE("nginx.main may not take the frame's directives; nginx.events is read") {
+  const std::string head =
+      "name = \"t\"\ndescription = \"d\"\ncause = \"high_load\"\nteaches = \"x\"\n"
+      "[fakes.app]\nbehaviour = \"ok\"\n[nginx]\nlocation = \"proxy_pass http://{{fakes.app}};\"\n";
+  const std::string tail = "[expect]\nstatus = 200\n";
+  CHECK(load_error(head + "main = \"pid /tmp/x.pid;\"\n" + tail) ==
+        "t.toml:9:8: nginx.main: sets pid, which the frame badgateway renders needs as it is "
+        "(nginx in the foreground, its pid and error log in the run directory)");
+  CHECK(load_error(head + "main = \"worker_processes 1; daemon on;\"\n" + tail)
+            .starts_with("t.toml:9:8: nginx.main: sets daemon"));
+  CHECK(load_error(head + "main = \"user www-data;\"\n" + tail) ==
+        "t.toml:9:8: nginx.main: sets user: set nginx.user instead (the frame writes it)");
+  CHECK(load_error(head + "main = \"events { worker_connections 8; }\"\n" + tail)
+            .starts_with("t.toml:9:8: nginx.main: has an events block: use nginx.events"));
+  // A directive whose name only starts like one of them is the scenario's.
+  bg::Scenario s = bg::load_scenario_string(
+      head +
+          "main = \"pcre_jit on;\\nworker_rlimit_nofile 64;\"\nevents = \"worker_connections "
+          "8;\"\n" +
+          tail + "[fix]\ndescription = \"f\"\nnginx.events = \"worker_connections 512;\"\n",
+      "t.toml");
+  CHECK(s.nginx.events == "worker_connections 8;");
+  REQUIRE(s.fixed);
+  CHECK(s.fixed->nginx.events == "worker_connections 512;");
+  CHECK(s.fixed->nginx.main == "pcre_jit on;\nworker_rlimit_nofile 64;");
+}

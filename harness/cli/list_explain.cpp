@@ -24,7 +24,27 @@ std::vector<Scenario> load_or_report(std::vector<std::string> paths, int& exit_c
   }
 }
 
+std::string describe_dns_fake(const fakes::dns::Zone& zone) {
+  std::vector<std::string> names;
+  for (const auto& [name, a] : zone.names) {
+    std::vector<std::string> records = a.a;
+    records.insert(records.end(), a.aaaa.begin(), a.aaaa.end());
+    if (!a.cname.empty()) records.push_back("CNAME " + a.cname);
+    const bool answers =
+        a.fault == fakes::dns::Fault::none || a.fault == fakes::dns::Fault::truncated;
+    std::string what = !answers          ? std::string(fakes::dns::to_string(a.fault))
+                       : records.empty() ? std::string("no records")
+                                         : fmt::format("{}", fmt::join(records, ", "));
+    if (a.fault == fakes::dns::Fault::truncated) what += " (truncated over UDP)";
+    if (a.delay.count() > 0) what += fmt::format(" after {}ms", a.delay.count());
+    names.push_back(fmt::format("{} -> {}", name, what));
+  }
+  names.push_back(fmt::format("any other name -> {}", fakes::dns::to_string(zone.unknown)));
+  return fmt::format("DNS server (UDP and TCP): {}", fmt::join(names, "; "));
+}
+
 std::string describe_fake(const FakeSpec& f) {
+  if (f.zone) return describe_dns_fake(*f.zone);
   const auto* info = fakes::find_behaviour(f.behaviour, f.protocol);
   std::string params;
   for (const auto& [k, v] : f.params) {

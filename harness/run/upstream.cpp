@@ -10,6 +10,8 @@
 
 #include <fmt/format.h>
 
+#include "fakes/dns/server.hpp"
+
 #include "fakes/behaviours/registry.hpp"
 #include "harness/error.hpp"
 #include "harness/net/free_port.hpp"
@@ -67,6 +69,21 @@ class PhpFpmUpstream final : public Upstream {
     return PhpFpmSpec::from_params(params);
   }
   PhpFpm pool_;
+};
+
+// The DNS fake: its own server (UDP and TCP) on 127.0.0.1, bound at construction. Its requests
+// are the queries it got; it counts no connections (most queries come without one, over UDP).
+class DnsUpstream final : public Upstream {
+ public:
+  explicit DnsUpstream(const FakeSpec& spec) : server_(*spec.zone), address_(server_.address()) {}
+  const fakes::Address& address() const override { return address_; }
+  void start(Millis, const NetNamespace*) override { server_.start(); }
+  void stop() override { server_.stop(); }
+  UpstreamCounts counts() const override { return {std::nullopt, server_.queries().size()}; }
+
+ private:
+  fakes::dns::DnsServer server_;
+  fakes::Address address_;
 };
 
 bool is_ip_literal(const std::string& host) {
@@ -128,6 +145,10 @@ std::map<std::string, std::string> assign_host_addresses(
 }
 
 void Upstreams::add(const std::string& name, const FakeSpec& spec, const UpstreamPlacement& at) {
+  if (spec.zone) {
+    upstreams_[name] = std::make_unique<DnsUpstream>(spec);
+    return;
+  }
   const bool real_php_fpm = is_php_fpm(spec.protocol, spec.behaviour);
   fakes::Address where = upstream_address(name, spec, at, real_php_fpm);
   if (real_php_fpm) {

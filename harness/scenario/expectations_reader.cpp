@@ -140,8 +140,9 @@ void check_counts_name_fakes(Reader& r, const CountableFakes& fakes) {
     const toml::node* connections = v.as_table() ? v.as_table()->get("connections") : nullptr;
     if (connections && among(fakes.requests_only, name)) {
       r.fail_at(connections->source(), r.field("fakes." + name + ".connections"),
-                fmt::format("PHP-FPM (behaviour = \"php_fpm\") counts requests, not connections: "
-                            "use fakes.{}.requests",
+                fmt::format("PHP-FPM (behaviour = \"php_fpm\") and a DNS fake (protocol = "
+                            "\"dns\": its queries) count requests, not connections: use "
+                            "fakes.{}.requests",
                             name));
     }
   }

@@ -1,6 +1,7 @@
 #include "harness/scenario/fakes_reader.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <charconv>
@@ -156,6 +157,70 @@ void read_parameters(Reader& r, FakeSpec& spec, const fakes::BehaviourInfo* info
   }
 }
 
+// The addresses of a DNS name's a / aaaa key: a string or an array of them, each an address of
+// that family.
+std::vector<std::string> read_addresses(Reader& r, const char* key, int family) {
+  std::vector<std::string> out = r.strings(key).value_or(std::vector<std::string>{});
+  for (const auto& a : out) {
+    unsigned char bytes[sizeof(in6_addr)];
+    if (::inet_pton(family, a.c_str(), bytes) != 1) {
+      r.fail(key,
+             fmt::format("\"{}\" is not an {} address", a, family == AF_INET ? "IPv4" : "IPv6"));
+    }
+  }
+  return out;
+}
+
+// [fakes.NAME] with protocol = "dns": what other names get, and each name's records or fault.
+void read_dns_fake(Reader& r, FakeSpec& spec) {
+  spec.behaviour = "dns";
+  if (r.has("behaviour"))
+    r.fail("behaviour", "a DNS fake has no behaviour: its `names` say what it answers");
+  fakes::dns::Zone zone;
+  if (auto u = r.string("unknown")) {
+    auto f = fakes::dns::parse_fault(*u);
+    if (!f || *f == fakes::dns::Fault::none)
+      r.fail("unknown", fmt::format("\"{}\": names not in `names` get a fault: \"nxdomain\" (the "
+                                    "default), \"servfail\", \"refused\", \"silent\", "
+                                    "\"truncated\" or \"malformed\"",
+                                    *u));
+    zone.unknown = *f;
+  }
+  if (const toml::table* names = r.table("names")) {
+    for (const auto& [k, v] : *names) {
+      const std::string name = fakes::dns::Zone::canonical(k.str());
+      // Quoted as TOML quotes it: a name has dots of its own.
+      const std::string field = r.field(fmt::format("names.\"{}\"", k.str()));
+      HostAndPort parsed;
+      if (auto e = check_host_and_port(name, parsed); !e.empty() || parsed.port != 0)
+        fail_at(r.file(), k.source(), field, e.empty() ? "a name, without a port" : e);
+      if (!v.is_table()) fail_at(r.file(), v.source(), field, "expected a table");
+      Reader nr(*v.as_table(), field, r.file());
+      fakes::dns::NameAnswer answer;
+      answer.a = read_addresses(nr, "a", AF_INET);
+      answer.aaaa = read_addresses(nr, "aaaa", AF_INET6);
+      answer.cname = nr.string("cname").value_or("");
+      if (!answer.cname.empty() && (!answer.a.empty() || !answer.aaaa.empty()))
+        nr.fail("cname", "a name with a CNAME has no addresses of its own (RFC 1034 3.6.2)");
+      if (auto ttl = nr.duration("ttl")) {
+        if (ttl->count() % 1000 != 0) nr.fail("ttl", "DNS TTLs are whole seconds");
+        answer.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
+      }
+      if (auto f = nr.string("fault")) {
+        auto fault = fakes::dns::parse_fault(*f);
+        if (!fault)
+          nr.fail("fault", fmt::format("\"{}\" is not one of {}", *f, fakes::dns::kFaultNames));
+        answer.fault = *fault;
+      }
+      if (auto d = nr.duration("delay")) answer.delay = *d;
+      nr.reject_unknown();
+      zone.names[name] = std::move(answer);
+    }
+  }
+  r.reject_unknown();
+  spec.zone = std::move(zone);
+}
+
 FakeSpec read_fake(const std::string& name, const toml::node& node, const std::string& path,
                    const std::string& file) {
   if (!node.is_table()) fail_at(file, node.source(), path, "expected a table");
@@ -165,8 +230,12 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   spec.name = name;
   spec.pos = pos_of(node, file);
   const std::string protocol = r.string("protocol").value_or("http");
+  if (protocol == "dns") {
+    read_dns_fake(r, spec);
+    return spec;
+  }
   const auto parsed = fakes::parse_protocol(protocol);
-  if (!parsed) r.fail("protocol", fmt::format("expected {}", fakes::kProtocolNames));
+  if (!parsed) r.fail("protocol", "expected \"http\", \"fastcgi\" or \"dns\"");
   spec.protocol = *parsed;
   std::string listen = r.string("listen").value_or("tcp");
   if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");

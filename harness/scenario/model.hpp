@@ -8,6 +8,7 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "fakes/dns/zone.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 #include "harness/input/placeholders.hpp"
@@ -41,6 +42,9 @@ struct FakeSpec {
   // unix:/run/php/php8.2-fpm.sock;`). It must live under /run, which each run has of its own.
   std::optional<std::string> socket;
   SourcePos socket_pos;
+  // protocol = "dns": a DNS server (UDP and TCP on 127.0.0.1) answering these names; `behaviour`
+  // is "dns" and there are no params. nginx reaches it with `resolver {{fakes.NAME}};`.
+  std::optional<fakes::dns::Zone> zone;
   SourcePos pos;
 };
 

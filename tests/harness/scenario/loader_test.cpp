@@ -417,7 +417,7 @@ expect.generated_by = "nginx"
       check_error(kHead +
                       "[fakes.app]\nprotocol = \"grpc\"\nbehaviour = \"ok\"\n[nginx]\n"
                       "location = \"return 200;\"\n[expect]\nstatus = 502\n",
-                  "t.toml:6:12: fakes.app.protocol", "\"http\" or \"fastcgi\"");
+                  "t.toml:6:12: fakes.app.protocol", "expected \"http\", \"fastcgi\" or \"dns\"");
     }
     SUBCASE("listen") {
       check_error(kHead +
@@ -803,4 +803,36 @@ TEST_CASE("nginx.main may not take the frame's directives; nginx.events is read"
   REQUIRE(s.fixed);
   CHECK(s.fixed->nginx.events == "worker_connections 512;");
   CHECK(s.fixed->nginx.main == "pcre_jit on;\nworker_rlimit_nofile 64;");
+}
+
+TEST_CASE("protocol = \"dns\": a zone of names with records, TTLs and faults") {
+  bg::Scenario s = bg::load_scenario_string(R"toml(name = "t"
+description = "d"
+cause = "dns"
+teaches = "x"
+[fakes.ns]
+protocol = "dns"
+unknown = "refused"
+names."App.Test." = { a = ["192.0.2.1", "192.0.2.2"], aaaa = "2001:db8::1", ttl = "5s" }
+names."www.test" = { cname = "app.test" }
+names."slow.test" = { fault = "truncated", delay = "250ms" }
+[nginx]
+location = "resolver {{fakes.ns}}; return 200;"
+[expect]
+status = 200
+fakes.ns.requests = 1
+)toml",
+                                            "t.toml");
+  const bg::FakeSpec& ns = s.fakes.at("ns");
+  REQUIRE(ns.zone);
+  CHECK(ns.behaviour == "dns");
+  CHECK(ns.zone->unknown == bg::fakes::dns::Fault::refused);
+  const auto* app = ns.zone->find("app.test");
+  REQUIRE(app);
+  CHECK(app->a == std::vector<std::string>{"192.0.2.1", "192.0.2.2"});
+  CHECK(app->aaaa == std::vector<std::string>{"2001:db8::1"});
+  CHECK(app->ttl == std::chrono::seconds{5});
+  CHECK(ns.zone->find("WWW.test.")->cname == "app.test");
+  CHECK(ns.zone->find("slow.test")->fault == bg::fakes::dns::Fault::truncated);
+  CHECK(ns.zone->find("slow.test")->delay == bg::Millis{250});
 }

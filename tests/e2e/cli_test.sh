@@ -449,7 +449,7 @@ PY
   expect_code 0 "$bg" run "$m" "$fx/only.toml" --json "$work/only.json"
   valid_json "$work/only.json"
   grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
-  grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
+  grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 run in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "only did not run only it"; }
   ;;
 check)

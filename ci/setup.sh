@@ -17,7 +17,7 @@ test=(clang-format python3 python3-jsonschema python3-yaml libxml2-utils stress-
 
 packages=("${build[@]}" "${runtime[@]}")
 [[ "${BADGATEWAY_TEST_DEPS:-0}" == 1 ]] && packages+=("${test[@]}")
-[[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io)
+[[ "${BADGATEWAY_WITH_DOCKER:-0}" == 1 ]] && packages+=(docker.io mmdebstrap)  # mmdebstrap: ci/stage-image.sh's base image
 
 missing=()
 for p in "${packages[@]}"; do

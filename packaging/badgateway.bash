@@ -13,7 +13,7 @@ _badgateway() {
     "") COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur")) && return ;;
     run) options="--jobs --filter --nginx --junit --json --keep --timeout --repeat --shuffle
                   --seed --fail-fast --shard --help" ;;
-    serve) options="--listen --behaviour --behavior --protocol --set --socket-mode --help" ;;
+    serve) options="--listen --listen-beyond-loopback --behaviour --behavior --protocol --set --socket-mode --help" ;;
     diagnose) options="--scenarios --access-log --log-format --config --write --host --help" ;;
     *) options="--help" ;;
   esac

@@ -12,7 +12,9 @@
 
 namespace badgateway::fakes {
 
-std::optional<Address> Address::parse(std::string_view text, std::string* error) {
+namespace {
+
+std::optional<Address> parse_address(std::string_view text, std::string* error, bool any_ip) {
   auto fail = [&](std::string why) -> std::optional<Address> {
     if (error) *error = std::move(why);
     return std::nullopt;
@@ -21,7 +23,7 @@ std::optional<Address> Address::parse(std::string_view text, std::string* error)
     std::string path(text.substr(5));
     if (path.empty() || path.front() != '/') return fail("a unix socket path must be absolute");
     if (path.size() >= 108) return fail("unix socket path is longer than 107 bytes");
-    return unix_socket(std::move(path));
+    return Address::unix_socket(std::move(path));
   }
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos) return fail("expected HOST:PORT or unix:/path");
@@ -34,9 +36,25 @@ std::optional<Address> Address::parse(std::string_view text, std::string* error)
   if (ec != std::errc{} || ptr != port_text.data() + port_text.size() || port > 65535) {
     return fail(fmt::format("invalid port \"{}\"", port_text));
   }
-  Address a = tcp(std::string(host), static_cast<std::uint16_t>(port));
-  if (!a.is_loopback()) return fail(fmt::format("\"{}\" is not a loopback address", host));
+  Address a = Address::tcp(std::string(host), static_cast<std::uint16_t>(port));
+  if (any_ip) {
+    boost::system::error_code ec;
+    boost::asio::ip::make_address(a.host, ec);
+    if (ec) return fail(fmt::format("\"{}\" is not an IP address", host));
+  } else if (!a.is_loopback()) {
+    return fail(fmt::format("\"{}\" is not a loopback address", host));
+  }
   return a;
+}
+
+}  // namespace
+
+std::optional<Address> Address::parse(std::string_view text, std::string* error) {
+  return parse_address(text, error, false);
+}
+
+std::optional<Address> Address::parse_any_ip(std::string_view text, std::string* error) {
+  return parse_address(text, error, true);
 }
 
 bool Address::is_loopback() const {

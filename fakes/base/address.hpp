@@ -8,8 +8,9 @@
 
 namespace badgateway::fakes {
 
-// Where an endpoint listens: a loopback TCP address (port 0 = let the kernel choose) or a unix
-// socket path. to_string() is the form nginx accepts in `server` and `proxy_pass`.
+// Where an endpoint listens: a loopback TCP address (port 0 = let the kernel choose; another IP
+// only from parse_any_ip) or a unix socket path. to_string() is the form nginx accepts in `server`
+// and `proxy_pass`.
 struct Address {
   enum class Kind { tcp, unix_socket };
   Kind kind = Kind::tcp;
@@ -27,6 +28,9 @@ struct Address {
   // "127.0.0.1:8080", "[::1]:8080", "unix:/run/x.sock". Rejects non-loopback hosts: test traffic
   // must never leave the machine.
   static std::optional<Address> parse(std::string_view text, std::string* error = nullptr);
+  // As parse(), but any IP address (0.0.0.0, an interface's): for `serve
+  // --listen-beyond-loopback` alone, where a user asks for it by name.
+  static std::optional<Address> parse_any_ip(std::string_view text, std::string* error = nullptr);
   std::string to_string() const;
   bool is_loopback() const;
   // Fills `out` for connect()/bind() (unix, IPv4 or IPv6); returns the address length.

@@ -18,6 +18,10 @@ struct EndpointOptions {
   // A unix socket's mode right after bind (before the behaviour's after_bind, which may set its
   // own): 0666 lets an nginx worker that is not our user connect. Unset: the umask decides.
   std::optional<unsigned> socket_mode;
+  // The name the fake gives itself (X-Badgateway-Fake, the bodies it makes up). Empty: the
+  // endpoint's name. Endpoint names are unique in a server, a fake's name need not be: serve's
+  // localhost:PORT is one fake on two addresses.
+  std::string fake_name;
 };
 
 // Hosts any number of fake endpoints on one I/O thread. Endpoints are added (and bound, so the

@@ -421,11 +421,15 @@ struct ServeCommand {
         "Runs one fake endpoint until interrupted, printing what it receives (each event with "
         "its local\ntime, to the millisecond), so you can put your own nginx in front of it. "
         "ADDR is a loopback\naddress (127.0.0.1:PORT, [::1]:PORT), localhost:PORT (both of "
-        "them, one port: nginx tries\nboth) or unix:/path (mode 0666 unless --socket-mode).",
+        "them, one port: nginx tries\nboth) or unix:/path (mode 0666 unless --socket-mode); "
+        "any IP address only with\n--listen-beyond-loopback.",
         {"badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]", "serve",
          "run one fake endpoint standalone, for your own nginx"});
     value(app, "--listen", args.listen, "ADDR",
           "where to listen (default 127.0.0.1:0: the kernel picks a port)");
+    app->add_flag("--listen-beyond-loopback", args.listen_beyond_loopback,
+                  "let --listen take any IP address (0.0.0.0:PORT, [::]:PORT, an\n"
+                  "interface's), e.g. in a container published with docker run -p");
     value(app, "--socket-mode", socket_mode, "MODE",
           "a unix socket's mode, in octal (default 0666: nginx's workers,\n"
           "as www-data, can connect); e.g. 0660 with a shared group")

@@ -66,6 +66,9 @@ struct ServeArgs {
   // A unix socket's mode. 0666 by default: nginx's workers run as another user (www-data), and
   // a socket left to the umask (0755) refuses them, so that every behaviour would answer 502.
   unsigned socket_mode = 0666;
+  // --listen-beyond-loopback: --listen may name any IP address (a container published with -p).
+  // Without it a non-loopback address is a usage error: test traffic stays on this machine.
+  bool listen_beyond_loopback = false;
 };
 
 struct CleanArgs {};

@@ -40,7 +40,10 @@ bool is_ip_literal(const std::string& host) {
          ::inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-Listen parse_listen(const std::string& text) {
+// Flag named in the refusal, so that the way to say "yes, beyond loopback" is one read away.
+constexpr std::string_view kBeyondLoopback = "--listen-beyond-loopback";
+
+Listen parse_listen(const std::string& text, bool beyond_loopback) {
   constexpr std::string_view kLocalhost = "localhost:";
   std::string error;
   if (text.starts_with(kLocalhost)) {
@@ -59,8 +62,15 @@ Listen parse_listen(const std::string& text) {
           "[::1]:PORT), localhost:PORT or unix:/path",
           text, host));
     }
+    if (!beyond_loopback && !host.empty() && !fakes::Address::tcp(host, 0).is_loopback()) {
+      throw UsageError(fmt::format(
+          "--listen {}: \"{}\" is not a loopback address (serve listens beyond loopback only "
+          "with {})",
+          text, host, kBeyondLoopback));
+    }
   }
-  auto address = fakes::Address::parse(text, &error);
+  auto address = beyond_loopback ? fakes::Address::parse_any_ip(text, &error)
+                                 : fakes::Address::parse(text, &error);
   if (!address) throw UsageError(fmt::format("--listen {}: {}", text, error));
   return {*address, false};
 }
@@ -90,6 +100,7 @@ Serving bind_all(const std::string& behaviour, const fakes::BehaviourInfo& info,
                  const fakes::Params& params, const Listen& listen, unsigned socket_mode) {
   fakes::EndpointOptions options;
   options.socket_mode = socket_mode;
+  options.fake_name = behaviour;  // on ::1 too: the endpoint's name there is only a unique key
   auto make = [&] {
     fakes::Params copy = params;  // make_behaviour marks what it read
     return fakes::make_behaviour(info, copy);
@@ -102,7 +113,7 @@ Serving bind_all(const std::string& behaviour, const fakes::BehaviourInfo& info,
     s.endpoints.emplace_back(behaviour, bound);
     if (!listen.also_ipv6) return s;
     try {
-      std::string v6 = behaviour + " (::1)";  // endpoint names are unique
+      std::string v6 = behaviour + " (::1)";  // endpoint names are unique; not shown to a client
       s.endpoints.emplace_back(
           v6, s.server->add_endpoint(v6, fakes::Address::tcp("::1", bound.port), make(), options));
       return s;
@@ -149,7 +160,7 @@ int command_serve(const ServeArgs& args) {
   if (!info)
     throw UsageError(
         fmt::format("unknown {} behaviour \"{}\" (see serve --help)", protocol, behaviour));
-  Listen listen = parse_listen(args.listen);
+  Listen listen = parse_listen(args.listen, args.listen_beyond_loopback);
   try {
     fakes::Params copy = params;
     fakes::make_behaviour(*info, copy);  // bad parameters are a usage error before any bind

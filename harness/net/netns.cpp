@@ -9,6 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -16,6 +18,12 @@
 
 namespace badgateway {
 namespace {
+
+// What both steps need, and how to get it where root alone is not enough: a container's root has
+// neither capability unless given them (docker run without --privileged).
+constexpr std::string_view kPrivilegeHint =
+    "testing an own config needs CAP_SYS_ADMIN and CAP_NET_ADMIN: root on a host; in a container, "
+    "docker run --cap-add SYS_ADMIN --cap-add NET_ADMIN, or --privileged";
 
 int open_ns(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -32,7 +40,11 @@ void bring_loopback_up() {
   ok = ok && ::ioctl(s, SIOCSIFFLAGS, &req) == 0;
   int e = errno;
   if (s >= 0) ::close(s);
-  if (!ok) throw HarnessError(fmt::format("cannot bring up loopback: {}", std::strerror(e)));
+  if (!ok) {
+    throw HarnessError(
+        fmt::format("cannot bring up loopback: {}{}", std::strerror(e),
+                    e == EPERM ? fmt::format(" ({})", kPrivilegeHint) : std::string()));
+  }
 }
 
 }  // namespace
@@ -43,10 +55,8 @@ NetNamespace NetNamespace::create() {
   if (::unshare(CLONE_NEWNET) != 0) {
     int e = errno;
     ::close(home);
-    throw HarnessError(
-        fmt::format("cannot create a network namespace: {} (testing an own config needs root or "
-                    "CAP_SYS_ADMIN)",
-                    std::strerror(e)));
+    throw HarnessError(fmt::format("cannot create a network namespace: {} ({})", std::strerror(e),
+                                   kPrivilegeHint));
   }
   NetNamespace ns;
   try {

@@ -59,16 +59,23 @@ std::vector<pid_t> process_group_members(pid_t pgid) {
 // SIGKILLs the whole pool and waits until every process of it has exited, workers too: a worker
 // still dying holds the listening socket, so nginx's connect() is queued and then reset ("reset
 // by peer") instead of refused. Workers are not our children: pidfds tell when they are gone.
-void kill_pool_and_wait(pid_t pgid, Millis limit) {
-  ::kill(-pgid, SIGKILL);
+// The pool is two process groups: the init's, and the master's own with its workers (php-fpm
+// calls setsid() even with -F). In a PID namespace killing the init would take the second down
+// too; without one (no CAP_SYS_ADMIN: an unprivileged container) nothing else would.
+void kill_pool_and_wait(const Child& master, Millis limit) {
+  std::vector<pid_t> groups{master.pid()};
+  if (master.program_pid() > 0) groups.push_back(master.program_pid());
+  for (pid_t pgid : groups) ::kill(-pgid, SIGKILL);
   auto deadline = std::chrono::steady_clock::now() + limit;
-  for (pid_t pid : process_group_members(pgid)) {
-    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-    if (fd < 0) continue;  // already gone (ESRCH)
-    auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-    pollfd p{fd, POLLIN, 0};  // readable once the process exited (a zombie has no sockets left)
-    ::poll(&p, 1, static_cast<int>(std::max<Millis::rep>(left.count(), 0)));
-    ::close(fd);
+  for (pid_t pgid : groups) {
+    for (pid_t pid : process_group_members(pgid)) {
+      int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+      if (fd < 0) continue;  // already gone (ESRCH)
+      auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+      pollfd p{fd, POLLIN, 0};  // readable once the process exited (a zombie has no sockets left)
+      ::poll(&p, 1, static_cast<int>(std::max<Millis::rep>(left.count(), 0)));
+      ::close(fd);
+    }
   }
 }
 
@@ -234,9 +241,9 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
     master_->signal(SIGKILL);  // the master only: its workers stay, orphaned, until stop()
     master_->wait_for(Millis(2000));
   } else if (spec_.kill == "all") {
-    // The whole pool, like the OOM killer: the group is the pool's init, master and workers; the
-    // init exits only once every one of them is gone, so the socket is dead when this returns.
-    ::kill(-master_->pid(), SIGKILL);
+    // The whole pool, like the OOM killer: the init, the master and the workers, each waited for,
+    // so the socket is dead when this returns.
+    kill_pool_and_wait(*master_, Millis(2000));
     master_->wait_for(Millis(2000));
   }
 }
@@ -247,7 +254,7 @@ void PhpFpm::stop() {
     master_->signal(SIGQUIT);  // graceful
     if (!master_->wait_for(Millis(2000))) master_->stop(SIGTERM, Millis(1000));
   }
-  kill_pool_and_wait(master_->pid(), Millis(2000));  // workers orphaned by a killed master
+  kill_pool_and_wait(*master_, Millis(2000));  // workers orphaned by a killed master
   master_.reset();
 }
 

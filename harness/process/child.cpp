@@ -184,7 +184,7 @@ void set_signal_mask(KernelSigset mask) {
 // included: this machine's PID 1 reaps only every second or two), reports the program's exit,
 // and ends when the program and every orphan are gone. When the lifeline hangs up (badgateway
 // died, even by SIGKILL) it ends at once, and the kernel kills everything in the namespace with
-// it; without a namespace it kills its process group first.
+// it; without a namespace it kills its process group first, and the program's own if it made one.
 [[noreturn]] void run_init(const SpawnPlan& plan, int lifeline_read) {
   sys(SYS_setpgid, 0, 0);
   if (!plan.pid_namespace) sys(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1);
@@ -241,7 +241,12 @@ void set_signal_mask(KernelSigset mask) {
     pollfd fds[2] = {{lifeline_read, POLLIN, 0}, {signals, POLLIN, 0}};
     if (sys(SYS_ppoll, reinterpret_cast<long>(fds), 2, 0, 0, 0) < 0) continue;
     if (fds[0].revents != 0) {
-      if (!plan.pid_namespace) sys(SYS_kill, 0, SIGKILL);  // our group, us included
+      if (!plan.pid_namespace) {
+        // The program's own group first, if it made one (php-fpm calls setsid() even with -F),
+        // then ours, us included.
+        if (!program_ended) sys(SYS_kill, -program, SIGKILL);
+        sys(SYS_kill, 0, SIGKILL);
+      }
       exit_now(128 + SIGKILL);
     }
     signalfd_siginfo info;

@@ -204,12 +204,17 @@ std::string summary_table(const std::vector<ScenarioResult>& results, Millis wal
   append_skipped(out, results, targets.size() > 1, style);
   append_kept(out, results, targets.size() > 1);
   const auto n = [&](Verdict v) { return counts[static_cast<int>(v)]; };
-  out += fmt::format("\n{} passed, {} failed{}, {} errors{}{}; {} runs in {}\n", n(Verdict::pass),
-                     n(Verdict::fail), failed_check_kinds(results), n(Verdict::error),
+  // "passed", "failed", "timed out" and "skipped" read right after any count; the nouns do not.
+  const auto noun = [](auto count, const char* one, const char* many) {
+    return fmt::format("{} {}", count, count == 1 ? one : many);
+  };
+  const auto runs = n(Verdict::pass) + n(Verdict::fail) + n(Verdict::error) + n(Verdict::timeout);
+  out += fmt::format("\n{} passed, {} failed{}, {}{}{}; {} in {}\n", n(Verdict::pass),
+                     n(Verdict::fail), failed_check_kinds(results),
+                     noun(n(Verdict::error), "error", "errors"),
                      n(Verdict::timeout) ? fmt::format(", {} timed out", n(Verdict::timeout)) : "",
                      n(Verdict::skipped) ? fmt::format(", {} skipped", n(Verdict::skipped)) : "",
-                     n(Verdict::pass) + n(Verdict::fail) + n(Verdict::error) + n(Verdict::timeout),
-                     format_duration(wall_time));
+                     noun(runs, "run", "runs"), format_duration(wall_time));
   return out;
 }
 

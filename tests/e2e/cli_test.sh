@@ -242,13 +242,16 @@ serve-localhost)
   # so serve listens on both, on one port (port 0: the one the kernel gave 127.0.0.1).
   python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null \
     || { echo "skipped: no IPv6 loopback here (serve-localhost-no-ipv6 covers that)"; exit 77; }
-  ask() {  # ask HOST PORT PATH: prints the status line of the answer
+  ask() {  # ask HOST PORT PATH: prints the status line of the answer, then its X-Badgateway-Fake
     exec 3<>"/dev/tcp/$1/$2" || return 1
     printf 'GET %s HTTP/1.0\r\n\r\n' "$3" >&3
-    local line
-    IFS= read -r line <&3
+    local line status fake=
+    IFS= read -r status <&3
+    while IFS= read -r line <&3 && [[ ${line%$'\r'} ]]; do
+      [[ $line == "X-Badgateway-Fake: "* ]] && fake=${line#*: }
+    done
     exec 3>&-
-    printf '%s\n' "${line%$'\r'}"
+    printf '%s|%s\n' "${status%$'\r'}" "${fake%$'\r'}"
   }
   # A port free on both addresses, for the explicit-port run.
   free=$(python3 -c 'import socket
@@ -265,8 +268,9 @@ socket.socket(socket.AF_INET6).bind(("::1", p)); print(p)')
     [[ -n ${v4:-} && $v4 == "${v6:-}" ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "localhost:$given: not both addresses on one port"; }
     [[ $given == 0 || $v4 == "$given" ]] || { kill -INT $pid; fail "localhost:$given: served on port $v4"; }
     for host in 127.0.0.1 ::1; do
+      # One fake on two addresses: the same name on both (it once said "status (::1)" on ::1).
       got=$(ask $host "$v4" "/from-$host")
-      [[ $got == "HTTP/1.1 503 Service Unavailable" ]] || { kill -INT $pid; fail "localhost:$given: $host answered '$got'"; }
+      [[ $got == "HTTP/1.1 503 Service Unavailable|status" ]] || { kill -INT $pid; fail "localhost:$given: $host answered '$got'"; }
     done
     wait_for 10 grep -q "status \[::1\]:$v4 request GET /from-::1 " "$work/serve.out" \
       || { kill -INT $pid; cat "$work/serve.out" >&2; fail "the ::1 request not printed with its address"; }
@@ -311,6 +315,41 @@ serve-localhost-no-ipv6)
   [[ $code == 0 ]] || fail "serve exit $code"
   [[ $(cat "$work/serve.err") == "badgateway: no IPv6 loopback (::1) here: localhost is 127.0.0.1 only" ]] \
     || { cat "$work/serve.err" >&2; fail "the fallback not said in one line"; }
+  ;;
+serve-beyond-loopback)
+  # Issue 16 §2: beyond loopback (a serve in a container, published with -p) only when asked for
+  # by name; the refusal names the flag. The accepted case listens on 0.0.0.0 inside a network
+  # namespace of our own, so nothing is ever reachable from outside this test.
+  for addr in 0.0.0.0:0 "[::]:0" 192.0.2.1:8080; do
+    expect_code 2 "$bg" serve --listen "$addr" --behaviour ok
+    host=${addr%:*} host=${host#\[} host=${host%\]}
+    [[ $(cat "$work/err") == "badgateway: --listen $addr: \"$host\" is not a loopback address (serve listens beyond loopback only with --listen-beyond-loopback)" ]] \
+      || { cat "$work/err" >&2; fail "$addr: refusal does not name the flag in one line"; }
+  done
+  # Loopback needs no flag (all of 127/8 is loopback); a host name stays refused with it.
+  expect_code 2 "$bg" serve --listen-beyond-loopback --listen example.com:80 --behaviour ok
+  grep -q '"example.com" is a host name' "$work/err" || { cat "$work/err" >&2; fail "host name accepted"; }
+  if [[ ${BADGATEWAY_SERVE_NETNS:-} != 1 ]]; then
+    unshare -n true 2>/dev/null || { echo "skipped: cannot make a network namespace (needs root)"; exit 77; }
+    BADGATEWAY_SERVE_NETNS=1 unshare -n bash "${BASH_SOURCE[0]}" "$case_name" "$bg" "$fx"
+    exit $?
+  fi
+  ip link set lo up || fail "cannot bring lo up"
+  "$bg" serve --listen-beyond-loopback --listen 0.0.0.0:0 --behaviour status --set code=503 \
+    >"$work/serve.out" 2>"$work/serve.err" &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/serve.out" || { kill $pid; cat "$work/serve.err" >&2; fail "serve did not start"; }
+  port=$(sed -n 's/^serving status (http) on 0\.0\.0\.0:\([0-9]*\); Ctrl-C to stop$/\1/p' "$work/serve.out")
+  [[ -n $port ]] || { kill -INT $pid; cat "$work/serve.out" >&2; fail "not serving on 0.0.0.0"; }
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET / HTTP/1.0\r\n\r\n' >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  kill -INT $pid
+  wait $pid
+  code=$?
+  [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
+  [[ $code == 0 && ! -s $work/serve.err ]] || { cat "$work/serve.err" >&2; fail "serve exit $code"; }
   ;;
 help-version)
   expect_code 0 "$bg" --version
@@ -455,7 +494,7 @@ PY
   expect_code 0 "$bg" run "$m" "$fx/only.toml" --json "$work/only.json"
   valid_json "$work/only.json"
   grep -q "^only = true on fixture-only" "$work/out" || fail "only not announced"
-  grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 runs in .*" "$work/out" \
+  grep -qx "1 passed, 0 failed, 0 errors, 4 skipped; 1 run in .*" "$work/out" \
     || { cat "$work/out" >&2; fail "only did not run only it"; }
   ;;
 check)

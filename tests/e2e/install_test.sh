@@ -36,6 +36,7 @@ check_installed() {  # check_installed PREFIX
     [[ $(complete_words badgateway explain garbage-r) == garbage-response ]] || exit 2
     [[ $(complete_words badgateway run --ke) == --keep ]] || exit 3
     [[ $(complete_words badgateway serve --behaviour dribb) == dribble ]] || exit 4
+    [[ $(complete_words badgateway serve --listen-b) == --listen-beyond-loopback ]] || exit 5
   ' _ "$prefix/share/bash-completion/completions/badgateway" || fail "completion (case $?)"
 }
 

@@ -124,6 +124,18 @@ TEST_SUITE("options") {
           "--protocol: expected http or fastcgi, got \"gopher\"");
   }
 
+  // Issue 16 §2: a serve in a container is reached through -p only if it listens beyond
+  // loopback, which it must be told by name (serve_command.cpp refuses the address otherwise).
+  TEST_CASE("serve --listen-beyond-loopback: off by default, a flag") {
+    CHECK_FALSE(parse_as<bg::ServeArgs>({"serve", "--behaviour", "ok"}).listen_beyond_loopback);
+    auto s = parse_as<bg::ServeArgs>(
+        {"serve", "--behaviour", "ok", "--listen", "0.0.0.0:8080", "--listen-beyond-loopback"});
+    CHECK(s.listen_beyond_loopback);
+    CHECK(s.listen == "0.0.0.0:8080");
+    CHECK(usage_error({"serve", "--behaviour", "ok", "--listen-beyond-loopback=maybe"})
+              .find("--listen-beyond-loopback") != std::string::npos);
+  }
+
   // Issue 16 §3: a socket left to the umask (0755) refused nginx's www-data workers.
   TEST_CASE("serve --socket-mode: octal, 0666 by default, unix sockets only") {
     CHECK(parse_as<bg::ServeArgs>({"serve", "--behaviour", "ok"}).socket_mode == 0666);
@@ -183,7 +195,7 @@ TEST_SUITE("options") {
         "usage: badgateway serve --listen ADDR --behaviour NAME [--set KEY=VALUE ...]\n"));
     for (const char* want :
          {"--listen ADDR", "--protocol P", "--set KEY=VALUE", "--socket-mode MODE",
-          "localhost:PORT", "behaviours:", "keepalive_race", "php"}) {
+          "--listen-beyond-loopback", "localhost:PORT", "behaviours:", "keepalive_race", "php"}) {
       CHECK_MESSAGE(serve.find(want) != std::string::npos, want);
     }
     // Scenarios accept behaviour = "php_fpm": serve's list names it and says serve cannot run it,

@@ -264,7 +264,7 @@ TEST_SUITE("report") {
     CHECK(contains(table, "\nbad-\"quoted\"<&> "));
     CHECK(contains(table, "\nnginx-down "));
     CHECK(contains(table, "502x2 -> 200"));
-    CHECK(contains(table, "\n1 passed, 1 failed (status 1), 1 errors; 3 runs in 4.32s\n"));
+    CHECK(contains(table, "\n1 passed, 1 failed (status 1), 1 error; 3 runs in 4.32s\n"));
     CHECK(contains(table, "  broken: status: expected 502, got 200 \"x\" <&>\n"));
     CHECK(contains(table, "  broken: harness error: nginx -t failed"));
     CHECK(contains(table, "    | 2024/01/01 [error]"));
@@ -279,7 +279,7 @@ TEST_SUITE("report") {
     INFO(table);
     CHECK(contains(table, "TIMEOUT"));
     CHECK(contains(table, "  broken: stopped at the scenario's time limit (run --timeout)\n"));
-    CHECK(contains(table, "\n0 passed, 0 failed, 0 errors, 1 timed out; 1 runs in 2s\n"));
+    CHECK(contains(table, "\n0 passed, 0 failed, 0 errors, 1 timed out; 1 run in 2s\n"));
     const std::string json = bg::json_report({r}, 2000ms);
     CHECK(contains(json, "\"verdict\":\"TIMEOUT\""));
     CHECK(contains(json, "\"timed_out\":true"));
@@ -292,7 +292,7 @@ TEST_SUITE("report") {
     std::vector<bg::ScenarioResult> results = {passing(),
                                                bg::ScenarioResult{}};  // second: interrupted
     const std::string table = bg::summary_table(results, 2000ms, bg::TerminalStyle{false});
-    CHECK(contains(table, "\n1 passed, 0 failed, 0 errors; 1 runs in 2s\n"));
+    CHECK(contains(table, "\n1 passed, 0 failed, 0 errors; 1 run in 2s\n"));
   }
 
   TEST_CASE("colour only when asked for") {
@@ -327,7 +327,7 @@ TEST_SUITE("report") {
     const std::string table = bg::summary_table({r, failing()}, 1000ms, bg::TerminalStyle{false});
     INFO(table);
     CHECK(contains(table, "\nskip upstream-refused\n  flaky on 1.22 (issue 12)\n"));
-    CHECK(contains(table, "\n0 passed, 1 failed (status 1), 0 errors, 1 skipped; 1 runs in 1s\n"));
+    CHECK(contains(table, "\n0 passed, 1 failed (status 1), 0 errors, 1 skipped; 1 run in 1s\n"));
 
     const std::string json = bg::json_report({r}, 1000ms);
     CHECK(contains(json, R"x("status":"skipped","skip_reason":"flaky on 1.22 (issue 12)"})x"));

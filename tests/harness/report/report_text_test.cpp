@@ -191,7 +191,7 @@ TEST_SUITE("report text") {
     std::string why;
     if (!bg::find_in_path("xmllint").empty()) CHECK_MESSAGE(xmllint_accepts(xml, why), why);
     const auto table = bg::summary_table(results, 1000ms, bg::TerminalStyle{false});
-    CHECK(table.find("; 1 runs in") != std::string::npos);
+    CHECK(table.find("; 1 run in") != std::string::npos);
     CHECK(table.find("pending") == std::string::npos);
   }
 

@@ -10,6 +10,7 @@
 #include "fakes/base/address.hpp"
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/recorder.hpp"
+#include "fakes/core/tls.hpp"
 
 namespace badgateway::fakes {
 
@@ -18,6 +19,8 @@ struct EndpointOptions {
   // A unix socket's mode right after bind (before the behaviour's after_bind, which may set its
   // own): 0666 lets an nginx worker that is not our user connect. Unset: the umask decides.
   std::optional<unsigned> socket_mode;
+  // Set: the endpoint speaks TLS (HTTP behaviours only); every connection's handshake comes first.
+  std::optional<TlsOptions> tls;
 };
 
 // Hosts any number of fake endpoints on one I/O thread. Endpoints are added (and bound, so the

@@ -8,12 +8,14 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "fakes/core/tls.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 #include "harness/input/placeholders.hpp"
 #include "harness/input/source_pos.hpp"
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 
@@ -21,6 +23,14 @@ namespace badgateway {
 inline constexpr const char* kCauses[] = {
     "nginx_not_running", "firewall",           "dns",       "php_fpm_not_running",
     "php_fpm_timeout",   "server_unavailable", "high_load", "misconfiguration"};
+
+// `tls` of a fake: the certificate the run makes for it and the endpoint's TLS knobs (the file
+// paths in `options` are filled in at run time, when the certificate is written).
+struct TlsSpec {
+  tls::CertificateSpec certificate;
+  fakes::TlsOptions options;
+  bool client_certificate = false;  // required, verified against the run's root CA
+};
 
 struct FakeSpec {
   std::string name;
@@ -40,6 +50,7 @@ struct FakeSpec {
   // unix:/run/php/php8.2-fpm.sock;`). It must live under /run, which each run has of its own.
   std::optional<std::string> socket;
   SourcePos socket_pos;
+  std::optional<TlsSpec> tls;  // set: the fake speaks TLS
   SourcePos pos;
 };
 

@@ -201,7 +201,9 @@ void make_leaf(Credential::Impl& leaf, const LeafSpec& spec, X509* issuer_cert,
   std::string san;
   for (const auto& n : names) {
     if (!san.empty()) san += ',';
-    san += (is_ip_literal(n) ? "IP:" : "DNS:") + n;
+    // An IP address is also written as a DNS name: nginx's proxy_ssl_verify checks the name with
+    // X509_check_host(), which reads DNS entries only, so "IP:127.0.0.1" alone never matches.
+    san += is_ip_literal(n) ? fmt::format("IP:{},DNS:{}", n, n) : "DNS:" + n;
   }
   add_extension(leaf.cert, issuer, NID_basic_constraints, "critical,CA:FALSE");
   // keyEncipherment only means something for RSA key exchange (TLS 1.2's RSA suites).

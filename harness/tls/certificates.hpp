@@ -23,7 +23,8 @@ enum class Validity {
 
 // What a leaf certificate says.
 struct LeafSpec {
-  // subjectAltName entries: an IPv4/IPv6 literal becomes IP:, anything else DNS:. The first is
+  // subjectAltName entries: anything but an IP literal becomes DNS:; an IPv4/IPv6 literal becomes
+  // IP: and DNS: both (nginx checks names with X509_check_host, DNS entries only). The first is
   // also the subject's CN. Empty: "localhost".
   std::vector<std::string> names;
   KeyType key = KeyType::ec_p256;

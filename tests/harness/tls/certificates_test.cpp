@@ -65,6 +65,8 @@ TEST_CASE("a leaf the root CA signed verifies against the root, for its names on
   CHECK(verify(cert_of(leaf), {}, {cert_of(root.credential())}) == X509_V_OK);
   CHECK(X509_check_host(cert_of(leaf), "app.internal", 0, 0, nullptr) == 1);
   CHECK(X509_check_ip_asc(cert_of(leaf), "127.0.0.1", 0) == 1);
+  // nginx (ngx_ssl_check_host) checks even an IP address with X509_check_host: DNS entries.
+  CHECK(X509_check_host(cert_of(leaf), "127.0.0.1", 0, 0, nullptr) == 1);
   // A wrong host name: what nginx's proxy_ssl_verify reports as "does not match".
   CHECK(X509_check_host(cert_of(leaf), "other.internal", 0, 0, nullptr) == 0);
   CHECK(X509_check_ip_asc(cert_of(leaf), "127.0.0.2", 0) == 0);
@@ -87,6 +89,8 @@ TEST_CASE("an intermediate: the full chain verifies, the leaf alone does not") {
   CHECK(verify(cert_of(leaf), {sent}, {anchor}) == X509_V_OK);
   CHECK(verify(cert_of(leaf), {}, {anchor}) == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
   CHECK(verify(cert_of(leaf), {}, {anchor}) == 20);
+  // (nginx, as a TLS client, logs 21 "unable to verify the first certificate" for this chain:
+  // scenarios/tls/incomplete-chain.toml checks that.)
   // The depth counts the CAs between the leaf and the trust anchor: nginx's default
   // proxy_ssl_verify_depth 1 allows this one intermediate, 0 does not.
   CHECK(verify(cert_of(leaf), {sent}, {anchor}, 1) == X509_V_OK);

@@ -66,6 +66,10 @@ struct ServeArgs {
   // A unix socket's mode. 0666 by default: nginx's workers run as another user (www-data), and
   // a socket left to the umask (0755) refuses them, so that every behaviour would answer 502.
   unsigned socket_mode = 0666;
+  // --tls DIR: speak TLS, with the run's certificates written to DIR (made, must not exist);
+  // --tls-config: the settings of a scenario's `tls = { ... }` table, inside the braces.
+  std::string tls_dir;
+  std::string tls_config;
 };
 
 struct CleanArgs {};

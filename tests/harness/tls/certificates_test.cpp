@@ -90,7 +90,7 @@ TEST_CASE("an intermediate: the full chain verifies, the leaf alone does not") {
   CHECK(verify(cert_of(leaf), {}, {anchor}) == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
   CHECK(verify(cert_of(leaf), {}, {anchor}) == 20);
   // (nginx, as a TLS client, logs 21 "unable to verify the first certificate" for this chain:
-  // scenarios/tls/incomplete-chain.toml checks that.)
+  // scenarios/tls/tls-incomplete-chain.toml checks that.)
   // The depth counts the CAs between the leaf and the trust anchor: nginx's default
   // proxy_ssl_verify_depth 1 allows this one intermediate, 0 does not.
   CHECK(verify(cert_of(leaf), {sent}, {anchor}, 1) == X509_V_OK);

@@ -98,7 +98,7 @@ class FakeServer::Endpoint final : public ListenerControl {
       : name_(std::move(name)),
         requested_(where),
         behaviour_(std::move(behaviour)),
-        options_(options),
+        options_(std::move(options)),
         acceptor_(std::in_place, io),
         resume_(std::in_place, io) {
     if (options_.tls) tls_ = std::make_unique<TlsContext>(*options_.tls);
@@ -314,7 +314,7 @@ Address FakeServer::add_endpoint(const std::string& name, const Address& where,
   if (started_) throw std::logic_error("add_endpoint after start");
   try {
     endpoints_.push_back(
-        std::make_unique<Endpoint>(*io_, name, where, std::move(behaviour), options));
+        std::make_unique<Endpoint>(*io_, name, where, std::move(behaviour), std::move(options)));
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error(fmt::format("fake \"{}\" cannot listen on {}: {}", name,
                                          where.to_string(), e.code().message()));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -29,7 +30,8 @@ Task<std::optional<HttpRequest>> Connection::read_request() {
   parser.header_limit(256 * 1024);
   parser.body_limit(64ull * 1024 * 1024);
   stream_.expires_after(io_timeout_);
-  auto [ec, n] = co_await http::async_read(stream_, buffer_, parser, use_tuple);
+  auto [ec, n] = tls_ ? co_await http::async_read(*tls_, buffer_, parser, use_tuple)
+                      : co_await http::async_read(stream_, buffer_, parser, use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_in(n);
   if (ec) {
@@ -66,7 +68,8 @@ Task<std::size_t> Connection::read_some(std::string& out, std::size_t max) {
   if (!is_open()) co_return 0;
   std::string chunk(max, '\0');
   stream_.expires_after(io_timeout_);
-  auto [ec, n] = co_await stream_.async_read_some(asio::buffer(chunk), use_tuple);
+  auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(chunk), use_tuple)
+                      : co_await stream_.async_read_some(asio::buffer(chunk), use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_in(n);
   out.append(chunk.data(), n);
@@ -81,7 +84,8 @@ void Connection::record_request(SeenRequest request) {
 Task<bool> Connection::write(std::string_view bytes) {
   if (!is_open()) co_return false;
   stream_.expires_after(io_timeout_);
-  auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes), use_tuple);
+  auto [ec, n] = tls_ ? co_await asio::async_write(*tls_, asio::buffer(bytes), use_tuple)
+                      : co_await asio::async_write(stream_, asio::buffer(bytes), use_tuple);
   stream_.expires_never();
   recorder_.on_bytes_out(n);
   co_return !ec;
@@ -101,7 +105,8 @@ Task<void> Connection::hold(Millis limit) {
     auto left = until - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) break;
     stream_.expires_after(left);
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), use_tuple);
+    auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(sink), use_tuple)
+                        : co_await stream_.async_read_some(asio::buffer(sink), use_tuple);
     stream_.expires_never();
     recorder_.on_bytes_in(n);
     if (ec) break;

@@ -1,5 +1,6 @@
 #pragma once
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,14 @@
 #include "fakes/core/asio.hpp"
 #include "fakes/core/recorder.hpp"
 
+namespace boost::asio::ssl {
+template <typename Stream>
+class stream;
+}  // namespace boost::asio::ssl
+
 namespace badgateway::fakes {
+
+class TlsContext;
 
 struct HttpRequest {
   std::string method;
@@ -39,6 +47,11 @@ class Connection {
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
+
+  // The server side of TLS as the endpoint's options say (fakes/core/tls.hpp): the handshake's
+  // faults, or the handshake itself within its deadline. true: from now on every read and write
+  // goes through TLS; false: the connection ended here (the recorder notes why).
+  Task<bool> accept_tls(TlsContext& tls);
 
   // nullopt when the peer closed, timed out or sent something that is not HTTP/1.x.
   Task<std::optional<HttpRequest>> read_request();
@@ -74,7 +87,10 @@ class Connection {
   Millis io_timeout() const { return io_timeout_; }
 
  private:
+  std::string bad_request_answer() const;
+
   Stream stream_;
+  std::unique_ptr<asio::ssl::stream<Stream&>> tls_;  // set once a TLS handshake succeeded
   beast::flat_buffer buffer_;
   asio::steady_timer timer_;
   std::string endpoint_name_;

@@ -101,6 +101,7 @@ class FakeServer::Endpoint final : public ListenerControl {
         options_(std::move(options)),
         acceptor_(std::in_place, io),
         resume_(std::in_place, io) {
+    if (options_.tls) tls_ = std::make_unique<TlsContext>(*options_.tls);
     if (where.kind == Address::Kind::unix_socket && std::filesystem::exists(where.path)) {
       throw std::runtime_error(fmt::format(
           "{} already exists; refusing to replace it{}", where.path,
@@ -276,7 +277,9 @@ class FakeServer::Endpoint final : public ListenerControl {
                           options_.io_timeout);
     live_.insert(&connection);
     try {
-      co_await behaviour_->serve(connection);
+      bool serve = true;
+      if (tls_) serve = co_await connection.accept_tls(*tls_);
+      if (serve) co_await behaviour_->serve(connection);
     } catch (const std::exception& e) {
       recorder_.note(fmt::format("behaviour failed: {}", e.what()));
     }
@@ -290,6 +293,7 @@ class FakeServer::Endpoint final : public ListenerControl {
   Address bound_;
   BehaviourPtr behaviour_;
   EndpointOptions options_;
+  std::unique_ptr<TlsContext> tls_;
   Recorder recorder_;
   std::optional<Acceptor> acceptor_;
   std::optional<asio::steady_timer> resume_;

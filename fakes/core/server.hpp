@@ -10,6 +10,7 @@
 #include "fakes/base/address.hpp"
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/recorder.hpp"
+#include "fakes/core/tls.hpp"
 
 namespace badgateway::fakes {
 
@@ -22,6 +23,8 @@ struct EndpointOptions {
   // endpoint's name. Endpoint names are unique in a server, a fake's name need not be: serve's
   // localhost:PORT is one fake on two addresses.
   std::string fake_name;
+  // Set: the endpoint speaks TLS (HTTP behaviours only); every connection's handshake comes first.
+  std::optional<TlsOptions> tls;
 };
 
 // Hosts any number of fake endpoints on one I/O thread. Endpoints are added (and bound, so the

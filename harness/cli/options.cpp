@@ -441,6 +441,12 @@ struct ServeCommand {
     value(app, "--set", settings, "KEY=VALUE",
           "a behaviour parameter, e.g. --set latency=500ms (repeatable)")
         ->check(key_value());
+    value(app, "--tls", args.tls_dir, "DIR",
+          "speak TLS (HTTP only); the CA, client certificate and the fake's\n"
+          "certificate are written to DIR (created; it must not exist)");
+    value(app, "--tls-config", args.tls_config, "SETTINGS",
+          "with --tls: a scenario's tls table, inside its braces, e.g.\n"
+          "'names = [\"app.internal\"], sni = \"required\"'");
     app->footer(serve_footer());
   }
   ServeArgs finish() {

@@ -69,6 +69,10 @@ struct ServeArgs {
   // --listen-beyond-loopback: --listen may name any IP address (a container published with -p).
   // Without it a non-loopback address is a usage error: test traffic stays on this machine.
   bool listen_beyond_loopback = false;
+  // --tls DIR: speak TLS, with the run's certificates written to DIR (made, must not exist);
+  // --tls-config: the settings of a scenario's `tls = { ... }` table, inside the braces.
+  std::string tls_dir;
+  std::string tls_config;
 };
 
 struct CleanArgs {};

@@ -19,9 +19,13 @@
 #include "fakes/core/protocol.hpp"
 #include "fakes/core/server.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/error.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/report/text_escape.hpp"
 #include "harness/report/timestamp.hpp"
+#include "harness/scenario/loader.hpp"
+#include "harness/scenario/tls_reader.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 namespace {
@@ -97,10 +101,12 @@ struct Serving {
 // Every endpoint `listen` names, each with a behaviour of its own (a behaviour serves one
 // endpoint: counters such as flaky's are per address). Throws std::runtime_error.
 Serving bind_all(const std::string& behaviour, const fakes::BehaviourInfo& info,
-                 const fakes::Params& params, const Listen& listen, unsigned socket_mode) {
+                 const fakes::Params& params, const Listen& listen, unsigned socket_mode,
+                 const std::optional<fakes::TlsOptions>& tls) {
   fakes::EndpointOptions options;
   options.socket_mode = socket_mode;
   options.fake_name = behaviour;  // on ::1 too: the endpoint's name there is only a unique key
+  options.tls = tls;
   auto make = [&] {
     fakes::Params copy = params;  // make_behaviour marks what it read
     return fakes::make_behaviour(info, copy);
@@ -142,6 +148,37 @@ sigset_t block_stop_signals() {
   return set;
 }
 
+// --tls DIR and --tls-config: the settings read as a scenario's `tls` table (the same keys,
+// defaults and errors), the certificates made in DIR. nullopt without --tls.
+std::optional<fakes::TlsOptions> serve_tls(const ServeArgs& args, fakes::Protocol protocol) {
+  if (args.tls_dir.empty()) {
+    if (!args.tls_config.empty()) throw UsageError("--tls-config needs --tls DIR");
+    return std::nullopt;
+  }
+  if (protocol != fakes::Protocol::http) throw UsageError("--tls: TLS is for HTTP fakes");
+  const std::string label = "--tls-config";
+  TlsSpec spec;
+  try {
+    toml::table doc = parse_toml(fmt::format("tls = {{ {} }}\n", args.tls_config), label);
+    Reader r(doc, "", label);
+    FakeSpec fake;
+    spec = read_tls(r, fake).value_or(TlsSpec{});
+  } catch (const ScenarioError& e) {
+    throw UsageError(e.what());
+  }
+  tls::RunCredentials credentials(args.tls_dir);
+  tls::ServedFiles files = credentials.issue("serve", spec.certificate);
+  fakes::TlsOptions options = spec.options;
+  options.certificate_chain_file = files.certificate_chain.string();
+  options.private_key_file = files.private_key.string();
+  if (spec.client_certificate) options.client_ca_file = files.client_ca.string();
+  for (const tls::TlsFile& f : tls::kTlsFiles) {
+    fmt::print("tls.{}: {} ({})\n", f.placeholder, (credentials.dir() / f.file).string(),
+               f.meaning);
+  }
+  return options;
+}
+
 }  // namespace
 
 int command_serve(const ServeArgs& args) {
@@ -171,12 +208,19 @@ int command_serve(const ServeArgs& args) {
     listen.also_ipv6 = false;
     fmt::print(stderr, "badgateway: no IPv6 loopback (::1) here: localhost is 127.0.0.1 only\n");
   }
+  std::optional<fakes::TlsOptions> tls;
+  try {
+    tls = serve_tls(args, *proto);
+  } catch (const HarnessError& e) {
+    fmt::print(stderr, "badgateway: {}\n", e.what());
+    return kExitUsage;
+  }
   sigset_t set = block_stop_signals();
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout (serve | head) is not a reason to die
   std::mutex print;               // before the server: its listeners use it until it is stopped
   Serving serving;
   try {
-    serving = bind_all(behaviour, *info, params, listen, args.socket_mode);
+    serving = bind_all(behaviour, *info, params, listen, args.socket_mode, tls);
   } catch (const std::exception& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -201,8 +245,8 @@ int command_serve(const ServeArgs& args) {
     });
   }
   server.start();
-  fmt::print("serving {} ({}) on {}; Ctrl-C to stop\n", behaviour, protocol,
-             fmt::join(addresses, " and "));
+  fmt::print("serving {} ({}{}) on {}; Ctrl-C to stop\n", behaviour, protocol,
+             tls ? " over TLS" : "", fmt::join(addresses, " and "));
   std::fflush(stdout);
   // Stop cleanly on any of them: a unix socket file must not outlive us.
   int signo = 0;

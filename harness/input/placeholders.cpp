@@ -1,11 +1,13 @@
 #include "harness/input/placeholders.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "harness/input/suggest.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 
@@ -45,10 +47,19 @@ std::string expand_placeholders(std::string_view text, const PlaceholderLookup& 
 std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names) {
   if (name.empty()) return "unterminated placeholder: \"{{\" without \"}}\"";
   if (name == "run_dir" || name == "nginx.conf_dir") return {};
+  if (name.starts_with("tls.")) {
+    if (tls::find_tls_file(name.substr(4))) return {};
+    std::vector<std::string> known;
+    for (const auto& f : tls::kTlsFiles) known.push_back(fmt::format("tls.{}", f.placeholder));
+    auto near = closest_name(name, known);
+    return fmt::format("unknown placeholder {{{{{}}}}}: {}", name,
+                       near ? fmt::format("did you mean \"{}\"?", *near)
+                            : fmt::format("expected one of {}", fmt::join(known, ", ")));
+  }
   if (!name.starts_with("fakes.")) {
     return fmt::format(
-        "unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path], run_dir or "
-        "nginx.conf_dir",
+        "unknown placeholder {{{{{}}}}}: expected fakes.NAME[.host|.port|.path], tls.FILE, "
+        "run_dir or nginx.conf_dir",
         name);
   }
   std::string rest = name.substr(6);
@@ -71,6 +82,11 @@ PlaceholderLookup placeholder_lookup(const std::map<std::string, fakes::Address>
   return [bound, run_dir, conf_dir](const std::string& name) -> std::optional<std::string> {
     if (name == "run_dir") return run_dir;
     if (name == "nginx.conf_dir") return conf_dir;
+    if (name.starts_with("tls.")) {
+      const tls::TlsFile* f = tls::find_tls_file(name.substr(4));
+      if (!f) return std::nullopt;
+      return (std::filesystem::path(run_dir) / tls::kTlsDir / f->file).string();
+    }
     if (!name.starts_with("fakes.")) return std::nullopt;
     std::string rest = name.substr(6);
     auto dot = rest.find('.');

@@ -28,7 +28,8 @@ using PlaceholderLookup = std::function<std::optional<std::string>(const std::st
 std::string expand_placeholders(std::string_view text, const PlaceholderLookup& lookup);
 
 // Known forms: fakes.NAME, fakes.NAME.host, fakes.NAME.port, fakes.NAME.path, run_dir,
-// nginx.conf_dir (the nginx under test's own config directory: fastcgi_params, mime.types).
+// nginx.conf_dir (the nginx under test's own config directory: fastcgi_params, mime.types),
+// tls.FILE (a file of the run's certificates, harness/tls/run_credentials.hpp: tls.ca, ...).
 // Returns an error message, or empty when `name` is valid for the given fake names.
 std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names);
 

@@ -49,6 +49,7 @@ struct PhaseRun {
   const RunOptions& options;
   PhaseResult& result;
   RunDir dir;
+  std::optional<tls::RunCredentials> credentials;  // RUN_DIR/tls, when the phase uses TLS
   Upstreams upstreams;
   LaunchPaths paths;
   std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
@@ -88,7 +89,9 @@ void prepare_run_dir_and_sandbox(PhaseRun& run) {
 // Binds every fake (its address is known from now on) and writes every PHP-FPM pool's files.
 void add_upstreams(PhaseRun& run) {
   InNetNamespace there(run.netns());  // the upstreams' sockets belong to the run's namespace
-  const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts};
+  if (needs_credentials(run.plan)) run.credentials.emplace(run.dir.path() / tls::kTlsDir);
+  const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts,
+                             run.credentials ? &*run.credentials : nullptr};
   for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
 }
 

@@ -27,7 +27,7 @@ namespace {
 class FakeUpstream final : public Upstream {
  public:
   FakeUpstream(fakes::FakeServer& server, const std::string& name, const FakeSpec& spec,
-               const fakes::Address& where)
+               const fakes::Address& where, tls::RunCredentials* credentials)
       : server_(server), name_(name) {
     fakes::Params params(spec.params);
     const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
@@ -35,6 +35,15 @@ class FakeUpstream final : public Upstream {
       throw HarnessError(fmt::format("fake {}: behaviour {} unavailable", name, spec.behaviour));
     fakes::EndpointOptions endpoint;
     if (spec.socket) endpoint.socket_mode = 0666;  // the config's workers (www-data) are not us
+    if (spec.tls) {
+      if (!credentials) throw HarnessError(fmt::format("fake {}: no certificates made", name));
+      tls::ServedFiles files = credentials->issue(name, spec.tls->certificate);
+      fakes::TlsOptions options = spec.tls->options;
+      options.certificate_chain_file = files.certificate_chain.string();
+      options.private_key_file = files.private_key.string();
+      if (spec.tls->client_certificate) options.client_ca_file = files.client_ca.string();
+      endpoint.tls = std::move(options);
+    }
     bound_ = server.add_endpoint(name, where, fakes::make_behaviour(*info, params), endpoint);
   }
   const fakes::Address& address() const override { return bound_; }
@@ -144,6 +153,19 @@ std::map<std::string, std::string> assign_host_addresses(
   return hosts;
 }
 
+bool needs_credentials(const PhasePlan& plan) {
+  for (const auto& entry : plan.fakes) {
+    if (entry.second.tls) return true;
+  }
+  for (const auto* text : {&plan.nginx.http, &plan.nginx.server, &plan.nginx.location}) {
+    if (!*text) continue;
+    for (const Placeholder& p : find_placeholders(**text)) {
+      if (p.name.starts_with("tls.")) return true;
+    }
+  }
+  return false;
+}
+
 void Upstreams::add(const std::string& name, const FakeSpec& spec, const UpstreamPlacement& at) {
   if (spec.zone) {
     upstreams_[name] = std::make_unique<DnsUpstream>(spec);
@@ -154,7 +176,7 @@ void Upstreams::add(const std::string& name, const FakeSpec& spec, const Upstrea
   if (real_php_fpm) {
     upstreams_[name] = std::make_unique<PhpFpmUpstream>(name, spec, at.run_dir, where);
   } else {
-    upstreams_[name] = std::make_unique<FakeUpstream>(server_, name, spec, where);
+    upstreams_[name] = std::make_unique<FakeUpstream>(server_, name, spec, where, at.credentials);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "harness/nginx/launcher.hpp"
 #include "harness/observe/observation.hpp"
 #include "harness/scenario/model.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 
@@ -34,10 +35,15 @@ class Upstream {
 
 // Where a phase's upstreams listen.
 struct UpstreamPlacement {
-  std::filesystem::path run_dir;             // `listen = "unix"` sockets, PHP-FPM's files
-  const OwnConfig* own = nullptr;            // set: a `socket` fake listens in its private /run
-  std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
+  std::filesystem::path run_dir;               // `listen = "unix"` sockets, PHP-FPM's files
+  const OwnConfig* own = nullptr;              // set: a `socket` fake listens in its private /run
+  std::map<std::string, std::string> hosts;    // an own config's host names -> 127.0.0.N
+  tls::RunCredentials* credentials = nullptr;  // issues a TLS fake's certificate
 };
+
+// Whether a phase needs its certificates made: a fake speaks TLS or a snippet names a
+// `{{tls.*}}` file.
+bool needs_credentials(const PhasePlan& plan);
 
 // An own config's host names, each on a loopback address of its own (127.0.0.1 is nginx's):
 // name -> "127.0.0.N". Throws HarnessError past 253 names.

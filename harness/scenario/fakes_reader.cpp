@@ -15,6 +15,7 @@
 #include "harness/input/names.hpp"
 #include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
+#include "harness/scenario/tls_reader.hpp"
 #include "harness/scenario/toml_reader.hpp"
 
 namespace badgateway {
@@ -109,7 +110,7 @@ void read_parameters(Reader& r, FakeSpec& spec, const fakes::BehaviourInfo* info
   for (const auto& [k, v] : r.raw()) {
     std::string key(k.str());
     if (key == "protocol" || key == "listen" || key == "behaviour" || key == "host" ||
-        key == "socket") {
+        key == "socket" || key == "tls") {
       continue;
     }
     // A table or array is no parameter value, but whether the key is one of the behaviour's
@@ -257,6 +258,10 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
                              : fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
                                            spec.behaviour, fmt::join(names, ", ")));
   }
+  if (r.has("tls") && real_php_fpm) {
+    r.fail("tls", "a real PHP-FPM pool speaks FastCGI, not TLS");
+  }
+  spec.tls = read_tls(r, spec);
   read_parameters(r, spec, info, node);
   return spec;
 }

@@ -9,6 +9,7 @@
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
 #include "fakes/dns/zone.hpp"
+#include "fakes/core/tls.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 #include "harness/input/placeholders.hpp"
@@ -16,6 +17,7 @@
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
 #include "harness/observe/observation.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 
@@ -23,6 +25,14 @@ namespace badgateway {
 inline constexpr const char* kCauses[] = {
     "nginx_not_running", "firewall",           "dns",       "php_fpm_not_running",
     "php_fpm_timeout",   "server_unavailable", "high_load", "misconfiguration"};
+
+// `tls` of a fake: the certificate the run makes for it and the endpoint's TLS knobs (the file
+// paths in `options` are filled in at run time, when the certificate is written).
+struct TlsSpec {
+  tls::CertificateSpec certificate;
+  fakes::TlsOptions options;
+  bool client_certificate = false;  // required, verified against the run's root CA
+};
 
 struct FakeSpec {
   std::string name;
@@ -45,6 +55,7 @@ struct FakeSpec {
   // protocol = "dns": a DNS server (UDP and TCP on 127.0.0.1) answering these names; `behaviour`
   // is "dns" and there are no params. nginx reaches it with `resolver {{fakes.NAME}};`.
   std::optional<fakes::dns::Zone> zone;
+  std::optional<TlsSpec> tls;  // set: the fake speaks TLS
   SourcePos pos;
 };
 

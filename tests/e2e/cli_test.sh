@@ -126,6 +126,32 @@ PY
   expect_code 2 "$bg" serve --behaviour ok --set latncy=1s
   grep -q "latncy" "$work/err" || fail "unknown parameter not named"
   ;;
+serve-tls)
+  # --tls DIR: the certificates are written there and named; a client that trusts DIR/ca.pem and
+  # sends the required SNI gets the behaviour's answer over TLS; one without SNI gets the alert.
+  "$bg" serve --listen 127.0.0.1:0 --behaviour status --set code=503 --tls "$work/tls" \
+    --tls-config 'names = ["app.internal"], sni = "required"' >"$work/serve.out" 2>&1 &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/serve.out" || { cat "$work/serve.out" >&2; fail "serve did not start"; }
+  grep -q "^serving status (http over TLS) on 127\.0\.0\.1:" "$work/serve.out" || fail "no TLS in the first line"
+  grep -qx "tls.ca: $work/tls/ca.pem (.*)" "$work/serve.out" || fail "CA path not printed"
+  [[ $(stat -c %a "$work/tls/client.key") == 600 ]] || fail "client key not 0600"
+  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/serve.out")
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$work/tls/ca.pem" \
+    --resolve "app.internal:$port:127.0.0.1" "https://app.internal:$port/")
+  [[ $code == 503 ]] || fail "over TLS with SNI: got '$code'"
+  curl -s -o /dev/null --max-time 5 -k "https://127.0.0.1:$port/" 2>"$work/curl.err"
+  [[ $? == 35 ]] || fail "without SNI: the handshake did not fail"
+  wait_for 10 grep -q "TLS: handshake failed" "$work/serve.out" || fail "failed handshake not printed"
+  kill -TERM $pid
+  wait $pid
+  [[ $? == 0 ]] || fail "serve exit"
+  expect_code 2 "$bg" serve --behaviour ok --tls "$work/tls2" --tls-config 'sni = "always"'
+  grep -q 'tls.sni: expected one of "optional", "required"' "$work/err" || fail "bad --tls-config not named: $(cat "$work/err")"
+  [[ ! -e $work/tls2 ]] || fail "certificates made for a bad --tls-config"
+  expect_code 2 "$bg" serve --behaviour ok --tls-config 'sni = "required"'
+  grep -q -- "--tls-config needs --tls DIR" "$work/err" || fail "--tls-config without --tls accepted"
+  ;;
 serve-signals)
   # serve stops cleanly on INT, TERM and QUIT even when started with SIGINT and SIGQUIT ignored
   # (what a background job of a non-interactive shell inherits).

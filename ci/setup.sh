@@ -6,7 +6,7 @@ set -euo pipefail
 build=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev libpcre2-dev nlohmann-json3-dev
-  libcli11-dev libldns-dev
+  libcli11-dev libldns-dev libssl-dev
   help2man  # the man page, made from --help
 )
 # Running it: the nginx and PHP-FPM it puts under test.

@@ -8,8 +8,8 @@
 
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
-#include "fakes/dns/zone.hpp"
 #include "fakes/core/tls.hpp"
+#include "fakes/dns/zone.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
 #include "harness/input/placeholders.hpp"

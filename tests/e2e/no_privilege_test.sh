@@ -12,7 +12,9 @@ set -uo pipefail
 bg=$1 scenarios=$2
 command -v setpriv >/dev/null || { echo "skipped: no setpriv (util-linux)"; exit 77; }
 [[ $(id -u) == 0 ]] || { echo "skipped: needs root (to show that root alone is not enough)"; exit 77; }
-work=$(mktemp -d)
+# A short directory of its own, not under $TMPDIR: CI's tmpfs path is long, and PHP-FPM's unix
+# socket inside a run directory must stay within sun_path's 107 bytes.
+work=$(mktemp -d /tmp/bg-np.XXXXXX)
 chmod 700 "$work"
 trap 'rm -rf "$work"' EXIT
 export NO_COLOR=1 TMPDIR=$work

@@ -71,11 +71,14 @@ class Scanner {
         if (auto p = bare(cp, was_line_start, step)) return p;
       } else {
         // toml++ 3.3 reaches code it marks unreachable on a backslash before a non-ASCII
-        // character in a basic string (found by fuzz_scenario_loader); no TOML escape is one.
+        // character in a basic string, also past the spaces of a line-ending backslash (found by
+        // fuzz_scenario_loader); no TOML escape is one.
         const bool basic = region_ == Region::basic || region_ == Region::ml_basic;
-        if (basic && cp == '\\' && i_ + 1 < text_.size() &&
-            static_cast<unsigned char>(text_[i_ + 1]) >= 0x80) {
-          return problem("invalid escape: a backslash before a non-ASCII character");
+        if (basic && cp == '\\') {
+          std::size_t j = i_ + 1;
+          while (j < text_.size() && (text_[j] == ' ' || text_[j] == '\t')) ++j;
+          if (j < text_.size() && static_cast<unsigned char>(text_[j]) >= 0x80)
+            return problem("invalid escape: a backslash before a non-ASCII character");
         }
         step = in_string_or_comment(cp, n);
         if (step == 0) continue;  // a newline ended the string: handled again as bare

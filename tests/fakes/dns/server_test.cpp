@@ -11,24 +11,14 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/dns_query.hpp"
+
 #include <optional>
 #include <vector>
 
 namespace dns = badgateway::fakes::dns;
 
 namespace {
-
-std::vector<std::uint8_t> make_query(const char* name, ldns_rr_type type) {
-  ldns_pkt* q = ldns_pkt_query_new(ldns_dname_new_frm_str(name), type, LDNS_RR_CLASS_IN, LDNS_RD);
-  REQUIRE(q != nullptr);
-  std::uint8_t* wire = nullptr;
-  std::size_t size = 0;
-  REQUIRE(ldns_pkt2wire(&wire, q, &size) == LDNS_STATUS_OK);
-  std::vector<std::uint8_t> out(wire, wire + size);
-  free(wire);
-  ldns_pkt_free(q);
-  return out;
-}
 
 sockaddr_in to_sockaddr(const badgateway::fakes::Address& a) {
   sockaddr_in sa{};
@@ -120,21 +110,21 @@ TEST_CASE("dns server: UDP and TCP on one loopback port, every query recorded") 
   CHECK(server.address().host == "127.0.0.1");
   CHECK(server.address().port != 0);
   server.start();
-  auto udp = ask_udp(server, make_query("app.test", LDNS_RR_TYPE_A), 5000);
+  auto udp = ask_udp(server, badgateway::test::dns_query("app.test", LDNS_RR_TYPE_A), 5000);
   REQUIRE(udp);
   CHECK(read(*udp).records == 1);
-  auto nx = ask_udp(server, make_query("nope.test", LDNS_RR_TYPE_A), 5000);
+  auto nx = ask_udp(server, badgateway::test::dns_query("nope.test", LDNS_RR_TYPE_A), 5000);
   REQUIRE(nx);
   CHECK(read(*nx).rcode == LDNS_RCODE_NXDOMAIN);
   // Truncated over UDP, whole over TCP: what a resolver does next.
-  auto tc = ask_udp(server, make_query("big.test", LDNS_RR_TYPE_A), 5000);
+  auto tc = ask_udp(server, badgateway::test::dns_query("big.test", LDNS_RR_TYPE_A), 5000);
   REQUIRE(tc);
   CHECK(read(*tc).tc);
-  auto whole = read(ask_tcp(server, make_query("big.test", LDNS_RR_TYPE_A)));
+  auto whole = read(ask_tcp(server, badgateway::test::dns_query("big.test", LDNS_RR_TYPE_A)));
   CHECK_FALSE(whole.tc);
   CHECK(whole.records == 1);
   // Silence: nothing comes back (200 ms is far beyond a loopback answer's time).
-  CHECK_FALSE(ask_udp(server, make_query("quiet.test", LDNS_RR_TYPE_A), 200));
+  CHECK_FALSE(ask_udp(server, badgateway::test::dns_query("quiet.test", LDNS_RR_TYPE_A), 200));
   server.stop();
   server.stop();  // idempotent
   auto q = server.queries();

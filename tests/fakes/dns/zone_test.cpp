@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/support/dns_query.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,21 +15,6 @@
 namespace dns = badgateway::fakes::dns;
 
 namespace {
-
-std::vector<std::uint8_t> query(const std::string& name, ldns_rr_type type, std::uint16_t id = 42) {
-  ldns_rdf* owner = ldns_dname_new_frm_str(name.c_str());
-  REQUIRE(owner != nullptr);
-  ldns_pkt* q = ldns_pkt_query_new(owner, type, LDNS_RR_CLASS_IN, LDNS_RD);
-  REQUIRE(q != nullptr);
-  ldns_pkt_set_id(q, id);
-  std::uint8_t* wire = nullptr;
-  std::size_t size = 0;
-  REQUIRE(ldns_pkt2wire(&wire, q, &size) == LDNS_STATUS_OK);
-  std::vector<std::uint8_t> out(wire, wire + size);
-  free(wire);
-  ldns_pkt_free(q);
-  return out;
-}
 
 struct Parsed {
   ldns_pkt_rcode rcode{};
@@ -89,7 +76,7 @@ dns::Zone zone() {
 }  // namespace
 
 TEST_CASE("dns: a name's records, with their TTL, as an authoritative answer to its id") {
-  auto r = dns::answer(zone(), query("App.Test.", LDNS_RR_TYPE_A, 7), false);
+  auto r = dns::answer(zone(), badgateway::test::dns_query("App.Test.", LDNS_RR_TYPE_A, 7), false);
   REQUIRE(r.message);
   auto p = parse(*r.message);
   REQUIRE(p);
@@ -100,54 +87,67 @@ TEST_CASE("dns: a name's records, with their TTL, as an authoritative answer to 
   // echo the case, which resolvers using DNS 0x20 randomisation check).
   CHECK(p->answers ==
         std::vector<std::string>{"App.Test. 5 A 192.0.2.10", "App.Test. 5 A 192.0.2.11"});
-  auto six = parse(*dns::answer(zone(), query("app.test", LDNS_RR_TYPE_AAAA), false).message);
+  auto six =
+      parse(*dns::answer(zone(), badgateway::test::dns_query("app.test", LDNS_RR_TYPE_AAAA), false)
+                 .message);
   CHECK(six->answers == std::vector<std::string>{"app.test. 5 AAAA 2001:db8::10"});
 }
 
 TEST_CASE("dns: a CNAME and its target's records; NODATA for a type the name lacks") {
-  auto p = parse(*dns::answer(zone(), query("www.test", LDNS_RR_TYPE_A), false).message);
+  auto p = parse(
+      *dns::answer(zone(), badgateway::test::dns_query("www.test", LDNS_RR_TYPE_A), false).message);
   CHECK(p->answers == std::vector<std::string>{"www.test. 30 CNAME app.test.",
                                                "app.test. 5 A 192.0.2.10",
                                                "app.test. 5 A 192.0.2.11"});
   dns::Zone z;
   z.names["v4only.test"] = {{"192.0.2.1"}, {}, "", std::chrono::seconds{60}};
-  auto nodata = parse(*dns::answer(z, query("v4only.test", LDNS_RR_TYPE_AAAA), false).message);
+  auto nodata =
+      parse(*dns::answer(z, badgateway::test::dns_query("v4only.test", LDNS_RR_TYPE_AAAA), false)
+                 .message);
   CHECK(nodata->rcode == LDNS_RCODE_NOERROR);
   CHECK(nodata->answers.empty());
 }
 
 TEST_CASE("dns: faults: NXDOMAIN for unknown names, SERVFAIL, REFUSED, silence, a slow answer") {
-  auto unknown = parse(*dns::answer(zone(), query("nope.test", LDNS_RR_TYPE_A), false).message);
+  auto unknown =
+      parse(*dns::answer(zone(), badgateway::test::dns_query("nope.test", LDNS_RR_TYPE_A), false)
+                 .message);
   CHECK(unknown->rcode == LDNS_RCODE_NXDOMAIN);
-  auto down = parse(*dns::answer(zone(), query("down.test", LDNS_RR_TYPE_A), false).message);
+  auto down =
+      parse(*dns::answer(zone(), badgateway::test::dns_query("down.test", LDNS_RR_TYPE_A), false)
+                 .message);
   CHECK(down->rcode == LDNS_RCODE_SERVFAIL);
   dns::Zone refusing;
   refusing.unknown = dns::Fault::refused;
-  CHECK(parse(*dns::answer(refusing, query("x.test", LDNS_RR_TYPE_A), false).message)->rcode ==
-        LDNS_RCODE_REFUSED);
-  CHECK_FALSE(dns::answer(zone(), query("quiet.test", LDNS_RR_TYPE_A), false).message);
-  auto slow = dns::answer(zone(), query("slow.test", LDNS_RR_TYPE_A), false);
+  CHECK(parse(*dns::answer(refusing, badgateway::test::dns_query("x.test", LDNS_RR_TYPE_A), false)
+                   .message)
+            ->rcode == LDNS_RCODE_REFUSED);
+  CHECK_FALSE(dns::answer(zone(), badgateway::test::dns_query("quiet.test", LDNS_RR_TYPE_A), false)
+                  .message);
+  auto slow = dns::answer(zone(), badgateway::test::dns_query("slow.test", LDNS_RR_TYPE_A), false);
   CHECK(slow.delay == badgateway::Millis{1500});
   CHECK(parse(*slow.message)->answers.size() == 1);
 }
 
 TEST_CASE("dns: truncated over UDP (TC, no records), whole over TCP") {
-  auto udp = parse(*dns::answer(zone(), query("big.test", LDNS_RR_TYPE_A), false).message);
+  auto udp = parse(
+      *dns::answer(zone(), badgateway::test::dns_query("big.test", LDNS_RR_TYPE_A), false).message);
   CHECK(udp->tc);
   CHECK(udp->answers.empty());
-  auto tcp = parse(*dns::answer(zone(), query("big.test", LDNS_RR_TYPE_A), true).message);
+  auto tcp = parse(
+      *dns::answer(zone(), badgateway::test::dns_query("big.test", LDNS_RR_TYPE_A), true).message);
   CHECK_FALSE(tcp->tc);
   CHECK(tcp->answers == std::vector<std::string>{"big.test. 60 A 192.0.2.20"});
 }
 
 TEST_CASE("dns: a malformed answer does not parse; garbage queries get no answer") {
-  auto r = dns::answer(zone(), query("broken.test", LDNS_RR_TYPE_A), false);
+  auto r = dns::answer(zone(), badgateway::test::dns_query("broken.test", LDNS_RR_TYPE_A), false);
   REQUIRE(r.message);
   CHECK_FALSE(parse(*r.message));
   const std::vector<std::uint8_t> garbage = {0x12, 0x34, 0x01};
   CHECK_FALSE(dns::parse_query(garbage));
   CHECK_FALSE(dns::answer(zone(), garbage, false).message);
-  auto q = dns::parse_query(query("Mixed.Case.", LDNS_RR_TYPE_AAAA, 9));
+  auto q = dns::parse_query(badgateway::test::dns_query("Mixed.Case.", LDNS_RR_TYPE_AAAA, 9));
   REQUIRE(q);
   CHECK(q->id == 9);
   CHECK(q->name == "mixed.case");

@@ -10,7 +10,7 @@ start=$SECONDS
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" \
-  -DBADGATEWAY_WERROR=OFF -DBADGATEWAY_SANITIZE=thread -DBADGATEWAY_TOML_HEADER_ONLY=ON "${launcher[@]}" >/dev/null
+  -DBADGATEWAY_WERROR=OFF -DBADGATEWAY_SANITIZE=thread "${launcher[@]}" >/dev/null
 cmake --build build-tsan -j "$(nproc)" --target threaded_unit_tests
 echo "stage-tsan: built in $((SECONDS - start)) s"
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/ci/tsan.supp"

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/scenario/loader.hpp"
+#include "harness/scenario/toml_guard.hpp"
 
 namespace badgateway {
 
@@ -52,6 +53,7 @@ std::vector<std::filesystem::path> scenario_files(const std::vector<std::string>
 std::vector<Scenario> load_scenarios(const std::vector<std::string>& paths, Millis time_limit) {
   std::vector<Scenario> out;
   std::map<std::string, std::string> seen;
+  TomlGuardSession guard;  // one parser child for all the files
   for (const auto& f : scenario_files(paths)) {
     Scenario s = load_scenario_file(f);
     check_time_limit(s, time_limit);

@@ -10,6 +10,7 @@
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/scenario/loader.hpp"
+#include "harness/scenario/toml_guard.hpp"
 
 namespace badgateway {
 
@@ -29,6 +30,7 @@ int command_check(const CheckArgs& args) {
   }
   std::map<std::string, std::string> names;  // name -> the file that used it first
   std::size_t invalid = 0, error_count = 0;
+  TomlGuardSession guard;  // one parser child for all the files
   for (const auto& file : files) {
     LoadReport report;
     Scenario s = load_scenario_file(file, &report);

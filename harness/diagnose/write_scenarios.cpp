@@ -10,13 +10,14 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
+#include "harness/scenario/toml.hpp"
 
 #include "harness/input/bounded_file.hpp"
 #include "harness/input/names.hpp"
 #include "harness/nginx/config_scan.hpp"
 #include "harness/regex/regex.hpp"
 #include "harness/scenario/loader.hpp"
+#include "harness/scenario/toml_guard.hpp"
 #include "harness/scenario/toml_reader.hpp"
 
 namespace badgateway {
@@ -452,6 +453,7 @@ WriteResult write_scenarios(const Diagnosis& d, const std::vector<Scenario>& cat
         fmt::format("{}: cannot create the directory: {}", o.dir.string(), ec.message()));
   }
   WriteResult result;
+  TomlGuardSession guard;  // one parser child for the templates and the files written
   for (std::size_t i = 0; i < d.groups.size(); ++i) {
     const DiagnosisGroup& g = d.groups[i];
     const std::size_t number = i + 1;

@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include <toml++/toml.h>
+#include "harness/scenario/toml.hpp"
 
 #include "harness/scenario/model.hpp"
 

@@ -4,7 +4,7 @@
 #include <iterator>
 
 #include <fmt/format.h>
-#include <toml++/toml.h>
+#include "harness/scenario/toml.hpp"
 
 #include "harness/input/bounded_file.hpp"
 #include "harness/input/names.hpp"

@@ -11,6 +11,8 @@
 //     closes the kind that is open (`[}` reached an assumption in parse_value());
 //   - a table header's key starts with a bare-key character or a quote (`[.a]` reached one in
 //     parse_key()). Both found by tests/fuzz/fuzz_scenario_loader.
+// The pre-scan gives the known shapes a precise message; toml_guard.hpp catches the paths it does
+// not know (the parse in a forked child, where toml++'s internal checks stop safely).
 // It tracks strings and comments as TOML writes them ("...", '...', """...""", '''...''', #);
 // everything else (what is valid where) stays toml++'s job.
 #include <optional>

@@ -4,6 +4,7 @@
 
 #include "harness/input/suggest.hpp"
 #include "harness/scenario/loader.hpp"
+#include "harness/scenario/toml_guard.hpp"
 #include "harness/scenario/toml_prescan.hpp"
 
 namespace badgateway {
@@ -154,6 +155,10 @@ void Reader::reject_unknown(std::string_view key) const {
 
 toml::table parse_toml(std::string_view text, const std::string& file_label) {
   if (auto p = prescan_toml(text)) {
+    SourcePos pos{file_label, p->line, p->column};
+    throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
+  }
+  if (auto p = check_toml_parser_safety(text)) {
     SourcePos pos{file_label, p->line, p->column};
     throw ScenarioError(fmt::format("{}: TOML syntax: {}", pos.str(), p->message));
   }

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include <toml++/toml.h>
+#include "harness/scenario/toml.hpp"
 
 #include "fakes/base/units.hpp"
 #include "harness/input/source_pos.hpp"
@@ -67,8 +67,9 @@ class Reader {
   std::set<std::string, std::less<>> used_;
 };
 
-// The file as a TOML table, after the pre-scan (see toml_prescan.hpp for the inputs toml++ must
-// never get). Throws ScenarioError "file:line:column: TOML syntax: ...".
+// The file as a TOML table, after the pre-scan and the guard (toml_prescan.hpp, toml_guard.hpp:
+// the inputs toml++ 3.3 must never get in-process). Throws ScenarioError "file:line:column: TOML
+// syntax: ...".
 toml::table parse_toml(std::string_view text, const std::string& file_label);
 
 }  // namespace badgateway

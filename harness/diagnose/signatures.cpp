@@ -113,9 +113,19 @@ constexpr Signature kSignatures[] = {
      "the application's, often \"Primary script unknown\" (a wrong SCRIPT_FILENAME)",
      "fastcgi_param SCRIPT_FILENAME, root, the application's logs"},
     {"no-live-upstreams", R"(^no live upstreams)",
-     "every server of the upstream group is marked failed (max_fails within fail_timeout): "
-     "nginx does not even try until fail_timeout passes",
-     "max_fails, fail_timeout, backup servers"},
+     "no server of the upstream group may take the request: each is marked failed (max_fails "
+     "within fail_timeout: nginx does not try it until fail_timeout passes) or is at its "
+     "max_conns (open-source nginx has no queue: the request fails at once)",
+     "max_fails, fail_timeout, max_conns, backup servers"},
+    {"limit-conn", R"(^limiting connections by zone )",
+     "limit_conn rejected the request: its key (often the client address) already had as many "
+     "requests in progress as allowed; nginx answered 503 (limit_conn_status) itself and the "
+     "upstream never saw it",
+     "limit_conn, limit_conn_zone, limit_conn_status"},
+    {"limit-req", R"(^limiting requests, excess: )",
+     "limit_req rejected the request: its key sent faster than the zone's rate plus burst; nginx "
+     "answered 503 (limit_req_status) itself and the upstream never saw it",
+     "limit_req (burst, nodelay), limit_req_zone, limit_req_status"},
     {"upstream-disabled", R"(^upstream server temporarily disabled)",
      "a server reached max_fails failures within fail_timeout and is skipped for fail_timeout",
      "max_fails, fail_timeout"},

@@ -16,7 +16,11 @@ namespace badgateway {
 struct RunOptions {
   int jobs = 1;
   bool keep = false;  // keep run directories
-  Millis start_limit{5000};
+  // How long nginx and each upstream (PHP-FPM) may take to become ready. A start that fails is
+  // seen at once (the process exits); this bounds only one that hangs, so it is generous: with
+  // 5 s, the ASan stage on a machine loaded far past its 2 cores once ended a PHP-FPM test in an
+  // error (its message was not captured; the test prints it now).
+  Millis start_limit{15000};
   // The whole scenario (both runs); past it the requests stop and the verdict is timeout.
   Millis time_limit = kDefaultScenarioTimeLimit;
   std::function<void(const ScenarioResult&)> on_finished;  // live progress (worker threads)

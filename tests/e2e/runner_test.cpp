@@ -84,6 +84,7 @@ fakes.php.requests = 2
 )",
                                     "inline.toml");
   ScenarioResult r = run_scenario(s, nginx, {});
+  INFO(r.broken.harness_error.value_or(""));
   CHECK(r.verdict() == Verdict::pass);
   CHECK(r.broken.observed.fakes.at("php").requests == 2);
   CHECK_FALSE(r.broken.observed.fakes.at("php").connections.has_value());

@@ -35,7 +35,7 @@ struct PhaseRun {
         // must stay within sun_path); --keep's list names each directory's scenario in full.
         dir(fmt::format("{}-{}", s.name.substr(0, 32), plan.phase), options.keep),
         paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"},
-        expect(plan.expect.for_version(launcher.version())) {}
+        expect(plan.expect.for_version(launcher.version(), launcher.tls_library().openssl)) {}
   const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
   // The values of `{{...}}` in this run's snippets and (format 2) expectations; the upstreams'
   // addresses are known once add_upstreams() bound them.
@@ -213,6 +213,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.file = s.origin.file;
   r.target = launcher.label();
   r.nginx_version = launcher.version().str();
+  r.tls_library = launcher.tls_library();
   r.has_fix = s.fixed.has_value();
   auto start = Clock::now();
   const auto deadline = start + options.time_limit;
@@ -264,6 +265,7 @@ std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
     r.file = s.origin.file;
     r.target = column_title(options, launchers, plan[i].column);
     r.nginx_version = l.version().str();
+    r.tls_library = l.tls_library();
     r.repetition = plan[i].repetition;
     r.interrupted = !plan[i].skip;
     r.skipped = plan[i].skip;

@@ -93,6 +93,12 @@ void add_upstreams(PhaseRun& run) {
   const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts,
                              run.credentials ? &*run.credentials : nullptr};
   for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
+  if (run.own && run.plan.nginx.tls_files) {
+    for (const auto& [target, name] : *run.plan.nginx.tls_files) {
+      run.own->tls_files.emplace_back(run.credentials->dir() / tls::find_tls_file(name)->file,
+                                      target);
+    }
+  }
 }
 
 // nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and

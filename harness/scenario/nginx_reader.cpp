@@ -79,7 +79,10 @@ std::map<std::string, std::string> read_tls_files(Reader& r, const NginxSpec& sp
   for (const auto& f : tls::kTlsFiles) names.emplace_back(f.placeholder);
   const std::filesystem::path source(*spec.config);
   const bool directory = std::filesystem::is_directory(source);
-  for (const auto& [key, value] : *t) {
+  for (const auto& entry : *t) {
+    // Named references, not a structured binding: clang 14 cannot capture one in a lambda.
+    const toml::key& key = entry.first;
+    const toml::node& value = entry.second;
     const std::string path(key.str());
     const std::string kfield = fmt::format("{}.\"{}\"", field, path);
     auto fail_key = [&](const std::string& message) { r.fail_at(key.source(), kfield, message); };

@@ -167,7 +167,10 @@ done
 # this machine, and a config that trusts the system store (proxy_ssl_trusted_certificate
 # /etc/ssl/certs/ca-certificates.crt) would not even pass nginx -t: local and Docker verdicts would
 # differ. Copied as they are (symlinks kept), without private/ (this machine's private keys).
-if ldd -- "$nginx_src" 2>/dev/null | grep -q 'libssl\.so'; then
+# (ldd's output is read whole first: `ldd | grep -q` under pipefail fails at random, when grep
+# exits before ldd has written everything and ldd dies of SIGPIPE.)
+nginx_libs=$(ldd -- "$nginx_src" 2>/dev/null || true)
+if [[ $nginx_libs == *libssl.so* ]]; then
     ssl_dir=$(openssl version -d 2>/dev/null | sed -n 's/^OPENSSLDIR: "\(.*\)"$/\1/p')
     [[ -n $ssl_dir ]] || ssl_dir=/usr/lib/ssl # Debian's, where `openssl` is not installed
     for dir in "$ssl_dir" /etc/ssl /usr/share/ca-certificates; do
@@ -179,7 +182,7 @@ if ldd -- "$nginx_src" 2>/dev/null | grep -q 'libssl\.so'; then
     # OpenSSL's providers (ossl-modules), which a config may load by name.
     ossl_modules=$(openssl version -m 2>/dev/null | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
     if [[ -z $ossl_modules ]]; then # next to libcrypto, its real path (/lib is /usr/lib here)
-        libcrypto=$(ldd -- "$nginx_src" | sed -n 's|.*libcrypto\.so[^ ]* => \(/[^ ]*\).*|\1|p' | head -n1)
+        libcrypto=$(sed -n 's|.*libcrypto\.so[^ ]* => \(/[^ ]*\).*|\1|p' <<<"$nginx_libs" | head -n1)
         ossl_modules=$(dirname -- "$(readlink -f -- "$libcrypto")")/ossl-modules
     fi
     if [[ -d $ossl_modules ]]; then

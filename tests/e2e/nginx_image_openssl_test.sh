@@ -29,7 +29,14 @@ docker export "$container" | tar -tv >"$tmp/files" || fail "docker export"
 
 ssl_dir=$(openssl version -d 2>/dev/null | sed -n 's/^OPENSSLDIR: "\(.*\)"$/\1/p')
 ssl_dir=${ssl_dir:-/usr/lib/ssl}
-has() { grep -qE " ${1#/}( -> .*)?\$" "$tmp/files" || fail "the image lacks $1"; }
+has() {
+  grep -qE " ${1#/}( -> .*)?\$" "$tmp/files" && return
+  echo "--- the image's files under etc/ssl and usr/lib/ssl:" >&2
+  grep -E ' (etc/ssl|usr/lib/ssl)' "$tmp/files" | head -20 >&2
+  echo "--- the build's last lines:" >&2
+  tail -5 "$tmp/build.log" >&2
+  fail "the image lacks $1"
+}
 [[ -e $ssl_dir/openssl.cnf ]] && has "$ssl_dir/openssl.cnf"
 [[ -e /etc/ssl/openssl.cnf ]] && has /etc/ssl/openssl.cnf
 [[ -e /etc/ssl/certs/ca-certificates.crt ]] && has /etc/ssl/certs/ca-certificates.crt

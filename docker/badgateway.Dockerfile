@@ -12,10 +12,12 @@ FROM debian:bookworm-slim
 
 # Debian's packages first, in a layer of their own, so that a rebuilt .deb reuses it from the
 # build cache. systemd-standalone-tmpfiles satisfies php8.2-fpm's "systemd | systemd-tmpfiles"
-# without pulling in all of systemd, which nothing runs here.
+# without pulling in all of systemd, which nothing runs here. ca-certificates (and the openssl
+# package it needs) gives nginx OpenSSL's openssl.cnf and the system CA store, as on a Debian
+# machine: without them its TLS handshakes would run on OpenSSL's built-in defaults.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      nginx php-fpm systemd-standalone-tmpfiles tini \
+      nginx php-fpm systemd-standalone-tmpfiles tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 # apt resolves the .deb's Depends (Debian's libraries, read off the binary by dpkg-shlibdeps);

@@ -161,6 +161,36 @@ for dir in "${prefix_dirs[@]}"; do
     fi
 done
 
+# OpenSSL's configuration and the CA store, when nginx links OpenSSL. Without its openssl.cnf
+# (OPENSSLDIR/openssl.cnf: a system_default section can set MinProtocol, CipherString and the
+# security level) nginx in the image would handshake with other defaults than the same binary on
+# this machine, and a config that trusts the system store (proxy_ssl_trusted_certificate
+# /etc/ssl/certs/ca-certificates.crt) would not even pass nginx -t: local and Docker verdicts would
+# differ. Copied as they are (symlinks kept), without private/ (this machine's private keys).
+# (ldd's output is read whole first: `ldd | grep -q` under pipefail fails at random, when grep
+# exits before ldd has written everything and ldd dies of SIGPIPE.)
+nginx_libs=$(ldd -- "$nginx_src" 2>/dev/null || true)
+if [[ $nginx_libs == *libssl.so* ]]; then
+    ssl_dir=$(openssl version -d 2>/dev/null | sed -n 's/^OPENSSLDIR: "\(.*\)"$/\1/p')
+    [[ -n $ssl_dir ]] || ssl_dir=/usr/lib/ssl # Debian's, where `openssl` is not installed
+    for dir in "$ssl_dir" /etc/ssl /usr/share/ca-certificates; do
+        [[ -d $dir ]] || continue
+        mkdir -p "$root$dir"
+        cp -a -- "$dir/." "$root$dir/"
+        rm -rf -- "$root$dir/private"
+    done
+    # OpenSSL's providers (ossl-modules), which a config may load by name.
+    ossl_modules=$(openssl version -m 2>/dev/null | sed -n 's/^MODULESDIR: "\(.*\)"$/\1/p')
+    if [[ -z $ossl_modules ]]; then # next to libcrypto, its real path (/lib is /usr/lib here)
+        libcrypto=$(sed -n 's|.*libcrypto\.so[^ ]* => \(/[^ ]*\).*|\1|p' <<<"$nginx_libs" | head -n1)
+        ossl_modules=$(dirname -- "$(readlink -f -- "$libcrypto")")/ossl-modules
+    fi
+    if [[ -d $ossl_modules ]]; then
+        mkdir -p "$root$ossl_modules"
+        cp -a -- "$ossl_modules/." "$root$ossl_modules/"
+    fi
+fi
+
 # glibc NSS modules for getpwnam()/getgrnam() ("user" directive) and resolving.
 # Since glibc 2.34 "files" and "dns" are built into libc.so.6 and the .so.2
 # files are empty stubs; copying them anyway is harmless and keeps older

@@ -117,6 +117,19 @@ void Connection::close() {
   auto& sock = stream_.socket();
   if (!sock.is_open()) return;
   boost::system::error_code ignored;
+  if (tls_) {
+    // A server that ends a connection on purpose says so with close_notify (RFC 8446 6.1), so
+    // that the close is not a truncation. Asio's synchronous shutdown() queues the alert
+    // (SSL_shutdown), writes it, then reads for the peer's own close_notify: with the socket
+    // non-blocking that read ends at once (would_block), and the FIN follows. No wait, so close()
+    // stays synchronous for the behaviours; a peer that stopped reading (a full send buffer) does
+    // not get the alert. nginx's reaction is the same with or without it on every version here:
+    // it sets SSL_OP_IGNORE_UNEXPECTED_EOF, under which OpenSSL 3 reports a bare EOF as a
+    // close_notify, and ngx_ssl_handle_recv() takes both as "peer shutdown SSL cleanly".
+    sock.non_blocking(true, ignored);
+    tls_->shutdown(ignored);
+    tls_.reset();
+  }
   sock.shutdown(asio::socket_base::shutdown_send, ignored);
   sock.close(ignored);
 }

@@ -110,8 +110,14 @@ std::string describe_expectation(const Expectation& e) {
 void print_expectations(std::string_view first_label, std::string_view range_indent,
                         const ExpectationSet& set) {
   fmt::print("{}{}\n", first_label, describe_expectation(set.base));
-  for (const auto& v : set.by_version)
-    fmt::print("{}on nginx {}: {}\n", range_indent, v.range.text(), describe_expectation(v.patch));
+  for (const auto& v : set.by_version) {
+    // "on nginx >=1.25", "on OpenSSL >=3.2", "on nginx >=1.25 with OpenSSL >=3.2".
+    std::string on = v.range.text().empty() ? "" : fmt::format("nginx {}", v.range.text());
+    if (v.openssl) {
+      on += fmt::format("{}OpenSSL {}", on.empty() ? "" : " with ", v.openssl->text());
+    }
+    fmt::print("{}on {}: {}\n", range_indent, on, describe_expectation(v.patch));
+  }
 }
 
 // A description on one line: a TOML multi-line string keeps its line breaks.

@@ -87,7 +87,17 @@ int select_runs(const RunArgs& args, const std::vector<std::string>& paths,
 // What is about to run, the seed first so that a failing order can be replayed even from a log
 // cut short.
 void print_header(std::FILE* out, const RunArgs& args, const Plan& plan, const RunInfo& info,
-                  const RunOptions& options, std::size_t selected, std::size_t nginx_count) {
+                  const RunOptions& options, std::size_t selected,
+                  const std::vector<Launcher*>& targets) {
+  const std::size_t nginx_count = targets.size();
+  // Each column with the TLS library its nginx runs with (`nginx -V`), which `openssl` ranges in
+  // [[expect.versions]] match: "nginx 1.22.1 (local) with OpenSSL 3.0.11 19 Sep 2023".
+  std::vector<std::string> columns;
+  for (std::size_t i = 0; i < options.columns.size(); ++i) {
+    const std::string& tls = i < targets.size() ? targets[i]->tls_library().text : std::string();
+    columns.push_back(tls.empty() ? options.columns[i]
+                                  : fmt::format("{} with {}", options.columns[i], tls));
+  }
   std::string modes;
   if (args.shard) {
     modes +=
@@ -96,8 +106,7 @@ void print_header(std::FILE* out, const RunArgs& args, const Plan& plan, const R
   if (args.repeat > 1) modes += fmt::format(", --repeat {}", args.repeat);
   if (args.fail_fast) modes += ", --fail-fast";
   fmt::print(out, "badgateway {}: {} scenarios x {} nginx ({}), --jobs {}{}\n", BADGATEWAY_VERSION,
-             plan.in_shard.size(), nginx_count, fmt::join(options.columns, "; "), options.jobs,
-             modes);
+             plan.in_shard.size(), nginx_count, fmt::join(columns, "; "), options.jobs, modes);
   if (info.seed)
     fmt::print(out, "shuffled with seed {0}: --shuffle --seed {0} replays this order\n",
                *info.seed);
@@ -201,7 +210,7 @@ int command_run(const RunArgs& args) {
   TerminalStyle style = TerminalStyle::detect(terminal);
   std::mutex print_mutex;
   std::size_t done = 0, total = plan.runs.size();
-  print_header(terminal, args, plan, info, options, scenarios.size(), targets.size());
+  print_header(terminal, args, plan, info, options, scenarios.size(), targets);
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
     if (interrupted()) return;

@@ -347,6 +347,7 @@ DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
   }
   version_ = *v;
   conf_dir_ = conf_dir_from_configure(r.output);
+  tls_library_ = tls_library_from_nginx_V(r.output);
 }
 
 std::string DockerLauncher::label() const {
@@ -376,6 +377,10 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
          // The run's own /run: the pid file, and the sockets of fakes that stand for the config's
          // unix: upstreams.
          "-v", mount_spec(oc.state_dir / "run", "/run")});
+    // After the config's mount: Docker orders nested mounts by their target anyway.
+    for (const auto& [source, target] : oc.tls_files) {
+      argv.insert(argv.end(), {"-v", mount_spec(source, target) + ":ro"});
+    }
   } else {
     argv.insert(argv.end(), {"--network", "host",
                              // Files nginx creates in the run dir belong to us, as with the local

@@ -13,6 +13,7 @@
 #include "fakes/base/units.hpp"
 #include "harness/error.hpp"
 #include "harness/net/netns.hpp"
+#include "harness/nginx/tls_library.hpp"
 #include "harness/nginx/version.hpp"
 #include "harness/process/child.hpp"
 
@@ -55,6 +56,9 @@ struct OwnConfig {
   std::filesystem::path state_dir;           // run/ is nginx's /run (and the fakes' sockets);
                                              // lib/, cache/: /var/lib/nginx, ... (local mode)
   bool config_sets_daemon = false;           // the file says `daemon off;`: -g must not repeat it
+  // nginx.tls_files: the run's certificate files (source, in RUN_DIR/tls) over the paths the
+  // config reads them from (target), read-only.
+  std::vector<std::pair<std::filesystem::path, std::filesystem::path>> tls_files;
 
   bool is_directory() const { return std::filesystem::is_directory(source); }
   // nginx's -g: the harness's error log (readiness, verdicts) and the foreground.
@@ -129,6 +133,9 @@ class Launcher {
   virtual ~Launcher() = default;
   virtual std::string label() const = 0;  // column title: "nginx 1.22.1 (local)"
   virtual const NginxVersion& version() const = 0;
+  // The TLS library this nginx runs with, from the same `nginx -V` as version() (read once, when
+  // the launcher is made): what `[[expect.versions]] openssl = "RANGE"` matches.
+  const TlsLibrary& tls_library() const { return tls_library_; }
   // nginx's own config directory, where its fastcgi_params and mime.types are (from `nginx -V`;
   // /etc/nginx for Debian's package): what `{{nginx.conf_dir}}` expands to.
   virtual const std::string& conf_dir() const = 0;
@@ -153,6 +160,8 @@ class Launcher {
   // The telling line of that output: nginx_key_line(), unless the launcher's own tool has
   // something to say first (docker's "Error response from daemon").
   virtual std::string key_line(const std::string& output) const;
+
+  TlsLibrary tls_library_;  // set by the subclass's constructor
 };
 
 // True for an error-log line nginx wrote about a readiness probe ("client closed connection while

@@ -61,6 +61,7 @@ LocalLauncher::LocalLauncher(const std::string& binary) {
         fmt::format("{} -V did not print a version: {}", binary_, nginx_key_line(r.output)));
   version_ = *v;
   conf_dir_ = conf_dir_from_configure(r.output);
+  tls_library_ = tls_library_from_nginx_V(r.output);
 }
 
 std::string LocalLauncher::label() const {

@@ -76,6 +76,25 @@ std::vector<BindMount> local_mounts(const OwnConfig& own) {
     mounts.push_back({own.source, kOwnConfigFile, true});
   }
   mounts.push_back({own.hosts_file, "/etc/hosts", true});
+  // After the config's own mount, so one in its directory lands over the user's file.
+  const std::string config_dir = std::string(kOwnConfigMount) + "/";
+  for (const auto& [source, target] : own.tls_files) {
+    // What nginx's mount namespace has at `target` once the config is mounted: the user's file
+    // in the config directory, else this machine's.
+    std::filesystem::path covered = target;
+    if (own.is_directory() && target.string().starts_with(config_dir)) {
+      covered = own.source / target.string().substr(config_dir.size());
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(covered, ec)) {
+      throw HarnessError(fmt::format(
+          "nginx.tls_files: {} is not a file on this machine, and the local nginx sees the run's "
+          "file there through a mount over an existing one (name a file in the config directory, "
+          "or use --nginx docker:IMAGE)",
+          target.string()));
+    }
+    mounts.push_back({source, target, true});
+  }
   const std::pair<const char*, std::filesystem::path> writable[] = {
       {"/var/log/nginx", own.log_dir},
       {"/var/lib/nginx", own.state_dir / "lib"},

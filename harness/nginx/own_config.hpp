@@ -25,8 +25,9 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
 std::filesystem::path socket_on_host(const OwnConfig& own, const std::string& path);
 
 // What a local nginx sees instead of this machine's files: the config at /etc/nginx, the hosts
-// file, and private writable /var/log/nginx, /var/lib/nginx, /var/cache/nginx and /run (those the
-// machine has: a mount needs an existing target).
+// file, the run's certificate files where nginx.tls_files puts them, and private writable
+// /var/log/nginx, /var/lib/nginx, /var/cache/nginx and /run (those the machine has: a mount needs
+// an existing target). Throws HarnessError for a tls_files path that is no file here.
 std::vector<BindMount> local_mounts(const OwnConfig& own);
 
 // The user's error logs as files on this host: those under /var/log/nginx land in own.log_dir.

@@ -27,6 +27,7 @@ void NginxSpec::overlay(const NginxSpec& fix) {
   } else if (fix.port) {
     port = fix.port;
   }
+  if (fix.tls_files) tls_files = fix.tls_files;
 }
 
 }  // namespace badgateway

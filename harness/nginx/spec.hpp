@@ -48,6 +48,10 @@ struct NginxSpec {
   // rendered frame; the snippets and user do not apply then.
   std::optional<std::string> config;
   std::optional<std::uint16_t> port;  // with config: where requests go (default: its first listen)
+  // With config: the run's certificate files placed where the config names them, path as nginx
+  // sees it (absolute) -> a name of kTlsFiles ("ca", "client_certificate", ...), as
+  // `nginx.tls_files` says. Each is bind-mounted read-only over that path for nginx only.
+  std::optional<std::map<std::string, std::string>> tls_files;
 
   // Makes this the fixed phase's spec: what `fix` sets replaces what this one has (a snippet with
   // its origin, for the positions of nginx -t's errors). A new config drops the old port, which

@@ -38,7 +38,8 @@ std::string NginxVersion::str() const {
   return fmt::format("{}.{}.{}", major, minor, patch);
 }
 
-std::optional<VersionRange> VersionRange::parse(std::string_view text, std::string* error) {
+std::optional<VersionRange> VersionRange::parse(std::string_view text, std::string* error,
+                                                std::string_view subject) {
   VersionRange range;
   range.text_ = std::string(text);
   std::size_t i = 0;
@@ -74,7 +75,7 @@ std::optional<VersionRange> VersionRange::parse(std::string_view text, std::stri
     return std::nullopt;
   }
   if (range.impossible()) {
-    if (error) *error = fmt::format("no nginx version is {}", text);
+    if (error) *error = fmt::format("no {} version is {}", subject, text);
     return std::nullopt;
   }
   return range;

@@ -15,10 +15,13 @@ struct NginxVersion {
   auto operator<=>(const NginxVersion&) const = default;
 };
 
-// ">=1.23", "<1.23", ">=1.23, <1.29.7", "1.22.1" (exact). All clauses must hold.
+// ">=1.23", "<1.23", ">=1.23, <1.29.7", "1.22.1" (exact). All clauses must hold. Also read for
+// OpenSSL versions (`openssl = "RANGE"`); `subject` names what is versioned in parse()'s errors.
+// A default-constructed range has no clause and contains every version.
 class VersionRange {
  public:
-  static std::optional<VersionRange> parse(std::string_view text, std::string* error = nullptr);
+  static std::optional<VersionRange> parse(std::string_view text, std::string* error = nullptr,
+                                           std::string_view subject = "nginx");
   bool contains(const NginxVersion& v) const;
   // No version satisfies every clause; parse() rejects such a range.
   bool impossible() const;

@@ -75,6 +75,8 @@ std::string json_report(const std::vector<ScenarioResult>& results, Millis wall_
     Json s = {{"id", text(result_id(r))}, {"name", text(r.name)},
               {"cause", text(r.cause)},   {"file", text(r.file)},
               {"nginx", text(r.target)},  {"nginx_version", text(r.nginx_version)}};
+    if (!r.tls_library.text.empty()) s["tls_library"] = text(r.tls_library.text);
+    if (r.tls_library.openssl) s["openssl_version"] = r.tls_library.openssl->str();
     if (r.repetition > 0) s["repetition"] = r.repetition;
     s["status"] = r.interrupted ? "interrupted" : r.skipped ? "skipped" : "finished";
     if (r.skipped) {

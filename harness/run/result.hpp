@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/nginx/tls_library.hpp"
 #include "harness/observe/observation.hpp"
 #include "harness/verdict/verdict.hpp"
 
@@ -34,6 +35,7 @@ struct ScenarioResult {
   std::string file;
   std::string target;  // column title: the launcher's label, unique among the run's nginx
   std::string nginx_version;
+  TlsLibrary tls_library;  // what that nginx runs with (`nginx -V`)
   // Planned but not (completely) run before the run was interrupted: only the names above and
   // has_fix are set; reports mark it, the summary table leaves it out.
   bool interrupted = false;

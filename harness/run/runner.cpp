@@ -35,7 +35,7 @@ struct PhaseRun {
         // must stay within sun_path); --keep's list names each directory's scenario in full.
         dir(fmt::format("{}-{}", s.name.substr(0, 32), plan.phase), options.keep),
         paths{dir.path(), dir / "nginx.conf", dir / "logs/error.log"},
-        expect(plan.expect.for_version(launcher.version())) {}
+        expect(plan.expect.for_version(launcher.version(), launcher.tls_library().openssl)) {}
   const NetNamespace* netns() const { return sandbox ? &sandbox->netns() : nullptr; }
   // The values of `{{...}}` in this run's snippets and (format 2) expectations; the upstreams'
   // addresses are known once add_upstreams() bound them.
@@ -93,6 +93,12 @@ void add_upstreams(PhaseRun& run) {
   const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts,
                              run.credentials ? &*run.credentials : nullptr};
   for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
+  if (run.own && run.plan.nginx.tls_files) {
+    for (const auto& [target, name] : *run.plan.nginx.tls_files) {
+      run.own->tls_files.emplace_back(run.credentials->dir() / tls::find_tls_file(name)->file,
+                                      target);
+    }
+  }
 }
 
 // nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
@@ -213,6 +219,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.file = s.origin.file;
   r.target = launcher.label();
   r.nginx_version = launcher.version().str();
+  r.tls_library = launcher.tls_library();
   r.has_fix = s.fixed.has_value();
   auto start = Clock::now();
   const auto deadline = start + options.time_limit;
@@ -264,6 +271,7 @@ std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
     r.file = s.origin.file;
     r.target = column_title(options, launchers, plan[i].column);
     r.nginx_version = l.version().str();
+    r.tls_library = l.tls_library();
     r.repetition = plan[i].repetition;
     r.interrupted = !plan[i].skip;
     r.skipped = plan[i].skip;

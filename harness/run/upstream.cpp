@@ -154,6 +154,7 @@ std::map<std::string, std::string> assign_host_addresses(
 }
 
 bool needs_credentials(const PhasePlan& plan) {
+  if (plan.nginx.tls_files) return true;
   for (const auto& entry : plan.fakes) {
     if (entry.second.tls) return true;
   }

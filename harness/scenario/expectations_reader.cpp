@@ -174,15 +174,29 @@ ExpectationSet read_expectation_set(Reader& r, const CountableFakes& fakes, std:
     if (!arr || !arr->is_array_of_tables()) r.fail("versions", "expected [[...versions]] tables");
     for (const auto& item : *arr) {
       Reader vr(*item.as_table(), r.field("versions"), r.file());
-      std::string text = vr.required_string("nginx");
-      std::string error;
-      auto range = VersionRange::parse(text, &error);
-      if (!range) vr.fail("nginx", error);
-      set.by_version.push_back(
-          {*range, read_expectation(vr, fakes.names, format, "nginx_outcome")});
+      // `nginx`, `openssl` or both (both must hold).
+      auto read_range = [&](std::string_view key,
+                            std::string_view subject) -> std::optional<VersionRange> {
+        auto text = vr.string(key);
+        if (!text) return std::nullopt;
+        std::string error;
+        auto range = VersionRange::parse(*text, &error, subject);
+        if (!range) vr.fail(key, error);
+        return range;
+      };
+      auto nginx_range = read_range("nginx", "nginx");
+      auto openssl_range = read_range("openssl", "OpenSSL");
+      set.by_version.push_back({nginx_range.value_or(VersionRange{}), openssl_range,
+                                read_expectation(vr, fakes.names, format, "nginx_outcome")});
       check_counts_name_fakes(vr, fakes);
       check_per_response_lengths(vr, set.by_version.back().patch, responses);
-      vr.reject_unknown();
+      vr.reject_unknown();  // first, so a misspelt `nginx` is named as such
+      // An entry with neither would apply to every nginx: that is [expect] itself.
+      if (!nginx_range && !openssl_range) {
+        vr.fail("nginx",
+                "is required (the nginx version range, nginx = \">=1.23\"), unless openssl = "
+                "\"RANGE\" is given");
+      }
     }
   }
   r.reject_unknown();

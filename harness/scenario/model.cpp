@@ -40,10 +40,13 @@ Expectation Expectation::with_placeholders(const PlaceholderLookup& lookup) cons
   return e;
 }
 
-Expectation ExpectationSet::for_version(const NginxVersion& v) const {
+Expectation ExpectationSet::for_version(const NginxVersion& v,
+                                        const std::optional<NginxVersion>& openssl) const {
   Expectation e = base;
   for (const auto& versioned : by_version) {
-    if (versioned.range.contains(v)) e.overlay(versioned.patch);
+    if (!versioned.range.contains(v)) continue;
+    if (versioned.openssl && (!openssl || !versioned.openssl->contains(*openssl))) continue;
+    e.overlay(versioned.patch);
   }
   return e;
 }

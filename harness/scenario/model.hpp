@@ -95,14 +95,20 @@ struct Expectation {
 };
 
 struct VersionedExpectation {
-  VersionRange range;
+  VersionRange range;  // `nginx = "RANGE"`; no clause (the key left out): every nginx
+  // `openssl = "RANGE"`: the OpenSSL version nginx runs with (harness/nginx/tls_library.hpp).
+  std::optional<VersionRange> openssl;
   Expectation patch;
 };
 
 struct ExpectationSet {
   Expectation base;
   std::vector<VersionedExpectation> by_version;
-  Expectation for_version(const NginxVersion& v) const;
+  // The base with every entry whose ranges all hold overlaid, in file order. `openssl` is the
+  // OpenSSL version of the nginx under test, nullopt when it has none (built without a TLS
+  // library, or LibreSSL/BoringSSL): then no entry with an `openssl` range holds.
+  Expectation for_version(const NginxVersion& v,
+                          const std::optional<NginxVersion>& openssl = std::nullopt) const;
 };
 
 // As the file writes it: what changes for the fixed phase.

@@ -9,6 +9,9 @@
 
 #include "harness/input/names.hpp"
 #include "harness/input/placeholders.hpp"
+#include "harness/input/suggest.hpp"
+#include "harness/nginx/launcher.hpp"
+#include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
 namespace {
@@ -57,6 +60,81 @@ void reject_frame_directives(Reader& r, const NginxSpec& spec) {
   }
 }
 
+// Directories every own-config run replaces with an empty one of its own (docs: "Your own config,
+// unchanged"): a file placed there would be hidden, or would hide the run's.
+constexpr std::string_view kReplacedDirectories[] = {"/run", "/var/run", "/var/log/nginx",
+                                                     "/var/lib/nginx", "/var/cache/nginx"};
+
+// `nginx.tls_files = { "/etc/nginx/ssl/upstream-ca.pem" = "ca", ... }`: where the user's config
+// reads certificate files, and which of the run's goes there. Errors at the offending key or value.
+std::map<std::string, std::string> read_tls_files(Reader& r, const NginxSpec& spec) {
+  const toml::table* t = r.table("tls_files");
+  std::map<std::string, std::string> files;
+  const std::string field = r.field("tls_files");
+  if (!spec.config) {
+    r.fail("tls_files",
+           "only with nginx.config (a rendered config names the run's files with {{tls.ca}}, ...)");
+  }
+  std::vector<std::string> names;
+  for (const auto& f : tls::kTlsFiles) names.emplace_back(f.placeholder);
+  const std::filesystem::path source(*spec.config);
+  const bool directory = std::filesystem::is_directory(source);
+  for (const auto& entry : *t) {
+    // Named references, not a structured binding: clang 14 cannot capture one in a lambda.
+    const toml::key& key = entry.first;
+    const toml::node& value = entry.second;
+    const std::string path(key.str());
+    const std::string kfield = fmt::format("{}.\"{}\"", field, path);
+    auto fail_key = [&](const std::string& message) { r.fail_at(key.source(), kfield, message); };
+    const std::filesystem::path p(path);
+    if (path.empty() || p.is_relative()) fail_key("is not an absolute path (as nginx sees it)");
+    if (path.size() > 4096) fail_key("is longer than 4096 bytes");
+    if (path.find('\0') != std::string::npos || path.find('\n') != std::string::npos) {
+      fail_key("has a control character");
+    }
+    if (p.lexically_normal().string() != path || path.ends_with("/")) {
+      fail_key(fmt::format("is not a plain path (write it as nginx opens it: \"{}\")",
+                           p.lexically_normal().string()));
+    }
+    if (path == kOwnConfigMount || path == kOwnConfigFile || path == "/etc/hosts" || path == "/") {
+      fail_key("is a path the run itself mounts (the config, its directory or /etc/hosts)");
+    }
+    for (std::string_view dir : kReplacedDirectories) {
+      if (path == dir || path.starts_with(std::string(dir) + "/")) {
+        fail_key(
+            fmt::format("is under {}, which each run replaces with an empty directory of its "
+                        "own; name a path in the config directory or elsewhere",
+                        dir));
+      }
+    }
+    // In the config directory, the user's directory is what nginx sees there: a file mounted
+    // over needs one to mount over (nginx -t would miss it anyway).
+    const std::string mount_prefix = std::string(kOwnConfigMount) + "/";
+    if (directory && path.starts_with(mount_prefix)) {
+      const std::filesystem::path on_host = source / path.substr(mount_prefix.size());
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(on_host, ec)) {
+        fail_key(
+            fmt::format("{} is not a file: the run's file is mounted over the config's own, "
+                        "so the config directory must have one there",
+                        on_host.string()));
+      }
+    }
+    const std::string* name = value.as_string() ? &value.as_string()->get() : nullptr;
+    if (!name) r.fail_at(value.source(), kfield, "expected the name of one of the run's files");
+    if (!tls::find_tls_file(*name)) {
+      auto near = closest_name(*name, names);
+      r.fail_at(
+          value.source(), kfield,
+          fmt::format("\"{}\" is not one of the run's files ({}){}", *name, fmt::join(names, ", "),
+                      near ? fmt::format(" (did you mean \"{}\"?)", *near) : ""));
+    }
+    files.emplace(path, *name);
+  }
+  if (files.empty()) r.fail("tls_files", "is empty: name at least one path");
+  return files;
+}
+
 }  // namespace
 
 NginxSpec read_nginx(Reader& r, std::string_view source) {
@@ -101,6 +179,7 @@ NginxSpec read_nginx(Reader& r, std::string_view source) {
       r.fail("port", "only with nginx.config (the rendered config listens where the harness says)");
     spec.port = static_cast<std::uint16_t>(*port);
   }
+  if (r.has("tls_files")) spec.tls_files = read_tls_files(r, spec);
   r.reject_unknown();
   return spec;
 }

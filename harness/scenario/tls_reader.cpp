@@ -81,14 +81,18 @@ std::optional<TlsSpec> read_tls(Reader& fake, const FakeSpec& spec) {
   }
   Reader r(*node->as_table(), field, fake.file());
   tls.certificate.leaf.names = read_names(r, spec);
-  const std::string issuer = choice(r, "issuer", "ca", {"ca", "intermediate", "self", "other_ca"});
-  tls.certificate.issuer = issuer == "intermediate" ? tls::Issuer::intermediate
-                           : issuer == "self"       ? tls::Issuer::self
-                           : issuer == "other_ca"   ? tls::Issuer::other_ca
-                                                    : tls::Issuer::ca;
+  const std::string issuer =
+      choice(r, "issuer", "ca", {"ca", "intermediate", "second_intermediate", "self", "other_ca"});
+  tls.certificate.issuer = issuer == "intermediate"          ? tls::Issuer::intermediate
+                           : issuer == "second_intermediate" ? tls::Issuer::second_intermediate
+                           : issuer == "self"                ? tls::Issuer::self
+                           : issuer == "other_ca"            ? tls::Issuer::other_ca
+                                                             : tls::Issuer::ca;
   tls.certificate.full_chain = choice(r, "chain", "full", {"full", "leaf"}) == "full";
-  if (r.has("chain") && tls.certificate.issuer != tls::Issuer::intermediate) {
-    r.fail("chain", "only means something with issuer = \"intermediate\"");
+  if (r.has("chain") && tls.certificate.issuer != tls::Issuer::intermediate &&
+      tls.certificate.issuer != tls::Issuer::second_intermediate) {
+    r.fail("chain",
+           "only means something with issuer = \"intermediate\" or \"second_intermediate\"");
   }
   const std::string validity =
       choice(r, "validity", "valid", {"valid", "expired", "not_yet_valid"});

@@ -173,14 +173,15 @@ Authority Authority::root(const std::string& common_name, KeyType key) {
   return ca;
 }
 
-Authority Authority::intermediate(const std::string& common_name, KeyType key) const {
+Authority Authority::intermediate(const std::string& common_name, KeyType key, int pathlen) const {
   Authority ca;
   Credential::Impl& self = ca.self_.impl();
   const Credential::Impl& issuer = self_.impl();
   self.key = make_key(key);
   self.cert = make_certificate(self.key, common_name, {-kHour, 365 * kDay});
   check(X509_set_issuer_name(self.cert, X509_get_subject_name(issuer.cert)), "issuer");
-  add_extension(self.cert, issuer.cert, NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+  add_extension(self.cert, issuer.cert, NID_basic_constraints,
+                fmt::format("critical,CA:TRUE,pathlen:{}", pathlen));
   add_extension(self.cert, issuer.cert, NID_key_usage, "critical,keyCertSign,cRLSign");
   add_extension(self.cert, issuer.cert, NID_subject_key_identifier, "hash");
   add_extension(self.cert, issuer.cert, NID_authority_key_identifier, "keyid:always");

@@ -57,8 +57,10 @@ class Credential {
 class Authority {
  public:
   static Authority root(const std::string& common_name, KeyType key = KeyType::ec_p256);
-  // An intermediate CA this one signs (pathlen 0: it signs leaves only).
-  Authority intermediate(const std::string& common_name, KeyType key = KeyType::ec_p256) const;
+  // An intermediate CA this one signs. `pathlen`: how many CAs may follow it in a chain (0: it
+  // signs leaves only; 1: also an intermediate that signs leaves).
+  Authority intermediate(const std::string& common_name, KeyType key = KeyType::ec_p256,
+                         int pathlen = 0) const;
   Credential issue(const LeafSpec& spec) const;
   const Credential& credential() const { return self_; }
 

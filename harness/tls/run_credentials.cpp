@@ -31,7 +31,8 @@ const TlsFile* find_tls_file(std::string_view name) {
 RunCredentials::RunCredentials(std::filesystem::path dir)
     : dir_(std::move(dir)),
       root_(Authority::root("badgateway run CA")),
-      intermediate_(root_.intermediate("badgateway intermediate CA")),
+      intermediate_(root_.intermediate("badgateway intermediate CA", KeyType::ec_p256, 1)),
+      second_intermediate_(intermediate_.intermediate("badgateway second intermediate CA")),
       other_(Authority::root("badgateway other CA")) {
   if (::mkdir(dir_.c_str(), 0700) != 0) {
     throw HarnessError(fmt::format("cannot create {}: {}", dir_.string(), std::strerror(errno)));
@@ -59,6 +60,13 @@ ServedFiles RunCredentials::issue(const std::string& name, const CertificateSpec
     case Issuer::intermediate:
       leaf = intermediate_.issue(spec.leaf);
       if (spec.full_chain) chain = intermediate_.credential().certificate_pem();
+      break;
+    case Issuer::second_intermediate:
+      leaf = second_intermediate_.issue(spec.leaf);
+      if (spec.full_chain) {
+        chain = second_intermediate_.credential().certificate_pem() +
+                intermediate_.credential().certificate_pem();
+      }
       break;
     case Issuer::self:
       leaf = self_signed(spec.leaf);

@@ -1,9 +1,9 @@
 #pragma once
 // The certificates of one run, as PEM files in a directory of the run (`RUN_DIR/tls`): the
-// run's private root CA and an intermediate it signs, a CA that signed nothing of the run's (a
-// bundle lacking the right CA), a client certificate for nginx, and each TLS fake's own
-// certificate chain and key. Keys are mode 0600. The placeholders `{{tls.NAME}}` name the
-// shared files (kTlsFiles).
+// run's private root CA, an intermediate it signs and a second one that intermediate signs, a CA
+// that signed nothing of the run's (a bundle lacking the right CA), a client certificate for nginx,
+// and each TLS fake's own certificate chain and key. Keys are mode 0600. The placeholders
+// `{{tls.NAME}}` name the shared files (kTlsFiles).
 #include <array>
 #include <filesystem>
 #include <optional>
@@ -39,15 +39,19 @@ const TlsFile* find_tls_file(std::string_view name);
 enum class Issuer {
   ca,            // the run's root CA
   intermediate,  // the run's intermediate CA (which the root signed)
-  self,          // nobody: self-signed
-  other_ca,      // a CA nginx is never given ({{tls.other_ca}} names it)
+  // A second intermediate CA, which the first one signed: root, two intermediates, leaf. Verified
+  // with nginx's default proxy_ssl_verify_depth 1 it is one CA too deep (X509_V_ERR_CERT_CHAIN_
+  // TOO_LONG, 22); depth 2 takes it.
+  second_intermediate,
+  self,      // nobody: self-signed
+  other_ca,  // a CA nginx is never given ({{tls.other_ca}} names it)
 };
 
 struct CertificateSpec {
   LeafSpec leaf;
   Issuer issuer = Issuer::ca;
-  // Whether the fake sends the intermediate after its leaf; false: the leaf alone, an
-  // incomplete chain (only matters for Issuer::intermediate).
+  // Whether the fake sends the intermediates after its leaf; false: the leaf alone, an
+  // incomplete chain (only matters for Issuer::intermediate and second_intermediate).
   bool full_chain = true;
 };
 
@@ -72,7 +76,8 @@ class RunCredentials {
  private:
   std::filesystem::path dir_;
   Authority root_;
-  Authority intermediate_;
+  Authority intermediate_;         // pathlen 1: it also signs second_intermediate_
+  Authority second_intermediate_;  // pathlen 0
   Authority other_;
 };
 

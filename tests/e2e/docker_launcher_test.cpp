@@ -186,6 +186,17 @@ TEST_CASE("docker launcher: reads the version from the image") {
   }
 }
 
+TEST_CASE("docker launcher: reads the TLS library from the image's nginx -V") {
+  SKIP_WITHOUT_DOCKER(true);
+  DockerLauncher& d = docker();
+  CHECK_FALSE(d.tls_library().text.empty());
+  if (!find_in_path("nginx").empty()) {  // the same binary, and the host's libssl copied in
+    LocalLauncher local;
+    CHECK(d.tls_library().text == local.tls_library().text);
+    CHECK(d.tls_library().openssl == local.tls_library().openssl);
+  }
+}
+
 TEST_CASE("docker launcher: nginx -t failure carries nginx's own message") {
   SKIP_WITHOUT_DOCKER(true);
   Site site(pick_free_port());

@@ -247,4 +247,59 @@ TEST_CASE("own config: a unix: upstream is a fake's socket in the run's private 
 }
 
 }  // namespace
+
+// nginx.tls_files: a config that presents a client certificate and verifies its upstream reads
+// the run's files at its own paths; the user's files are left as they were.
+TEST_CASE("own config: nginx.tls_files puts the run's CA, client certificate and key in place") {
+  if (::geteuid() != 0) return;  // namespaces need root: documented
+  OwnConfigDir d;
+  d.write("conf/nginx.conf", R"(
+worker_processes 1;
+events { worker_connections 64; }
+http {
+    server {
+        listen 80;
+        location / {
+            proxy_pass https://api:8443;
+            proxy_ssl_verify on;
+            proxy_ssl_trusted_certificate /etc/nginx/tls/ca.pem;
+            proxy_ssl_certificate /etc/nginx/tls/client.pem;
+            proxy_ssl_certificate_key /etc/nginx/tls/client.key;
+        }
+    }
+}
+)");
+  for (const char* f : {"conf/tls/ca.pem", "conf/tls/client.pem", "conf/tls/client.key"}) {
+    d.write(f, "the user's own file\n");
+  }
+  const std::string files = R"({ "/etc/nginx/tls/ca.pem" = "ca", )"
+                            R"("/etc/nginx/tls/client.pem" = "client_certificate", )"
+                            R"("/etc/nginx/tls/client.key" = "client_certificate_key" })";
+  // The upstream requires a client certificate the run's root CA signed: only the run's own
+  // certificate and key get a 200 (the user's placeholders would not even load).
+  LocalLauncher nginx;
+  ScenarioResult r = run_scenario(d.scenario(R"(
+name = "t-own-tls-files"
+description = "d"
+cause = "misconfiguration"
+teaches = "t"
+[fakes.api]
+behaviour = "ok"
+host = "api:8443"
+tls = { client_certificate = true }
+[nginx]
+config = "conf"
+tls_files = )" + files + R"(
+[expect]
+status = 200
+generated_by = "upstream"
+fakes.api.requests = 1
+)"),
+                                  nginx, {});
+  INFO(failures(r));
+  CHECK(r.verdict() == Verdict::pass);
+  CHECK(r.broken.summary() == "200");
+  CHECK(read_file((d.path() / "conf/tls/client.key").string()) == "the user's own file\n");
+}
+
 }  // namespace badgateway

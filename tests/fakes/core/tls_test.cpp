@@ -74,14 +74,18 @@ struct ClientOptions {
   std::string ca_file;  // set: verify the server's chain and that it is for 127.0.0.1
   std::string certificate_file, key_file;
   bool send_request = true;
+  // Without SSL_OP_IGNORE_UNEXPECTED_EOF (which nginx sets): a close without close_notify is then
+  // an error, "unexpected eof while reading", rather than a clean end.
+  bool strict_eof = false;
 };
 
 struct ClientResult {
-  bool handshake = false;  // SSL_connect succeeded
-  int ssl_error = 0;       // SSL_get_error of the call that failed
-  std::string error;       // OpenSSL's "error:0A000458:SSL routines::tlsv1 unrecognized name"
-  std::string response;    // what was read after the handshake
-  long verify = -1;        // SSL_get_verify_result
+  bool handshake = false;     // SSL_connect succeeded
+  int ssl_error = 0;          // SSL_get_error of the call that failed
+  std::string error;          // OpenSSL's "error:0A000458:SSL routines::tlsv1 unrecognized name"
+  std::string response;       // what was read after the handshake
+  long verify = -1;           // SSL_get_verify_result
+  bool close_notify = false;  // the server's close_notify arrived (SSL_RECEIVED_SHUTDOWN)
 };
 
 int connect_to(const Address& a, std::chrono::milliseconds read_limit) {
@@ -114,7 +118,9 @@ ClientResult tls_get(const Address& to, const ClientOptions& o,
   ClientResult r;
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   REQUIRE(ctx != nullptr);
-  SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);  // as nginx does (ngx_ssl_create)
+  if (!o.strict_eof) {
+    SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);  // as nginx does (ngx_ssl_create)
+  }
   if (o.max_version) SSL_CTX_set_max_proto_version(ctx, o.max_version);
   if (!o.ciphers.empty()) REQUIRE(SSL_CTX_set_cipher_list(ctx, o.ciphers.c_str()) == 1);
   if (!o.ca_file.empty()) {
@@ -155,6 +161,7 @@ ClientResult tls_get(const Address& to, const ClientOptions& o,
         }
         r.response.append(buf, static_cast<std::size_t>(n));
       }
+      r.close_notify = r.ssl_error == 0 && (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
     }
   }
   SSL_free(ssl);
@@ -342,4 +349,36 @@ TEST_CASE("tls: settings OpenSSL refuses are errors, named") {
               *badgateway::fakes::find_behaviour("ok", badgateway::fakes::Protocol::http), p),
           endpoint),
       doctest::Contains("/nonexistent/key.pem"), std::runtime_error);
+}
+
+TEST_CASE("tls: a graceful close sends close_notify; a strict client sees a clean end") {
+  Credentials c;
+  // ok closes after a response without keep-alive; close_after_request closes with no response.
+  for (const char* behaviour : {"ok", "close_after_request"}) {
+    CAPTURE(behaviour);
+    TlsFake fake(c.options(), behaviour);
+    ClientOptions o;
+    o.strict_eof = true;
+    ClientResult r = tls_get(fake.address, o);
+    CHECK(r.handshake);
+    CHECK(r.error == "");  // not "unexpected eof while reading": the alert came before the FIN
+    CHECK(r.ssl_error == 0);
+    CHECK(r.close_notify);
+  }
+  // nginx's own setting: the same clean end.
+  TlsFake fake(c.options());
+  ClientResult r = tls_get(fake.address, {});
+  CHECK(r.close_notify);
+  CHECK(status_of(r.response) == 200);
+}
+
+TEST_CASE("tls: a reset sends no close_notify: a strict client sees the connection end hard") {
+  Credentials c;
+  TlsFake fake(c.options(), "reset", {{"at", "headers"}});
+  ClientOptions o;
+  o.strict_eof = true;
+  ClientResult r = tls_get(fake.address, o);
+  CHECK(r.handshake);
+  CHECK_FALSE(r.close_notify);
+  CHECK(r.ssl_error != 0);
 }

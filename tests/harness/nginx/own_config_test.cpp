@@ -292,3 +292,31 @@ TEST_CASE("observable_error_logs: paths are taken as nginx resolves them, .. inc
         Strings{"/tmp/run-x/var-log-nginx/back.log", "/tmp/run-x/var-log-nginx/site/error.log",
                 "/tmp/run-x/var-log-nginx/in.log"});
 }
+
+TEST_CASE("local_mounts: the run's certificate files go over the config's, read-only, after it") {
+  OwnDir dir;
+  dir.write("conf/nginx.conf", kMain);
+  dir.write("conf/tls/upstream-ca.pem", "the user's CA\n");
+  dir.write("run/tls/ca.pem", "the run's CA\n");
+  bg::OwnConfig own = bg::prepare_own_config(dir.path("conf"), {}, dir.path("run"), false);
+  own.tls_files = {{dir.path("run/tls/ca.pem"), "/etc/nginx/tls/upstream-ca.pem"}};
+  Strings expected = {
+      dir.path("conf").string() + " -> /etc/nginx (ro)",
+      dir.path("run/hosts").string() + " -> /etc/hosts (ro)",
+      dir.path("run/tls/ca.pem").string() + " -> /etc/nginx/tls/upstream-ca.pem (ro)"};
+  for (const auto& m : writable_mounts(own)) expected.push_back(m);
+  CHECK(describe(bg::local_mounts(own)) == expected);
+
+  // A path in the config directory that the user's directory lacks has nothing to cover (the
+  // loader refuses it; a config changed since is an error here, not a failed mount).
+  own.tls_files = {{dir.path("run/tls/ca.pem"), "/etc/nginx/tls/missing.pem"}};
+  CHECK_THROWS_WITH_AS(
+      bg::local_mounts(own),
+      doctest::Contains("/etc/nginx/tls/missing.pem is not a file on this machine"),
+      bg::HarnessError);
+  // Elsewhere it is this machine's file that is covered.
+  own.tls_files = {{dir.path("run/tls/ca.pem"), dir.path("conf/nginx.conf")}};
+  CHECK(describe(bg::local_mounts(own)).at(2) == dir.path("run/tls/ca.pem").string() + " -> " +
+                                                     dir.path("conf/nginx.conf").string() +
+                                                     " (ro)");
+}

@@ -836,3 +836,102 @@ fakes.ns.requests = 1
   CHECK(ns.zone->find("slow.test")->fault == bg::fakes::dns::Fault::truncated);
   CHECK(ns.zone->find("slow.test")->delay == bg::Millis{250});
 }
+
+// [[expect.versions]] openssl = "RANGE": the OpenSSL version nginx runs with, alone or together
+// with an nginx range (both must hold).
+TEST_CASE("expect.versions: openssl ranges bind to the OpenSSL nginx runs with") {
+  bg::Scenario s = bg::load_scenario_string(kOutcomeBase + R"toml([expect]
+status = 502
+[[expect.versions]]
+openssl = ">=3.2"
+status = 503
+[[expect.versions]]
+nginx = ">=1.25"
+openssl = "<3.0"
+status = 504
+)toml",
+                                            "t.toml");
+  const bg::ExpectationSet& set = s.broken.expect;
+  REQUIRE(set.by_version.size() == 2);
+  CHECK(set.by_version[0].range.text().empty());  // no nginx range: every nginx
+  REQUIRE(set.by_version[0].openssl);
+  CHECK(set.by_version[0].openssl->text() == ">=3.2");
+  const bg::NginxVersion old_nginx{1, 22, 1}, new_nginx{1, 31, 4};
+  const bg::NginxVersion openssl30{3, 0, 11}, openssl32{3, 2, 1}, openssl111{1, 1, 1};
+  CHECK(set.for_version(old_nginx, openssl30).status == std::vector<int>{502});
+  CHECK(set.for_version(old_nginx, openssl32).status == std::vector<int>{503});
+  CHECK(set.for_version(new_nginx, openssl32).status == std::vector<int>{503});
+  // Both ranges must hold: the nginx range alone is not enough, nor the OpenSSL one.
+  CHECK(set.for_version(new_nginx, openssl111).status == std::vector<int>{504});
+  CHECK(set.for_version(old_nginx, openssl111).status == std::vector<int>{502});
+  CHECK(set.for_version(new_nginx, openssl30).status == std::vector<int>{502});
+  // Without OpenSSL (none, LibreSSL, BoringSSL) no openssl range holds.
+  CHECK(set.for_version(new_nginx, std::nullopt).status == std::vector<int>{502});
+  CHECK(set.for_version(new_nginx).status == std::vector<int>{502});
+}
+
+TEST_CASE("expect.versions: openssl range errors are at their line and column") {
+  const std::string head = kOutcomeBase + "[expect]\nstatus = 502\n[[expect.versions]]\n";
+  CHECK(load_error(head + "openssl = \"=<3.0\"\nstatus = 503\n") ==
+        "t.toml:12:11: expect.versions.openssl: unknown comparison \"=<\"");
+  CHECK(load_error(head + "openssl = \">=3.2, <3.0\"\nstatus = 503\n") ==
+        "t.toml:12:11: expect.versions.openssl: no OpenSSL version is >=3.2, <3.0");
+  CHECK(load_error(head + "openssl = 3\nstatus = 503\n")
+            .starts_with("t.toml:12:11: expect.versions.openssl: "));
+  CHECK(load_error(head + "status = 503\n") ==
+        "t.toml:11:1: expect.versions.nginx: is required (the nginx version range, nginx = "
+        "\">=1.23\"), unless openssl = \"RANGE\" is given");
+  CHECK(load_error(head + "opensl = \">=3\"\nstatus = 503\n") ==
+        "t.toml:12:1: expect.versions.opensl: unknown key (did you mean \"openssl\"?)");
+}
+
+// nginx.tls_files: the run's certificate files where an own config reads them.
+TEST_CASE("nginx.tls_files maps the config's paths to the run's files; a fix replaces the map") {
+  const std::string config =
+      std::string(BADGATEWAY_SOURCE_DIR) + "/tests/bad_input/configs/tls-dir";
+  const std::string text = kHead + R"toml([fakes.api]
+behaviour = "ok"
+host = "api:8443"
+tls = true
+[nginx]
+config = ")toml" + config + R"toml("
+tls_files = { "/etc/nginx/tls/upstream-ca.pem" = "other_ca", "/etc/ssl/certs/client.pem" = "client_certificate" }
+[expect]
+status = 502
+[fix]
+description = "f"
+nginx.config = ")toml" + config +
+                           R"toml("
+nginx.tls_files = { "/etc/nginx/tls/upstream-ca.pem" = "ca" }
+)toml";
+  bg::Scenario s = bg::load_scenario_string(text, "t.toml");
+  REQUIRE(s.broken.nginx.tls_files);
+  CHECK(*s.broken.nginx.tls_files ==
+        std::map<std::string, std::string>{{"/etc/nginx/tls/upstream-ca.pem", "other_ca"},
+                                           {"/etc/ssl/certs/client.pem", "client_certificate"}});
+  REQUIRE(s.fixed);
+  REQUIRE(s.fixed->nginx.tls_files);
+  CHECK(*s.fixed->nginx.tls_files ==
+        std::map<std::string, std::string>{{"/etc/nginx/tls/upstream-ca.pem", "ca"}});
+
+  // Errors name the path (or the name) at its own line and column.
+  auto with = [&](const std::string& map) {
+    return kHead +
+           "[fakes.api]\nbehaviour = \"ok\"\nhost = \"api:8443\"\ntls = true\n[nginx]\nconfig = "
+           "\"" +
+           config + "\"\ntls_files = " + map + "\n[expect]\nstatus = 502\n";
+  };
+  CHECK(load_error(with(R"({ "/var/log/nginx/ca.pem" = "ca" })")) ==
+        "t.toml:11:15: nginx.tls_files.\"/var/log/nginx/ca.pem\": is under /var/log/nginx, which "
+        "each run replaces with an empty directory of its own; name a path in the config "
+        "directory or elsewhere");
+  CHECK(load_error(with(R"({ "/etc/nginx/tls/upstream-ca.pem" = "client_key" })"))
+            .starts_with("t.toml:11:50: nginx.tls_files.\"/etc/nginx/tls/upstream-ca.pem\": "
+                         "\"client_key\" is not one of the run's files"));
+  CHECK(load_error(with(R"({ "/etc/nginx/tls/missing.pem" = "ca" })"))
+            .find("tls-dir/tls/missing.pem is not a file") != std::string::npos);
+  CHECK(load_error(with(R"({ "/etc/hosts" = "ca" })")).find("is a path the run itself mounts") !=
+        std::string::npos);
+  CHECK(load_error(with(R"({ "/etc//nginx/x.pem" = "ca" })")).find("is not a plain path") !=
+        std::string::npos);
+}

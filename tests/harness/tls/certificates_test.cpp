@@ -27,8 +27,11 @@ X509* cert_of(const Credential& c) {
 
 // X509_verify_cert's result for `leaf` with `untrusted` intermediates the peer sent, trusting
 // `anchors`, at OpenSSL's default depth: X509_V_OK or the error code.
+// `as_nginx`: with a verify callback that accepts every error, as nginx's ngx_ssl_verify_callback
+// does (it lets the handshake finish and checks SSL_get_verify_result itself): the error left is
+// then the last one found, not the first.
 int verify(X509* leaf, std::initializer_list<X509*> untrusted, std::initializer_list<X509*> anchors,
-           int depth = -1) {
+           int depth = -1, bool as_nginx = false) {
   X509_STORE* store = X509_STORE_new();
   for (X509* a : anchors) X509_STORE_add_cert(store, a);
   STACK_OF(X509)* chain = sk_X509_new_null();
@@ -37,11 +40,13 @@ int verify(X509* leaf, std::initializer_list<X509*> untrusted, std::initializer_
   REQUIRE(X509_STORE_CTX_init(ctx, store, leaf, chain) == 1);
   X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
   if (depth >= 0) X509_STORE_CTX_set_depth(ctx, depth);
+  if (as_nginx) X509_STORE_CTX_set_verify_cb(ctx, [](int, X509_STORE_CTX*) { return 1; });
   int ok = X509_verify_cert(ctx);
   int error = X509_STORE_CTX_get_error(ctx);
   X509_STORE_CTX_free(ctx);
   sk_X509_free(chain);
   X509_STORE_free(store);
+  if (as_nginx) return error;  // X509_verify_cert "succeeds"; SSL_get_verify_result is this
   return ok == 1 ? X509_V_OK : error;
 }
 
@@ -132,6 +137,31 @@ TEST_CASE("key types: EC P-256 by default, RSA 2048 on request") {
   CHECK(verify(cert_of(rsa), {}, {cert_of(root.credential())}) == X509_V_OK);
 }
 
+TEST_CASE("two intermediates: depth 1 (nginx's default) is one CA short, depth 2 verifies") {
+  Authority root = Authority::root("test root");
+  Authority first = root.intermediate("test intermediate", KeyType::ec_p256, 1);
+  Authority second = first.intermediate("test second intermediate");
+  Credential leaf = second.issue({});
+  X509* anchor = cert_of(root.credential());
+  auto sent = {cert_of(second.credential()), cert_of(first.credential())};
+  CHECK(verify(cert_of(leaf), sent, {anchor}) == X509_V_OK);
+  CHECK(verify(cert_of(leaf), sent, {anchor}, 2) == X509_V_OK);
+  CHECK(verify(cert_of(leaf), sent, {anchor}, 1) == X509_V_ERR_CERT_CHAIN_TOO_LONG);
+  CHECK(verify(cert_of(leaf), sent, {anchor}, 1) == 22);
+  // What nginx logs for it: the chain cut at the depth ends below the root, so with every error
+  // accepted the one left is 20 (scenarios/tls/tls-verify-depth.toml).
+  CHECK(verify(cert_of(leaf), sent, {anchor}, 1, true) ==
+        X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+  CHECK(verify(cert_of(leaf), sent, {anchor}, 2, true) == X509_V_OK);
+  // The first intermediate's pathlen is what lets it sign the second: with pathlen 0 the same
+  // chain fails on that, whatever the depth.
+  Authority strict = root.intermediate("test strict intermediate");
+  Authority under_strict = strict.intermediate("test second intermediate");
+  Credential leaf2 = under_strict.issue({});
+  CHECK(verify(cert_of(leaf2), {cert_of(under_strict.credential()), cert_of(strict.credential())},
+               {anchor}, 2) == X509_V_ERR_PATH_LENGTH_EXCEEDED);
+}
+
 TEST_CASE("a run's files: PEM, keys 0600, and the chains they describe") {
   test::TempDir tmp("badgateway-tls");
   RunCredentials run(tmp.path("tls"));
@@ -149,6 +179,18 @@ TEST_CASE("a run's files: PEM, keys 0600, and the chains they describe") {
   full.issuer = Issuer::intermediate;
   ServedFiles leaf_only = run.issue("leaf_only", incomplete);
   ServedFiles chained = run.issue("chained", full);
+  CertificateSpec deep;
+  deep.issuer = Issuer::second_intermediate;
+  ServedFiles deeper = run.issue("deeper", deep);
+  auto sent_deep = read_pem_certificates(deeper.certificate_chain);
+  auto root_ca = read_pem_certificates(run.dir() / "ca.pem");
+  REQUIRE(root_ca.size() == 1);
+  REQUIRE(sent_deep.size() == 3);  // the leaf, the second intermediate, the first
+  CHECK(verify(sent_deep[0], {sent_deep[1], sent_deep[2]}, {root_ca[0]}, 2) == X509_V_OK);
+  CHECK(verify(sent_deep[0], {sent_deep[1], sent_deep[2]}, {root_ca[0]}, 1) ==
+        X509_V_ERR_CERT_CHAIN_TOO_LONG);
+  for (X509* x : sent_deep) X509_free(x);
+  X509_free(root_ca[0]);
   REQUIRE(::stat(chained.private_key.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   auto anchors = read_pem_certificates(run.dir() / "ca.pem");

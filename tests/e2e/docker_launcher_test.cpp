@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -475,10 +476,14 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
     try {
       install_interrupt_handling();
       DockerLauncher launcher(kImage);
-      run_scenario(s, launcher, {});
+      ScenarioResult r = run_scenario(s, launcher, {});
       // As the CLI does: the interrupt thread removes the containers, then exits with 130.
       if (interrupted()) await_interrupt_exit();
-    } catch (...) {
+      // Exit 3 below: say why the run ended before the interrupt came.
+      std::fprintf(stderr, "run ended before the interrupt: %s %s\n", r.broken.summary().c_str(),
+                   r.broken.harness_error.value_or("").c_str());
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "run threw: %s\n", e.what());
     }
     ::_exit(3);
   }
@@ -499,7 +504,14 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
   std::vector<std::string> left = containers_of(run);
-  CHECK(left.empty());
+  if (!left.empty()) {
+    INFO(run_command(
+             {"docker", "ps", "-a", "--filter", fmt::format("label=org.badgateway.pid={}", run),
+              "--format", "{{.Names}} {{.Status}} created {{.CreatedAt}}"},
+             Millis(15'000))
+             .output);
+    CHECK(left.empty());
+  }
   for (const auto& id : left) run_command({"docker", "rm", "-f", id}, Millis(15'000));
 }
 

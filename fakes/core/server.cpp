@@ -157,7 +157,15 @@ class FakeServer::Endpoint final : public ListenerControl {
     behaviour_ = std::move(behaviour);
     if (listening_ && behaviour_->listening() != before) {
       unbind();
-      bind_and_listen(to_generic(bound_));
+      try {
+        bind_and_listen(to_generic(bound_));
+      } catch (const boost::system::system_error& e) {
+        // The connections just served left TIME_WAIT entries on the port, which block a bind
+        // without SO_REUSEADDR (a socket that will not listen, as refuse's).
+        if (e.code() != asio::error::address_in_use) throw;
+        unbind();
+        bind_and_listen(to_generic(bound_), true);
+      }
       behaviour_->after_bind(bound_);
     }
     if (behaviour_->listening() == Listening::accept && !accept_loop_started_) {
@@ -235,7 +243,8 @@ class FakeServer::Endpoint final : public ListenerControl {
   }
 
  private:
-  void bind_and_listen(const GenericEndpoint& ep) {
+  // `reuse_address`: SO_REUSEADDR even on a socket that will not listen.
+  void bind_and_listen(const GenericEndpoint& ep, bool reuse_address = false) {
     bool unix_socket = requested_.kind == Address::Kind::unix_socket;
     if (unix_socket && behaviour_->listening() == Listening::none) return;  // no file at all
     // Asio opens without SOCK_CLOEXEC: a listener inherited by some nginx of another run would
@@ -247,7 +256,8 @@ class FakeServer::Endpoint final : public ListenerControl {
     // socket without it keeps the port reserved against every other bind.
     bool will_listen = behaviour_->listening() == Listening::accept ||
                        behaviour_->listening() == Listening::full_backlog;
-    if (!unix_socket && will_listen) acceptor_->set_option(asio::socket_base::reuse_address(true));
+    if (!unix_socket && (will_listen || reuse_address))
+      acceptor_->set_option(asio::socket_base::reuse_address(true));
     acceptor_->bind(ep);
     created_path_ = unix_socket;
     if (unix_socket && options_.socket_mode &&

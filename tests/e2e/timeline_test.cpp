@@ -21,7 +21,8 @@ std::string failed_checks(const PhaseResult& p) {
   return out + p.harness_error.value_or("");
 }
 
-TEST_CASE("timeline: a fake stops and starts under open-loop traffic; nginx answers 502 between") {
+TEST_CASE(
+    "timeline: a fake stops and starts under open-loop traffic, and nginx answers 502 between") {
   Scenario s = load_scenario_string(R"(
 name = "t-stop-start"
 description = "d"
@@ -81,7 +82,8 @@ first_success = { max = "1s" }
   }
 }
 
-TEST_CASE("timeline: a reload brings a changed snippet; requests before it got the old config") {
+TEST_CASE(
+    "timeline: a reload brings a changed snippet, and requests before it got the old config") {
   Scenario s = load_scenario_string(R"(
 name = "t-reload"
 description = "d"

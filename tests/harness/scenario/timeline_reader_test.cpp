@@ -185,7 +185,7 @@ TEST_SUITE("timeline reader") {
                      "\"behave\"\nwith = { behaviour = \"ok\", latncy = "
                      "\"1s\" }\n" +
                      kWindow)
-              .starts_with("t.toml:16:31: timeline.with.latncy: unknown parameter"));
+              .starts_with("t.toml:16:28: timeline.with.latncy: unknown parameter"));
     CHECK(load_error(kHead + kTraffic +
                      "[[timeline]]\nat = \"1s\"\naction = \"reload\"\nfake = "
                      "\"app\"\n" +
@@ -193,7 +193,7 @@ TEST_SUITE("timeline reader") {
               .starts_with("t.toml:15:8: timeline.fake: \"reload\" is nginx's action"));
     CHECK(load_error(kHead + kTraffic + kStop +
                      "[expect]\n[[expect.window]]\nfrom = \"app starts\"\ncount.failure = 0\n")
-              .starts_with("t.toml:19:8: expect.window.from: no timeline action \"app starts\""));
+              .starts_with("t.toml:18:8: expect.window.from: no timeline action \"app starts\""));
     CHECK(load_error(kHead + kTraffic + "[expect]\n[[expect.window]]\ncount.\"6xx\" = 0\n")
               .starts_with("t.toml:14:7: expect.window.count.6xx: expected a status"));
     CHECK(load_error(kHead + kTraffic + "[expect]\n[[expect.window]]\nfrom = \"2s\"\n")

@@ -55,10 +55,14 @@ void TimelinePlayer::play() {
     const TimelineAction& a = actions_[i];
     const auto due = start_ + a.at;
     {
-      // A timer-driven schedule: woken early only to stop.
+      // A timer-driven schedule: woken early only when the end moves (finish(), destruction).
       std::unique_lock lock(mutex_);
-      wake_.wait_until(lock, due, [&] { return Clock::now() >= stop_at_; });
-      if (Clock::now() >= stop_at_ || due >= stop_at_) return;
+      for (;;) {
+        const auto now = Clock::now();
+        if (now >= stop_at_ || due >= stop_at_) return;
+        if (now >= due) break;
+        wake_.wait_until(lock, std::min(due, stop_at_));
+      }
     }
     if (a.kind == TimelineActionKind::reload) {
       // A reload waits for nginx's new workers (a hundred milliseconds or more): on a thread of

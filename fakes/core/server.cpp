@@ -130,8 +130,49 @@ class FakeServer::Endpoint final : public ListenerControl {
 
   void start(asio::io_context& io) {
     if (behaviour_->listening() == Listening::accept) {
+      accept_loop_started_ = true;
       asio::co_spawn(io, accept_loop(), asio::detached);
     }
+  }
+
+  // The timeline's changes (FakeServer::stop_listening and the others), on the I/O thread.
+  void close_connections() {
+    for (Connection* c : live_) {
+      c->close();
+      c->wake();  // a behaviour pausing on purpose notices at once
+    }
+  }
+
+  void listen_again() {
+    resume_listening();
+    if (!listening_)
+      throw std::runtime_error(fmt::format("fake \"{}\" could not listen again", name_));
+  }
+
+  void replace_behaviour(BehaviourPtr behaviour) {
+    const Listening before = behaviour_->listening();
+    // Sessions being served hold a reference to the old behaviour: it lives as long as the
+    // endpoint does.
+    retired_.push_back(std::move(behaviour_));
+    behaviour_ = std::move(behaviour);
+    if (listening_ && behaviour_->listening() != before) {
+      unbind();
+      try {
+        bind_and_listen(to_generic(bound_));
+      } catch (const boost::system::system_error& e) {
+        // The connections just served left TIME_WAIT entries on the port, which block a bind
+        // without SO_REUSEADDR (a socket that will not listen, as refuse's).
+        if (e.code() != asio::error::address_in_use) throw;
+        unbind();
+        bind_and_listen(to_generic(bound_), true);
+      }
+      behaviour_->after_bind(bound_);
+    }
+    if (behaviour_->listening() == Listening::accept && !accept_loop_started_) {
+      accept_loop_started_ = true;
+      asio::co_spawn(acceptor_->get_executor(), accept_loop(), asio::detached);
+    }
+    resume_->cancel();  // a waiting accept loop looks at the new behaviour
   }
 
   // Runs on the I/O thread.
@@ -169,6 +210,19 @@ class FakeServer::Endpoint final : public ListenerControl {
     }
   }
 
+  // Before binding again another way: the listener, a full backlog's fillers, the socket file.
+  void unbind() {
+    boost::system::error_code ignored;
+    acceptor_->close(ignored);
+    for (int fd : fillers_) ::close(fd);
+    fillers_.clear();
+    if (created_path_) {
+      std::error_code ec;
+      std::filesystem::remove(bound_.path, ec);
+      created_path_ = false;
+    }
+  }
+
   void resume_listening() override {
     if (listening_ || stopping_) return;
     try {
@@ -189,7 +243,8 @@ class FakeServer::Endpoint final : public ListenerControl {
   }
 
  private:
-  void bind_and_listen(const GenericEndpoint& ep) {
+  // `reuse_address`: SO_REUSEADDR even on a socket that will not listen.
+  void bind_and_listen(const GenericEndpoint& ep, bool reuse_address = false) {
     bool unix_socket = requested_.kind == Address::Kind::unix_socket;
     if (unix_socket && behaviour_->listening() == Listening::none) return;  // no file at all
     // Asio opens without SOCK_CLOEXEC: a listener inherited by some nginx of another run would
@@ -201,7 +256,8 @@ class FakeServer::Endpoint final : public ListenerControl {
     // socket without it keeps the port reserved against every other bind.
     bool will_listen = behaviour_->listening() == Listening::accept ||
                        behaviour_->listening() == Listening::full_backlog;
-    if (!unix_socket && will_listen) acceptor_->set_option(asio::socket_base::reuse_address(true));
+    if (!unix_socket && (will_listen || reuse_address))
+      acceptor_->set_option(asio::socket_base::reuse_address(true));
     acceptor_->bind(ep);
     created_path_ = unix_socket;
     if (unix_socket && options_.socket_mode &&
@@ -232,7 +288,7 @@ class FakeServer::Endpoint final : public ListenerControl {
     while (!stopping_) {
       // While stopped or at the limit, wait for resume_listening() or a session to end; pending
       // connections meanwhile queue in the kernel's backlog.
-      if (!listening_ || at_accept_limit()) {
+      if (!listening_ || at_accept_limit() || behaviour_->listening() != Listening::accept) {
         resume_->expires_at(asio::steady_timer::time_point::max());
         co_await resume_->async_wait(use_tuple);
         continue;
@@ -300,6 +356,8 @@ class FakeServer::Endpoint final : public ListenerControl {
   std::vector<int> fillers_;
   std::set<Connection*> live_;
   std::size_t sessions_ = 0;
+  std::vector<BehaviourPtr> retired_;  // replaced by replace_behaviour(), still serving
+  bool accept_loop_started_ = false;
   bool created_path_ = false;  // the unix socket file is ours to remove
   bool listening_ = true;
   bool stopping_ = false;
@@ -360,6 +418,47 @@ FakeServer::Endpoint& FakeServer::find(const std::string& name) const {
     if (e->name() == name) return *e;
   }
   throw std::out_of_range(fmt::format("no fake named \"{}\"", name));
+}
+
+FakeServer::TimePoint FakeServer::on_io_thread(const std::function<void()>& change,
+                                               TimePoint deadline) {
+  if (!started_ || !io_) throw std::runtime_error("the fake server is not running");
+  auto done = std::make_shared<std::promise<TimePoint>>();
+  std::future<TimePoint> when = done->get_future();
+  asio::post(*io_, [change, done] {
+    try {
+      change();
+      done->set_value(std::chrono::steady_clock::now());
+    } catch (...) {
+      done->set_exception(std::current_exception());
+    }
+  });
+  if (when.wait_until(deadline) != std::future_status::ready) {
+    throw std::runtime_error("the fakes' I/O thread did not get to it in time");
+  }
+  return when.get();
+}
+
+FakeServer::TimePoint FakeServer::stop_listening(const std::string& name, TimePoint deadline) {
+  Endpoint& e = find(name);
+  return on_io_thread([&e] { e.stop_listening(); }, deadline);
+}
+
+FakeServer::TimePoint FakeServer::resume_listening(const std::string& name, TimePoint deadline) {
+  Endpoint& e = find(name);
+  return on_io_thread([&e] { e.listen_again(); }, deadline);
+}
+
+FakeServer::TimePoint FakeServer::close_connections(const std::string& name, TimePoint deadline) {
+  Endpoint& e = find(name);
+  return on_io_thread([&e] { e.close_connections(); }, deadline);
+}
+
+FakeServer::TimePoint FakeServer::replace_behaviour(const std::string& name, BehaviourPtr behaviour,
+                                                    TimePoint deadline) {
+  Endpoint& e = find(name);
+  auto shared = std::make_shared<BehaviourPtr>(std::move(behaviour));
+  return on_io_thread([&e, shared] { e.replace_behaviour(std::move(*shared)); }, deadline);
 }
 
 EndpointStats FakeServer::stats(const std::string& name) const {

@@ -1,4 +1,5 @@
 #pragma once
+#include <chrono>
 #include <functional>
 #include <future>
 #include <list>
@@ -47,9 +48,28 @@ class FakeServer {
   EndpointStats stats(const std::string& name) const;
   Recorder& recorder(const std::string& name);
 
+  // Changes to a running endpoint, a scenario's timeline actions. Each runs on the I/O thread
+  // between two events and returns the steady-clock time it took effect there; it throws
+  // std::runtime_error when the I/O thread had not run it by `deadline` (a behaviour hogging the
+  // thread), when the server is not running, or when the change failed (a port taken meanwhile),
+  // and std::out_of_range for an unknown name.
+  using TimePoint = std::chrono::steady_clock::time_point;
+  // Closes the listening socket: new connects are refused (a unix socket's file is removed);
+  // connections already accepted go on. Nothing happens to an endpoint not listening.
+  TimePoint stop_listening(const std::string& name, TimePoint deadline);
+  // Listens again on the same address (as a restarted server does).
+  TimePoint resume_listening(const std::string& name, TimePoint deadline);
+  // Closes every connection the endpoint has open (FIN), whatever its behaviour is doing.
+  TimePoint close_connections(const std::string& name, TimePoint deadline);
+  // Serves new connections with `behaviour` from now on (connections being served finish with
+  // the old one). A behaviour that listens differently (refuse, blackhole) re-binds the address
+  // its own way, unless the endpoint is stopped: then the next resume_listening() does.
+  TimePoint replace_behaviour(const std::string& name, BehaviourPtr behaviour, TimePoint deadline);
+
  private:
   class Endpoint;
   Endpoint& find(const std::string& name) const;
+  TimePoint on_io_thread(const std::function<void()>& change, TimePoint deadline);
 
   std::unique_ptr<asio::io_context> io_;
   std::list<std::unique_ptr<Endpoint>> endpoints_;  // destroyed before io_

@@ -106,7 +106,31 @@ std::string describe_expectation(const Expectation& e) {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
-// The base expectation, then what each nginx version range changes (`[[expect.versions]]`).
+// One [[expect.window]] on a line: its span and what it checks.
+std::string describe_window(const WindowSpec& w) {
+  auto count = [](const CountBound& b) {
+    if (b.min && b.max && *b.min == *b.max) return fmt::format("{}", *b.min);
+    return fmt::format("{}..{}", b.min.value_or(0), b.max ? fmt::format("{}", *b.max) : "");
+  };
+  auto time = [](const DurationBound& b) {
+    return fmt::format("{}..{}", b.min ? format_duration(*b.min) : "0",
+                       b.max ? format_duration(*b.max) : "");
+  };
+  std::vector<std::string> parts;
+  for (const auto& [key, b] : w.count) parts.push_back(fmt::format("{} {}", key, count(b)));
+  for (const auto& [key, b] : w.share) {
+    parts.push_back(fmt::format("share {} {}..{}", key, b.min.value_or(0.0), b.max.value_or(1.0)));
+  }
+  if (w.max_failure_run)
+    parts.push_back(fmt::format("failures in a row <= {}", *w.max_failure_run));
+  if (w.first_success) parts.push_back("first success " + time(*w.first_success));
+  if (w.sustained_success) parts.push_back("sustained success " + time(*w.sustained_success));
+  return fmt::format("\"{}\" ({}..{}): {}", w.name, w.from ? w.from->text : "start",
+                     w.until ? w.until->text : "end", fmt::join(parts, "; "));
+}
+
+// The base expectation, then what each nginx version range changes (`[[expect.versions]]`), then
+// the windows of a scenario in time.
 void print_expectations(std::string_view first_label, std::string_view range_indent,
                         const ExpectationSet& set) {
   fmt::print("{}{}\n", first_label, describe_expectation(set.base));
@@ -117,6 +141,22 @@ void print_expectations(std::string_view first_label, std::string_view range_ind
       on += fmt::format("{}OpenSSL {}", on.empty() ? "" : " with ", v.openssl->text());
     }
     fmt::print("{}on {}: {}\n", range_indent, on, describe_expectation(v.patch));
+  }
+  for (const auto& w : set.windows) fmt::print("{}window {}\n", range_indent, describe_window(w));
+}
+
+// [[traffic]] and [[timeline]], one line each.
+void print_in_time(const Scenario& s) {
+  for (const auto& t : s.traffic) {
+    fmt::print("Traffic:      {} {} {} for {}{}\n", t.request.method, t.request.path,
+               t.loop == TrafficSpec::Loop::open ? fmt::format("at {}/s", t.rate)
+                                                 : fmt::format("from {} clients", t.clients),
+               format_duration(t.duration),
+               t.start.count() ? fmt::format(" from {}", format_duration(t.start)) : "");
+  }
+  for (const auto& a : s.timeline) {
+    fmt::print("Timeline:     {} {}{}\n", format_duration(a.at), a.label,
+               a.kind == TimelineActionKind::behave ? fmt::format(" ({})", a.behaviour) : "");
   }
 }
 
@@ -224,6 +264,7 @@ int command_explain(const ExplainArgs& args) {
     }
     for (const auto& [fname, f] : s.fakes)
       fmt::print("Fake {:<8} {}\n", fname + ":", describe_fake(f));
+    print_in_time(s);
     print_expectations("Expect:       ", "              ", s.broken.expect);
     fmt::print("Look for:     {}\n", s.teaches);
     if (!s.directive.empty()) fmt::print("Directive:    {}\n", s.directive);

@@ -24,6 +24,7 @@
 
 #include "fakes/core/asio.hpp"
 #include "fakes/core/connection.hpp"
+#include "harness/client/exchange.hpp"
 #include "harness/client/kernel_clock.hpp"
 
 namespace badgateway {
@@ -203,12 +204,16 @@ boost::system::error_code open_socket(beast::tcp_stream& stream,
   return ec;
 }
 
+}  // namespace
+
 Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
   auto exec = co_await asio::this_coro::executor;
   beast::tcp_stream stream(exec);
   auto start = Clock::now();
+  out.sent_at = start;
   auto finish = [&] {
-    out.elapsed = std::chrono::duration_cast<Micros>(Clock::now() - start);
+    out.ended_at = Clock::now();
+    out.elapsed = std::chrono::duration_cast<Micros>(*out.ended_at - start);
     out.clock = "steady";
   };
   auto deadline = start + spec.timeout;
@@ -232,6 +237,7 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   std::string why_steady = stamped ? "" : fmt::format("SO_TIMESTAMPING: {}", std::strerror(errno));
   std::string request = build_request(spec, out.request_id);
   start = Clock::now();  // from here on elapsed time is the request's, not the connect's
+  out.sent_at = start;
   auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(request), use_tuple);
   (void)wn;
   std::optional<KernelTime> first_sent;
@@ -269,6 +275,8 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }
+
+namespace {
 
 Task<void> worker(const fakes::Address& nginx, const RequestSpec& spec,
                   std::vector<Response>& responses, std::size_t& next, std::size_t end) {

@@ -32,6 +32,14 @@ struct Response {
   Micros elapsed{0};
   std::string clock;  // "kernel", or "steady" and why the kernel's timestamps were not usable
   std::string error;  // low-level detail for reports
+  // On the steady clock, the one a scenario's timeline is measured on: when the request went out
+  // (right before its first write; the connect attempt when it was never sent) and when the
+  // exchange ended. Unset for an exchange the time limit cut before it began (or ended).
+  std::optional<std::chrono::steady_clock::time_point> sent_at;
+  std::optional<std::chrono::steady_clock::time_point> ended_at;
+  // An open-loop request's planned send time (traffic.hpp): its connect began then, or later on
+  // a client that was itself late.
+  std::optional<std::chrono::steady_clock::time_point> scheduled_at;
 };
 
 inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";

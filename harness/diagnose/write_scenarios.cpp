@@ -251,6 +251,9 @@ Template choose_template(const DiagnosisGroup& g, const std::vector<Scenario>& c
     const FakeSpec* fault = fault_fake(*it);
     // Without a config the scenario is copied whole, so it must not need its own config's files.
     if (!own_config && it->nginx.config) continue;
+    // A scenario in time is no snapshot: without its traffic and timeline (which a written
+    // scenario does not copy) it would reproduce nothing.
+    if (!it->timeline.empty() || !it->traffic.empty()) continue;
     // Behind the user's config a fake stands for an upstream: a scenario whose fault is nginx's
     // own snippet has nothing to bring, and real PHP-FPM runs the harness's script, not the one
     // the config's SCRIPT_FILENAME names (it would answer "Primary script unknown").

@@ -203,6 +203,19 @@ class DockerInstance final : public NginxInstance {
     }
   }
 
+  std::chrono::steady_clock::time_point reload(Millis limit) override {
+    LogFile log(paths().error_log);
+    log.skip_to_end();
+    CommandResult r = run_command({docker_, "kill", "--signal", "HUP", name_}, kDockerLimit);
+    const auto sent = std::chrono::steady_clock::now();
+    if (!r.ok()) {
+      throw HarnessError(
+          fmt::format("cannot send HUP to container {}: {}", name_, first_line(r.output)));
+    }
+    await_reload(log, limit);
+    return sent;
+  }
+
   void stop() override {
     if (removed_) return;
     if (cli_.running()) {

@@ -1,6 +1,7 @@
 #pragma once
 // How nginx is started is a detail of the launcher (local binary, Docker); the runner
 // and the verdicts only see this interface.
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -114,6 +115,13 @@ class NginxInstance {
   // stop()'s own signal. Docker's may throw std::runtime_error while an interrupt is ending every
   // child process (the interrupt's cleanup removes the container).
   virtual void stop() = 0;
+  // SIGHUP: nginx reads its config file again (which the caller may have rewritten), starts new
+  // workers with it and tells the old ones to finish their requests and exit (within
+  // worker_shutdown_timeout, when set). Returns the steady-clock time the signal went out, once
+  // new workers run the new config (see await_reload in nginx_output.hpp). Throws HarnessError
+  // when that did not happen within `limit`, ConfigRejected when nginx refused the new config
+  // (it keeps running the old one).
+  virtual std::chrono::steady_clock::time_point reload(Millis limit) = 0;
   // nullopt while running; otherwise how it ended (e.g. "killed by signal 11").
   virtual std::optional<std::string> exited() = 0;
   // Ends an nginx whose start failed, at once (KILL; a container removed): nothing to flush.

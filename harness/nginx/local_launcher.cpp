@@ -26,6 +26,15 @@ class LocalInstance final : public NginxInstance {
       : NginxInstance(std::move(paths)), child_(std::move(child)) {}
   ~LocalInstance() override { stop(); }
 
+  std::chrono::steady_clock::time_point reload(Millis limit) override {
+    LogFile log(paths().error_log);
+    log.skip_to_end();
+    child_.signal(SIGHUP);
+    const auto sent = std::chrono::steady_clock::now();
+    await_reload(log, limit);
+    return sent;
+  }
+
   void stop() override {
     if (!child_.running()) return;
     child_.signal(SIGQUIT);  // graceful: finish in-flight requests

@@ -49,4 +49,17 @@ void throw_start_failure(const std::string& message, std::vector<std::string> ou
   throw StartFailed(message, std::move(output));
 }
 
+void await_reload(const LogFile& since_signal, Millis limit) {
+  // The master logs "start worker process" once the new config runs; the old worker logs
+  // "gracefully shutting down" when it stops accepting, after which every new connection
+  // reaches the new config.
+  if (!since_signal.wait_for_regex(R"(gracefully shutting down|\[emerg\])", limit) ||
+      !since_signal.wait_for_regex(R"(start worker process|\[emerg\])", limit)) {
+    throw HarnessError(fmt::format("nginx did not reload within {}", format_duration(limit)));
+  }
+  if (auto emerg = since_signal.find_regex(R"(.*\[emerg\].*)")) {
+    throw ConfigRejected(fmt::format("nginx rejected the new config: {}", *emerg));
+  }
+}
+
 }  // namespace badgateway

@@ -36,6 +36,10 @@ std::optional<StartFailure> await_nginx_start(const LogFile& log, const LaunchPa
 // Ends a start that failed with `message` (nginx's own line in it): PortInUse when nginx says
 // its bind() failed with EADDRINUSE, else StartFailed carrying `output` (what nginx printed and
 // logged).
+// After a SIGHUP was sent (with `since_signal` positioned before it): waits until new workers
+// run the new config. Throws HarnessError past `limit`, ConfigRejected when nginx refused it.
+void await_reload(const LogFile& since_signal, Millis limit);
+
 [[noreturn]] void throw_start_failure(const std::string& message,
                                       std::vector<std::string> output = {});
 

@@ -1,5 +1,6 @@
 #pragma once
 // Everything seen during one run phase: plain data for the verdicts.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -44,9 +45,28 @@ std::string_view to_string(NginxOutcome outcome);
 std::optional<NginxOutcome> parse_nginx_outcome(std::string_view text);
 inline constexpr std::string_view kNginxOutcomeNames = R"("runs", "rejected", "fails_to_start")";
 
+// One timeline action as it was played: offsets from the start of traffic, on the steady clock
+// the responses' sent_at and ended_at use.
+struct TimelineEvent {
+  std::string label;   // "app stops", or the entry's name
+  std::string action;  // "stop", "start", "close_connections", "behave", "reload"
+  std::string target;  // the fake's name, or "nginx"
+  Micros scheduled{0};
+  // When it took effect (a fake: on its I/O thread; nginx: when SIGHUP went out). Unset: it
+  // failed, or never ran (the phase ended first); `error` says which.
+  std::optional<Micros> happened;
+  std::optional<Micros> done;  // when it was complete (a reload: the new workers ran)
+  std::string error;
+};
+
 struct Observation {
   NginxOutcome nginx = NginxOutcome::runs;
   std::vector<Response> responses;
+  // [[traffic]]'s responses, in the order their requests started, and the timeline's actions;
+  // both measured from `traffic_start` (set when the phase had traffic or a timeline).
+  std::vector<Response> traffic;
+  std::vector<TimelineEvent> timeline;
+  std::optional<std::chrono::steady_clock::time_point> traffic_start;
   std::map<std::string, AccessRecord> access;  // by request id
   // nginx's error log (for a rejected config or a failed start: what `nginx -t` or the start
   // printed, then the error log's lines)

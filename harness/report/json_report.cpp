@@ -15,6 +15,57 @@ std::string text(std::string_view s) {
   return printable_utf8(s);
 }
 
+// A response's place in time, from the start of traffic (phases with a timeline or traffic).
+void add_times(Json& out, const Response& r, const Observation& seen) {
+  if (!seen.traffic_start) return;
+  auto ms = [&](std::chrono::steady_clock::time_point t) {
+    return static_cast<double>(
+               std::chrono::duration_cast<Micros>(t - *seen.traffic_start).count()) /
+           1000.0;
+  };
+  if (r.scheduled_at) out["scheduled_ms"] = ms(*r.scheduled_at);
+  if (r.sent_at) out["sent_ms"] = ms(*r.sent_at);
+  if (r.ended_at) out["ended_ms"] = ms(*r.ended_at);
+}
+
+Json response_json(const Response& r, const Observation& seen) {
+  auto acc = seen.access.find(r.request_id);
+  const bool logged = acc != seen.access.end();
+  Json out = {
+      {"request", text(r.method + " " + r.path)},
+      {"status", r.status},
+      {"outcome", to_string(r.outcome)},
+      // No `none` here, unlike the check: docs/json-report.md.
+      {"generated_by", to_string(r.fake.empty() ? GeneratedBy::nginx : GeneratedBy::upstream)},
+      {"elapsed_ms", static_cast<double>(r.elapsed.count()) / 1000.0},
+      {"elapsed_clock", text(r.clock)},
+      {"body_bytes", r.body_bytes},
+      {"upstream_status", text(logged ? acc->second.upstream_status : "")},
+      {"request_time_ms", logged ? Json(acc->second.request_time * 1000.0) : Json(nullptr)}};
+  if (!r.interim.empty()) out["interim"] = r.interim;
+  add_times(out, r, seen);
+  if (seen.traffic_start && logged && !acc->second.upstream_addr.empty()) {
+    out["upstream_addr"] = text(acc->second.upstream_addr);
+  }
+  return out;
+}
+
+Json timeline_json(const Observation& seen) {
+  auto ms = [](Micros t) { return static_cast<double>(t.count()) / 1000.0; };
+  Json out = Json::array();
+  for (const auto& e : seen.timeline) {
+    Json j = {{"label", text(e.label)},
+              {"action", text(e.action)},
+              {"target", text(e.target)},
+              {"scheduled_ms", ms(e.scheduled)},
+              {"happened_ms", e.happened ? Json(ms(*e.happened)) : Json(nullptr)},
+              {"done_ms", e.done ? Json(ms(*e.done)) : Json(nullptr)}};
+    if (!e.error.empty()) j["error"] = text(e.error);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 Json phase_json(const PhaseResult& p) {
   Json out = {{"phase", text(p.phase)},
               {"passed", p.passed()},
@@ -24,23 +75,14 @@ Json phase_json(const PhaseResult& p) {
   if (p.timed_out) out["timed_out"] = true;
   if (!p.run_dir.empty()) out["run_dir"] = text(p.run_dir);
   Json responses = Json::array();
-  for (const auto& r : p.observed.responses) {
-    auto acc = p.observed.access.find(r.request_id);
-    const bool logged = acc != p.observed.access.end();
-    responses.push_back(
-        {{"request", text(r.method + " " + r.path)},
-         {"status", r.status},
-         {"outcome", to_string(r.outcome)},
-         // No `none` here, unlike the check: docs/json-report.md.
-         {"generated_by", to_string(r.fake.empty() ? GeneratedBy::nginx : GeneratedBy::upstream)},
-         {"elapsed_ms", static_cast<double>(r.elapsed.count()) / 1000.0},
-         {"elapsed_clock", text(r.clock)},
-         {"body_bytes", r.body_bytes},
-         {"upstream_status", text(logged ? acc->second.upstream_status : "")},
-         {"request_time_ms", logged ? Json(acc->second.request_time * 1000.0) : Json(nullptr)}});
-    if (!r.interim.empty()) responses.back()["interim"] = r.interim;
-  }
+  for (const auto& r : p.observed.responses) responses.push_back(response_json(r, p.observed));
   out["responses"] = std::move(responses);
+  if (p.observed.traffic_start) {
+    Json traffic = Json::array();
+    for (const auto& r : p.observed.traffic) traffic.push_back(response_json(r, p.observed));
+    out["traffic"] = std::move(traffic);
+    out["timeline"] = timeline_json(p.observed);
+  }
   Json checks = Json::array();
   for (const auto& c : p.checks) {
     checks.push_back({{"kind", text(to_string(c.kind))},

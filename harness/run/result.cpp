@@ -24,7 +24,14 @@ std::string PhaseResult::summary() const {
     if (repeat == 0) return;
     parts.push_back(repeat > 1 ? fmt::format("{}x{}", last, repeat) : last);
   };
-  for (const auto& r : observed.responses) {
+  // [[traffic]]'s after the requests: in the order they started, so the folds read as a story
+  // ("200x40,502x130,200x70").
+  std::vector<const Response*> all;
+  for (const auto* list : {&observed.responses, &observed.traffic}) {
+    for (const auto& r : *list) all.push_back(&r);
+  }
+  for (const Response* each : all) {
+    const Response& r = *each;
     std::string s = r.status ? fmt::format("{}", r.status) : std::string(to_string(r.outcome));
     if (r.status && r.outcome == Outcome::truncated) s += "~";
     if (s == last) {

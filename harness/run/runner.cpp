@@ -14,7 +14,9 @@
 #include "harness/nginx/own_config.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/run/timeline_player.hpp"
 #include "harness/run/upstream.hpp"
+#include "harness/verdict/windows.hpp"
 
 namespace badgateway {
 namespace {
@@ -149,7 +151,52 @@ bool start_upstreams_and_nginx(PhaseRun& run) {
   return true;
 }
 
+// A timeline's thread starts this long before the start of traffic, so that an action at 0 ms
+// finds it waiting.
+constexpr Millis kTimelineLead{20};
+
+// The scenario in time: [[requests]], [[traffic]] and the [[timeline]] together, from one start.
+void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
+  Observation& seen = run.result.observed;
+  const std::string prefix = fmt::format("{}-{}", run.s.name, run.plan.phase);
+  const auto start = Clock::now() + kTimelineLead;
+  seen.traffic_start = start;
+  TimelineActors actors{&run.upstreams.fake_server(), run.nginx.get(),
+                        [&run](const NginxSpec& snippets) {
+                          NginxSpec spec = run.plan.nginx;
+                          spec.overlay(snippets);
+                          RenderInput in{&spec, run.dir.path(), run.listen, run.placeholders(),
+                                         fmt::format("{} ({})", run.s.name, run.plan.phase)};
+                          std::ofstream conf(run.paths.config);
+                          conf << render_nginx_config(in, nullptr);
+                        }};
+  TimelinePlayer player(run.s.timeline, std::move(actors), start);
+  bool requests_overran = false;
+  std::jthread requests;  // joins on the way out, however that is
+  if (!run.s.requests.empty()) {
+    requests = std::jthread([&] {
+      InNetNamespace there(run.netns());
+      // The schedule (requests start with the traffic), not a wait for some event.
+      std::this_thread::sleep_until(start);
+      seen.responses =
+          send_requests(run.listen, run.s.requests, prefix, deadline, &requests_overran);
+    });
+  }
+  if (!run.s.traffic.empty()) {
+    InNetNamespace there(run.netns());
+    seen.traffic =
+        run_traffic(run.listen, run.s.traffic, prefix, start, deadline, &run.result.timed_out);
+  }
+  if (requests.joinable()) requests.join();
+  if (requests_overran) run.result.timed_out = true;
+  seen.timeline = player.finish(deadline);
+}
+
 void exercise(PhaseRun& run, Clock::time_point deadline) {
+  if (!run.s.timeline.empty() || !run.s.traffic.empty()) {
+    exercise_in_time(run, deadline);
+    return;
+  }
   InNetNamespace there(run.netns());
   run.result.observed.responses =
       send_requests(run.listen, run.s.requests, fmt::format("{}-{}", run.s.name, run.plan.phase),
@@ -180,6 +227,11 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   if (prepare_nginx(run) && start_upstreams_and_nginx(run)) exercise(run, deadline);
   observe(run);
   result.checks = judge(run.expect.with_placeholders(run.placeholders()), result.observed);
+  if ((!run.s.timeline.empty() || !run.s.traffic.empty()) &&
+      result.observed.nginx == NginxOutcome::runs && run.expects(NginxOutcome::runs)) {
+    std::vector<Check> in_time = judge_in_time(plan.expect.windows, result.observed);
+    result.checks.insert(result.checks.end(), in_time.begin(), in_time.end());
+  }
 }
 
 PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,

@@ -63,6 +63,8 @@ class Upstreams {
   void start(Millis limit, const NetNamespace* netns);
   void stop();
   std::map<std::string, fakes::Address> addresses() const;
+  // The fake endpoints' server, for a timeline's actions on them while the phase runs.
+  fakes::FakeServer& fake_server() { return server_; }
   // By name; read after stop().
   std::map<std::string, UpstreamCounts> counts() const;
 

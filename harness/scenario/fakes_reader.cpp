@@ -282,4 +282,35 @@ std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::
   return out;
 }
 
+void read_behaviour_change(Reader& r, const FakeSpec& fake, std::string& behaviour,
+                           std::map<std::string, fakes::ParamValue, std::less<>>& params) {
+  if (fake.zone || is_php_fpm(fake.protocol, fake.behaviour)) {
+    r.fail_at(r.raw().source(), r.path(),
+              fmt::format("fake \"{}\" is {}: it has no behaviour to change", fake.name,
+                          fake.zone ? "a DNS server" : "a real PHP-FPM pool"));
+  }
+  for (const char* own : {"protocol", "listen", "host", "socket", "tls"}) {
+    if (r.has(own)) r.fail(own, "belongs to the fake, which keeps it: only its behaviour changes");
+  }
+  FakeSpec spec;
+  spec.name = fake.name;
+  spec.protocol = fake.protocol;
+  spec.behaviour = r.required_string("behaviour");
+  const fakes::BehaviourInfo* info = fakes::find_behaviour(spec.behaviour, spec.protocol);
+  if (!info) {
+    std::vector<std::string> names;
+    for (const auto& b : fakes::behaviour_table()) {
+      if (b.protocol == spec.protocol) names.emplace_back(b.name);
+    }
+    auto near = closest_name(spec.behaviour, names);
+    r.fail("behaviour", near ? fmt::format("unknown behaviour \"{}\" (did you mean \"{}\"?)",
+                                           spec.behaviour, *near)
+                             : fmt::format("unknown behaviour \"{}\" (known: {})", spec.behaviour,
+                                           fmt::join(names, ", ")));
+  }
+  read_parameters(r, spec, info, r.raw());
+  behaviour = spec.behaviour;
+  params = spec.params;
+}
+
 }  // namespace badgateway

@@ -8,6 +8,7 @@
 #include "harness/scenario/toml.hpp"
 
 #include "harness/scenario/model.hpp"
+#include "harness/scenario/toml_reader.hpp"
 
 namespace badgateway {
 
@@ -18,5 +19,12 @@ inline constexpr std::size_t kMaxFakes = 64;
 // ScenarioError at the first bad key.
 std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::string& path,
                                            const std::string& file);
+
+// The behaviour a timeline `behave` action switches fake `fake` to: the table `r` holds
+// `behaviour` and its parameters, as a [fakes.NAME] table does (but none of the fake's own keys:
+// protocol, listen, host, socket and tls stay the fake's). Checked by building it once, like a
+// fake's. Throws ScenarioError; a real PHP-FPM pool or a DNS fake has no behaviour to switch.
+void read_behaviour_change(Reader& r, const FakeSpec& fake, std::string& behaviour,
+                           std::map<std::string, fakes::ParamValue, std::less<>>& params);
 
 }  // namespace badgateway

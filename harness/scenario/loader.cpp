@@ -16,6 +16,7 @@
 #include "harness/scenario/nginx_reader.hpp"
 #include "harness/scenario/own_config_checks.hpp"
 #include "harness/scenario/read_steps.hpp"
+#include "harness/scenario/timeline_reader.hpp"
 #include "harness/scenario/toml_reader.hpp"
 
 namespace badgateway {
@@ -147,6 +148,62 @@ void read_broken_nginx(Reader& r, const toml::table& root, Scenario& s, std::str
   }
 }
 
+// One [[traffic]] stream: its arrival pattern, then the request it repeats (read as a
+// [[requests]] entry is, without count, concurrency and delay).
+TrafficSpec read_one_traffic(Reader& r, std::size_t& body_bytes, std::size_t& responses) {
+  TrafficSpec t;
+  auto rate = r.string("rate");
+  auto clients = r.integer("clients", 1, 1'000);
+  if (rate.has_value() == clients.has_value()) {
+    r.fail_at(r.raw().source(), "traffic",
+              "needs either rate (open loop: \"50/s\") or clients (closed loop: 4), not both");
+  }
+  if (rate) {
+    auto per_second = parse_rate(*rate);
+    if (!per_second || *per_second <= 0 || *per_second > 10'000) {
+      r.fail("rate", fmt::format("\"{}\": expected requests per second or minute, more than 0 "
+                                 "and at most 10000/s: \"50/s\", \"600/m\"",
+                                 *rate));
+    }
+    t.loop = TrafficSpec::Loop::open;
+    t.rate = *per_second;
+  } else {
+    t.loop = TrafficSpec::Loop::closed;
+    t.clients = static_cast<int>(*clients);
+  }
+  auto duration = r.duration("duration");
+  if (!duration) r.fail("duration", "is required: how long the stream lasts (\"3s\")");
+  if (duration->count() <= 0 || *duration > Millis(3600 * 1000))
+    r.fail("duration", "must be more than 0, at most 1h");
+  t.duration = *duration;
+  t.start = r.duration("at").value_or(Millis(0));
+  if (t.start.count() < 0 || t.start > Millis(3600 * 1000)) r.fail("at", "must be from 0s to 1h");
+  for (const char* key : {"count", "concurrency", "delay"}) {
+    if (r.has(key)) {
+      r.fail(key, "is a [[requests]] key: a stream has rate or clients, duration and at");
+    }
+  }
+  responses += t.scheduled();
+  if (responses > kMaxResponses) {
+    r.fail("rate", fmt::format("{} requests in all (at most {})", responses, kMaxResponses));
+  }
+  t.request = read_request(r, body_bytes);
+  return t;
+}
+
+void read_traffic(Reader& r, Scenario& s) {
+  const toml::node* n = r.get("traffic");
+  if (!n) return;
+  const toml::array* arr = n->as_array();
+  if (!arr || !arr->is_array_of_tables()) r.fail("traffic", "expected [[traffic]] tables");
+  if (arr->size() > 100) r.fail("traffic", "at most 100 streams");
+  std::size_t body_bytes = 0, responses = 0;
+  for (const auto& item : *arr) {
+    Reader tr(*item.as_table(), "traffic", r.file());
+    s.traffic.push_back(read_one_traffic(tr, body_bytes, responses));
+  }
+}
+
 void read_requests(Reader& r, Scenario& s) {
   if (const toml::node* n = r.get("requests")) {
     const toml::array* arr = n->as_array();
@@ -163,17 +220,25 @@ void read_requests(Reader& r, Scenario& s) {
       }
     }
   }
-  if (s.requests.empty()) s.requests.emplace_back();
+  // A scenario in time may send its traffic only: no default GET / then.
+  if (s.requests.empty() && !r.has("traffic")) s.requests.emplace_back();
 }
 
 void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   const toml::table* expect = r.table("expect");
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", r.file());
+  std::vector<WindowSpec> windows = read_windows(er, s.timeline);
   s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count(), s.format);
+  s.expect.windows = std::move(windows);
+  if (!s.traffic.empty() && s.expect.windows.empty()) {
+    er.fail_at(expect->source(), "expect.window",
+               "is required with [[traffic]]: what must hold of the responses over time");
+  }
   if (s.nginx.config) reject_access_log_checks(er, s.expect, "expect");
   const bool runs = s.expect.base.nginx.value_or(NginxOutcome::runs) == NginxOutcome::runs;
-  if (runs && !s.expect.base.status && !s.expect.base.status_counts && !s.expect.base.status_in) {
+  if (runs && !s.requests.empty() && !s.expect.base.status && !s.expect.base.status_counts &&
+      !s.expect.base.status_in) {
     er.fail_at(expect->source(), "expect.status",
                "is required (or expect.status_counts / expect.status_in)");
   }
@@ -220,6 +285,7 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   f.expect.base.generated_by = std::vector<GeneratedBy>{GeneratedBy::upstream};
   if (const toml::table* fe = fr.table("expect")) {
     Reader fer(*fe, "fix.expect", file);
+    f.expect.windows = read_windows(fer, s.timeline);
     ExpectationSet patch =
         read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count(), s.format);
     f.expect.base.overlay(patch.base);
@@ -229,6 +295,11 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
     }
     f.expect.by_version = patch.by_version;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
+  }
+  if (!s.traffic.empty() && f.expect.windows.empty()) {
+    const toml::table* fe = fr.raw().get_as<toml::table>("expect");
+    fr.fail_at(fe ? fe->source() : fix.source(), "fix.expect.window",
+               "is required with [[traffic]]: what must hold of the responses over time");
   }
   if (!f.nginx.main && !f.nginx.events && !f.nginx.http && !f.nginx.server && !f.nginx.location &&
       !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty()) {
@@ -248,8 +319,8 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
 // The top level's keys: checked first, so that a misspelt section is named as such rather than
 // as the section it should have been being missing.
 constexpr std::string_view kTopLevelKeys[] = {
-    "format", "name",  "description", "cause",    "teaches", "directive", "only",
-    "skip",   "fakes", "nginx",       "requests", "expect",  "fix"};
+    "format", "name",  "description", "cause",  "teaches", "directive", "only",    "skip",
+    "fakes",  "nginx", "requests",    "expect", "fix",     "traffic",   "timeline"};
 
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
@@ -271,7 +342,18 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
     if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   });
   bool nginx = steps.run("[nginx]", [&] { read_broken_nginx(r, root, s, source); }, {fakes});
+  bool traffic = steps.run("[[traffic]]", [&] { read_traffic(r, s); });
   bool requests = steps.run("[[requests]]", [&] { read_requests(r, s); });
+  bool timeline = steps.run(root.contains("timeline") ? "[[timeline]]" : "",
+                            [&] {
+                              if (const toml::node* t = r.get("timeline")) {
+                                s.timeline = read_timeline(*t, file, s.fakes,
+                                                           s.nginx.config.has_value(), source);
+                              }
+                            },
+                            {fakes, nginx});
+  // What [expect] and [fix] read depends on the scenario's time too (windows, their marks).
+  requests = requests && timeline && traffic;
   steps.run("[expect]", [&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
   s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect};
   steps.run(root.contains("fix") ? "[fix]" : "",

@@ -12,11 +12,13 @@
 #include "fakes/dns/zone.hpp"
 #include "harness/client/outcome.hpp"
 #include "harness/client/request.hpp"
+#include "harness/client/traffic.hpp"
 #include "harness/input/placeholders.hpp"
 #include "harness/input/source_pos.hpp"
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
 #include "harness/observe/observation.hpp"
+#include "harness/scenario/timeline.hpp"
 #include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
@@ -104,6 +106,7 @@ struct VersionedExpectation {
 struct ExpectationSet {
   Expectation base;
   std::vector<VersionedExpectation> by_version;
+  std::vector<WindowSpec> windows;  // [[expect.window]]: the same for every nginx version
   // The base with every entry whose ranges all hold overlaid, in file order. `openssl` is the
   // OpenSSL version of the nginx under test, nullopt when it has none (built without a TLS
   // library, or LibreSSL/BoringSSL): then no entry with an `openssl` range holds.
@@ -150,6 +153,10 @@ struct Scenario {
   std::map<std::string, FakeSpec> fakes;
   NginxSpec nginx;
   std::vector<RequestSpec> requests;
+  // [[traffic]] streams and the [[timeline]] of actions, both from the start of traffic; the
+  // same in both phases.
+  std::vector<TrafficSpec> traffic;
+  std::vector<TimelineAction> timeline;
   ExpectationSet expect;
   std::optional<FixSpec> fix;
   // What the runner runs: `broken`, then `fixed` when there is a fix.

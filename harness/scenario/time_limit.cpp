@@ -1,5 +1,7 @@
 #include "harness/scenario/time_limit.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "fakes/base/units.hpp"
@@ -13,6 +15,12 @@ Millis planned_duration(const Scenario& s) {
     auto rounds = (q.count + q.concurrency - 1) / q.concurrency;
     once += q.delay + rounds * q.timeout;
   }
+  // Traffic and the timeline run beside the requests, from the start: the last of them to end.
+  Millis in_time{0};
+  for (const auto& t : s.traffic)
+    in_time = std::max(in_time, t.start + t.duration + t.request.timeout);
+  for (const auto& a : s.timeline) in_time = std::max(in_time, a.at + a.deadline);
+  once = std::max(once, in_time);
   return s.fixed ? 2 * once : once;
 }
 

@@ -146,6 +146,10 @@ std::string_view to_string(CheckKind kind) {
       return "nginx";
     case CheckKind::nginx_crashed:
       return "nginx_crashed";
+    case CheckKind::timeline:
+      return "timeline";
+    case CheckKind::window:
+      return "window";
   }
   return "?";
 }

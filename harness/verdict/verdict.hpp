@@ -22,7 +22,9 @@ enum class CheckKind {
   fake_count,         // connections or requests a fake saw
   upstream_attempts,  // entries in $upstream_status
   nginx_crashed,      // nginx still running once the requests were done
-  nginx               // what became of nginx (expect.nginx): runs, rejected, fails_to_start
+  nginx,              // what became of nginx (expect.nginx): runs, rejected, fails_to_start
+  timeline,           // a timeline action happened (windows.hpp)
+  window              // an [[expect.window]] check over the responses sent in a window
 };
 
 std::string_view to_string(CheckKind kind);

@@ -213,7 +213,7 @@ TEST_CASE("docker launcher: nginx -t failure carries nginx's own message") {
   CHECK(containers_of(::getpid()).empty());
 }
 
-TEST_CASE("docker launcher: starts, stops without leftover containers") {
+TEST_CASE("docker launcher: starts, reloads with HUP, stops without leftover containers") {
   SKIP_WITHOUT_DOCKER(true);
   Site site(pick_free_port());
   site.write("return 200 \"v1\\n\";");
@@ -223,6 +223,10 @@ TEST_CASE("docker launcher: starts, stops without leftover containers") {
   CHECK(site.get().find("v1") != std::string::npos);
   CHECK_FALSE(instance->exited());
 
+  site.write("return 200 \"v2\\n\";");
+  instance->reload(Millis(5000));
+  CHECK(site.get().find("v2") != std::string::npos);
+
   instance->stop();
   CHECK(instance->exited() == std::optional<std::string>("exited with code 0"));
   CHECK(containers_of(::getpid()).empty());
@@ -230,7 +234,7 @@ TEST_CASE("docker launcher: starts, stops without leftover containers") {
   CHECK(c.connect(site.listen) == test::ConnectResult::refused);
   // The error log was written through the mount, and the files are ours.
   std::string log = LogFile(site.paths.error_log).text();
-  CHECK(log.find("signal 3 (SIGQUIT) received") != std::string::npos);
+  CHECK(log.find("signal 1 (SIGHUP) received") != std::string::npos);
   CHECK(log.find("gracefully shutting down") != std::string::npos);
 }
 

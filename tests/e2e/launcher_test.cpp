@@ -1,4 +1,4 @@
-// The local launcher against the real nginx binary: start, crash, stop, config errors.
+// The local launcher against the real nginx binary: start, reload, crash, stop, config errors.
 #include <doctest/doctest.h>
 #include <signal.h>
 
@@ -90,7 +90,7 @@ TEST_CASE("launcher: nginx -t failure carries nginx's own message") {
   }
 }
 
-TEST_CASE("launcher: starts in the foreground, stops without leftovers") {
+TEST_CASE("launcher: starts in the foreground, reloads with SIGHUP, stops without leftovers") {
   LocalLauncher nginx;
   Site site(pick_free_port());
   site.write("return 200 \"v1\\n\";");
@@ -98,6 +98,11 @@ TEST_CASE("launcher: starts in the foreground, stops without leftovers") {
   auto instance = nginx.start(site.paths, site.listen, Millis(5000));
   CHECK(site.get().find("v1") != std::string::npos);
   CHECK_FALSE(instance->exited());
+
+  site.write("return 200 \"v2\\n\";");
+  instance->reload(Millis(5000));
+  // Old workers finish gracefully; new connections reach the new config.
+  CHECK(site.get().find("v2") != std::string::npos);
 
   pid_t master = master_of(site);
   REQUIRE(master > 0);

@@ -1,0 +1,46 @@
+#pragma once
+// Traffic over time: a constant arrival rate for a duration (open loop) or N clients sending back
+// to back (closed loop). The one load component of issues 13 (timelines) and 15 (load): a
+// scenario's [[traffic]] streams run here, beside its timeline. Each exchange is the driver's
+// (driver.hpp): same request, same outcome classification, same elapsed time.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "fakes/base/address.hpp"
+#include "fakes/base/units.hpp"
+#include "harness/client/driver.hpp"
+#include "harness/client/request.hpp"
+
+namespace badgateway {
+
+struct TrafficSpec {
+  enum class Loop { open, closed };
+  Loop loop = Loop::open;
+  // Open loop: requests per second, each sent at its scheduled time whatever the earlier ones
+  // are doing (so a slow nginx does not slow the arrivals down: no coordinated omission).
+  double rate = 0;
+  // Closed loop: this many clients, each sending its next request when its last one ended.
+  int clients = 0;
+  Millis start{0};     // offset from the start of traffic
+  Millis duration{0};  // open loop: requests scheduled in [start, start + duration); closed
+                       // loop: a client starts no request after start + duration
+  // method, path, headers, body and timeout (count, concurrency and delay do not apply).
+  RequestSpec request;
+
+  // How many requests an open-loop stream schedules: floor(rate x duration).
+  std::size_t scheduled() const;
+};
+
+// Runs every stream at once from `start` (the start of traffic, steady clock) and returns every
+// response, in the order the requests were started; request ids are "ID_PREFIX-tN" (N from 0).
+// Each Response has sent_at and ended_at (steady clock; see driver.hpp); an open-loop one also
+// scheduled_at. Stops at `deadline` with the exchanges still open closed and `overran` set (when
+// given). Call it from a thread in the run's network namespace. Throws only std::bad_alloc.
+std::vector<Response> run_traffic(
+    const fakes::Address& nginx, const std::vector<TrafficSpec>& streams,
+    const std::string& id_prefix, std::chrono::steady_clock::time_point start,
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
+    bool* overran = nullptr);
+
+}  // namespace badgateway

@@ -1,0 +1,90 @@
+#pragma once
+// A scenario in time (issue 13): its [[timeline]] of actions, and the [[expect.window]] checks
+// that judge the responses by when they were sent. Plain data, validated by timeline_reader.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fakes/base/units.hpp"
+#include "fakes/core/behaviour.hpp"
+#include "fakes/core/params.hpp"
+#include "harness/input/source_pos.hpp"
+#include "harness/nginx/spec.hpp"
+
+namespace badgateway {
+
+// What a [[timeline]] entry does.
+enum class TimelineActionKind {
+  stop,               // a fake stops listening: new connects are refused
+  start,              // it listens again on the same address
+  close_connections,  // it closes every connection it has open (FIN)
+  behave,             // it serves new connections with another behaviour
+  reload,             // nginx: SIGHUP, optionally with changed snippets
+};
+std::string_view to_string(TimelineActionKind kind);
+
+// A timeline action's default deadline: past it, the action failed (a check of its own).
+inline constexpr Millis kDefaultActionDeadline{5000};
+
+struct TimelineAction {
+  Millis at{0};  // offset from the start of traffic
+  TimelineActionKind kind = TimelineActionKind::stop;
+  std::string fake;  // the fake acted on; empty for nginx's actions
+  // How windows name it: `name` when the entry has one, else "FAKE stops", "FAKE starts",
+  // "FAKE closes connections", "FAKE behaves", "nginx reloads".
+  std::string label;
+  Millis deadline = kDefaultActionDeadline;
+  // behave: the behaviour and its parameters (checked at load time, built at run time).
+  std::string behaviour;
+  fakes::Protocol protocol = fakes::Protocol::http;  // the fake's
+  std::map<std::string, fakes::ParamValue, std::less<>> params;
+  // reload: snippets replacing the phase's (origins for nginx's messages); unset: none changes.
+  NginxSpec snippets;
+  SourcePos pos;
+};
+
+// A point in time of a window: an offset from the start of traffic, or from when a timeline
+// action happened ("app stops + 200ms"), as written in `text`.
+struct TimeMark {
+  std::optional<std::string> action;  // the label of a timeline action
+  Millis offset{0};
+  std::string text;
+};
+
+struct CountBound {
+  std::optional<std::int64_t> min;
+  std::optional<std::int64_t> max;
+};
+
+struct DurationBound {
+  std::optional<Millis> min;
+  std::optional<Millis> max;
+};
+
+struct ShareBound {
+  std::optional<double> min;  // fractions, 0 to 1
+  std::optional<double> max;
+};
+
+// One [[expect.window]]: the responses whose requests were sent in [from, until), and what must
+// hold of them. A response is a success when it completed with a status from 200 to 399, a
+// failure otherwise (a 5xx, a 4xx, no status, cut short).
+struct WindowSpec {
+  std::string name;               // as written, else "FROM..UNTIL"
+  std::optional<TimeMark> from;   // unset: the start of traffic
+  std::optional<TimeMark> until;  // unset: the end of the phase
+  CountBound responses;           // default min 1: an empty window proves nothing
+  // Keys: a status ("502", "0" for none), a class ("5xx"), "success" or "failure".
+  std::map<std::string, CountBound> count;
+  std::map<std::string, ShareBound> share;
+  std::optional<std::int64_t> max_failure_run;  // longest run of consecutive failures
+  // From the window's start to the send time of its first success, and of the first success
+  // after its last failure (from then on every response succeeded).
+  std::optional<DurationBound> first_success;
+  std::optional<DurationBound> sustained_success;
+  SourcePos pos;
+};
+
+}  // namespace badgateway

@@ -1,0 +1,202 @@
+// [[traffic]], [[timeline]] and [[expect.window]]: what loads, and the one-line errors.
+#include "harness/scenario/timeline_reader.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "harness/scenario/loader.hpp"
+
+namespace bg = badgateway;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string load_error(const std::string& text) {
+  try {
+    bg::load_scenario_string(text, "t.toml");
+  } catch (const bg::ScenarioError& e) {
+    return e.what();
+  }
+  return "(loaded without error)";
+}
+
+// Lines 1-8: the header, one fake and a location.
+const std::string kHead =
+    "name = \"t\"\n"
+    "description = \"d\"\n"
+    "cause = \"server_unavailable\"\n"
+    "teaches = \"x\"\n"
+    "[fakes.app]\n"
+    "behaviour = \"ok\"\n"
+    "[nginx]\n"
+    "location = \"proxy_pass http://{{fakes.app}};\"\n";
+
+const std::string kTraffic =
+    "[[traffic]]\n"  // line 9
+    "rate = \"50/s\"\n"
+    "duration = \"3s\"\n";
+
+const std::string kStop =
+    "[[timeline]]\n"
+    "at = \"500ms\"\n"
+    "fake = \"app\"\n"
+    "action = \"stop\"\n";
+
+const std::string kWindow =
+    "[expect]\n"
+    "[[expect.window]]\n"
+    "count.failure = 0\n";
+
+}  // namespace
+
+TEST_SUITE("timeline reader") {
+  TEST_CASE("a scenario in time loads: traffic, timeline, windows") {
+    bg::Scenario s =
+        bg::load_scenario_string(kHead + kTraffic +
+                                     "[[traffic]]\n"
+                                     "clients = 4\n"
+                                     "duration = \"2s\"\n"
+                                     "at = \"1s\"\n"
+                                     "method = \"POST\"\n"
+                                     "body = \"x\"\n" +
+                                     kStop +
+                                     "[[timeline]]\n"
+                                     "at = \"100ms\"\n"
+                                     "action = \"reload\"\n"
+                                     "with = { location = \"return 204;\" }\n"
+                                     "[[timeline]]\n"
+                                     "at = \"1s\"\n"
+                                     "fake = \"app\"\n"
+                                     "action = \"behave\"\n"
+                                     "name = \"slow\"\n"
+                                     "deadline = \"2s\"\n"
+                                     "with = { behaviour = \"ok\", latency = \"2s\" }\n"
+                                     "[expect]\n"
+                                     "[[expect.window]]\n"
+                                     "from = \"app stops + 100ms\"\n"
+                                     "until = \"slow\"\n"
+                                     "count.\"5xx\" = { min = 1 }\n"
+                                     "share.success = { max = 0.5 }\n"
+                                     "max_failure_run = 3\n"
+                                     "first_success = { max = \"2s\" }\n"
+                                     "[fix]\n"
+                                     "description = \"f\"\n"
+                                     "fakes.app.behaviour = \"ok\"\n"
+                                     "[[fix.expect.window]]\n"
+                                     "count.failure = 0\n",
+                                 "t.toml");
+    REQUIRE(s.traffic.size() == 2);
+    CHECK(s.traffic[0].loop == bg::TrafficSpec::Loop::open);
+    CHECK(s.traffic[0].rate == doctest::Approx(50));
+    CHECK(s.traffic[0].scheduled() == 150);
+    CHECK(s.traffic[1].loop == bg::TrafficSpec::Loop::closed);
+    CHECK(s.traffic[1].clients == 4);
+    CHECK(s.traffic[1].start == 1s);
+    CHECK(s.traffic[1].request.method == "POST");
+    CHECK(s.requests.empty());  // no default GET / beside traffic
+    REQUIRE(s.timeline.size() == 3);
+    // In time order, not file order.
+    CHECK(s.timeline[0].kind == bg::TimelineActionKind::reload);
+    CHECK(s.timeline[0].label == "nginx reloads");
+    CHECK(s.timeline[0].snippets.location == std::optional<std::string>("return 204;"));
+    CHECK(s.timeline[1].label == "app stops");
+    CHECK(s.timeline[1].at == 500ms);
+    CHECK(s.timeline[1].deadline == bg::kDefaultActionDeadline);
+    CHECK(s.timeline[2].label == "slow");
+    CHECK(s.timeline[2].behaviour == "ok");
+    CHECK(s.timeline[2].deadline == 2s);
+    CHECK(s.timeline[2].params.count("latency") == 1);
+    REQUIRE(s.expect.windows.size() == 1);
+    const bg::WindowSpec& w = s.expect.windows[0];
+    REQUIRE(w.from);
+    CHECK(w.from->action == std::optional<std::string>("app stops"));
+    CHECK(w.from->offset == 100ms);
+    CHECK(w.until->action == std::optional<std::string>("slow"));
+    CHECK(w.responses.min == 1);
+    CHECK(w.count.at("5xx").min == 1);
+    CHECK(w.share.at("success").max == doctest::Approx(0.5));
+    CHECK(w.max_failure_run == 3);
+    CHECK(w.first_success->max == 2s);
+    REQUIRE(s.fixed);
+    CHECK(s.fixed->expect.windows.size() == 1);
+  }
+
+  TEST_CASE("time marks: durations, actions, offsets, and their errors") {
+    std::vector<bg::TimelineAction> timeline(2);
+    timeline[0].label = "app stops";
+    timeline[1].label = "deploy";
+    bg::TimeMark m;
+    CHECK(bg::parse_time_mark("1500ms", timeline, m).empty());
+    CHECK_FALSE(m.action);
+    CHECK(m.offset == 1500ms);
+    CHECK(bg::parse_time_mark("deploy - 50ms", timeline, m).empty());
+    CHECK(m.action == std::optional<std::string>("deploy"));
+    CHECK(m.offset == -50ms);
+    CHECK(bg::parse_time_mark("app stops+1s", timeline, m).empty());
+    CHECK(m.offset == 1s);
+    CHECK(bg::parse_time_mark("app stop", timeline, m).find("did you mean \"app stops\"") !=
+          std::string::npos);
+    CHECK(bg::parse_time_mark("deploy + soon", timeline, m).find("expected ACTION + DURATION") !=
+          std::string::npos);
+    timeline.push_back(timeline[1]);
+    CHECK(bg::parse_time_mark("deploy", timeline, m).find("names 2 timeline actions") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("rates") {
+    CHECK(bg::parse_rate("50/s") == 50.0);
+    CHECK(bg::parse_rate("2.5/s") == 2.5);
+    CHECK(bg::parse_rate("600/m") == 10.0);
+    CHECK_FALSE(bg::parse_rate("50"));
+    CHECK_FALSE(bg::parse_rate("50/h"));
+    CHECK_FALSE(bg::parse_rate("-1/s"));
+    CHECK_FALSE(bg::parse_rate("/s"));
+  }
+
+  TEST_CASE("errors name file, line, column and field") {
+    CHECK(load_error(kHead + "[[traffic]]\nrate = \"50/s\"\nclients = 2\nduration = \"1s\"\n" +
+                     kWindow)
+              .starts_with("t.toml:9:1: traffic: needs either rate"));
+    CHECK(load_error(kHead + "[[traffic]]\nrate = \"fast\"\nduration = \"1s\"\n" + kWindow)
+              .starts_with("t.toml:10:8: traffic.rate: \"fast\": expected requests per second"));
+    CHECK(load_error(kHead + "[[traffic]]\nclients = 2\n" + kWindow)
+              .starts_with("t.toml:9:1: traffic.duration: is required"));
+    CHECK(load_error(kHead + "[[traffic]]\nclients = 2\nduration = \"1s\"\ncount = 3\n" + kWindow)
+              .starts_with("t.toml:12:9: traffic.count: is a [[requests]] key"));
+    CHECK(load_error(kHead + kTraffic + "[expect]\n")
+              .starts_with("t.toml:12:1: expect.window: is required with [[traffic]]"));
+    CHECK(load_error(kHead + kTraffic +
+                     "[[timeline]]\nat = \"1s\"\nfake = \"ap\"\naction = "
+                     "\"stop\"\n" +
+                     kWindow)
+              .starts_with("t.toml:14:8: timeline.fake: no fake \"ap\" (did you mean \"app\"?)"));
+    CHECK(load_error(kHead + kTraffic +
+                     "[[timeline]]\nat = \"1s\"\nfake = \"app\"\naction = "
+                     "\"stopp\"\n" +
+                     kWindow)
+              .starts_with("t.toml:15:10: timeline.action: unknown action \"stopp\" (did you "
+                           "mean \"stop\"?)"));
+    CHECK(
+        load_error(kHead + kTraffic + "[[timeline]]\nfake = \"app\"\naction = \"stop\"\n" + kWindow)
+            .starts_with("t.toml:12:1: timeline.at: is required"));
+    CHECK(load_error(kHead + kTraffic +
+                     "[[timeline]]\nat = \"1s\"\nfake = \"app\"\naction = "
+                     "\"behave\"\nwith = { behaviour = \"ok\", latncy = "
+                     "\"1s\" }\n" +
+                     kWindow)
+              .starts_with("t.toml:16:28: timeline.with.latncy: unknown parameter"));
+    CHECK(load_error(kHead + kTraffic +
+                     "[[timeline]]\nat = \"1s\"\naction = \"reload\"\nfake = "
+                     "\"app\"\n" +
+                     kWindow)
+              .starts_with("t.toml:15:8: timeline.fake: \"reload\" is nginx's action"));
+    CHECK(load_error(kHead + kTraffic + kStop +
+                     "[expect]\n[[expect.window]]\nfrom = \"app starts\"\ncount.failure = 0\n")
+              .starts_with("t.toml:18:8: expect.window.from: no timeline action \"app starts\""));
+    CHECK(load_error(kHead + kTraffic + "[expect]\n[[expect.window]]\ncount.\"6xx\" = 0\n")
+              .starts_with("t.toml:14:7: expect.window.count.6xx: expected a status"));
+    CHECK(load_error(kHead + kTraffic + "[expect]\n[[expect.window]]\nfrom = \"2s\"\n")
+              .starts_with("t.toml:13:1: expect.window: checks nothing"));
+  }
+}

@@ -23,6 +23,7 @@
 #include "harness/observe/log_file.hpp"
 #include "harness/php/php_ini.hpp"
 #include "harness/process/find_in_path.hpp"
+#include "harness/process/owner.hpp"
 #include "harness/process/run_dir.hpp"
 
 namespace badgateway {
@@ -44,8 +45,9 @@ std::vector<pid_t> process_group_members(pid_t pgid) {
   for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
     const std::string name = e.path().filename().string();
     if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Not std::ifstream: a process exiting while it is read makes read() fail (ESRCH), and
+    // libstdc++'s filebuf throws on that (it failed "a pool killed whole" in a loaded CI run).
+    const std::string stat = read_proc_stat(std::stoi(name)).value_or("");
     auto paren = stat.rfind(')');  // the command name may hold spaces and parentheses
     if (paren == std::string::npos) continue;
     std::istringstream rest(stat.substr(paren + 1));

@@ -1,20 +1,31 @@
 #include "harness/process/owner.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 
 #include <fmt/format.h>
 
 namespace badgateway {
 
+std::optional<std::string> read_proc_stat(pid_t pid) {
+  const std::string path = fmt::format("/proc/{}/stat", pid);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  char buf[512];
+  ssize_t n = 0;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  if (n < 0) return std::nullopt;
+  return out;
+}
+
 std::string process_start_time(pid_t pid) {
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = read_proc_stat(pid).value_or("");
   auto comm_end = stat.rfind(')');  // the command name may hold spaces and parentheses
   if (comm_end == std::string::npos) return "";
   std::istringstream fields(stat.substr(comm_end + 1));
@@ -43,8 +54,7 @@ bool owner_alive(const ProcessOwner& owner) {
   if (pid <= 0) return true;
   if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
   // A zombie is dead too: a SIGKILLed run whose parent went first waits for PID 1 to reap it.
-  std::ifstream in(fmt::format("/proc/{}/stat", pid));
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string stat = read_proc_stat(pid).value_or("");
   auto comm_end = stat.rfind(')');
   if (comm_end != std::string::npos && stat.size() > comm_end + 2 && stat[comm_end + 2] == 'Z') {
     return false;

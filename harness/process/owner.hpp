@@ -6,6 +6,7 @@
 // boot) tells them apart.
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
 namespace badgateway {
@@ -14,6 +15,10 @@ struct ProcessOwner {
   std::string pid;         // decimal
   std::string start_time;  // field 22 of /proc/PID/stat; empty: unknown
 };
+
+// /proc/PID/stat whole; nullopt when the process does not exist or went away while it was read
+// (read() then fails with ESRCH: std::ifstream would throw from underflow).
+std::optional<std::string> read_proc_stat(pid_t pid);
 
 // Field 22 of /proc/PID/stat; empty when the process does not exist.
 std::string process_start_time(pid_t pid);

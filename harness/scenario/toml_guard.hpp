@@ -7,7 +7,7 @@
 // Why a child as well as toml_prescan: the pre-scan rejects the shapes fuzzing found, with
 // precise messages, but cannot know every path through the parser; the child covers the ones
 // not found yet. Where the child stops, the place is found by parsing shorter prefixes
-// (a bisection over characters, about log2(length) more children).
+// (a bisection over characters, about log2(length) more parses).
 #include <memory>
 #include <optional>
 #include <string>

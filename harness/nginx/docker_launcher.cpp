@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -295,7 +296,7 @@ std::vector<std::string> remove_containers_of_dead_runs(const std::string& docke
       kDockerLimit);
   if (!r.ok()) return {};
   std::vector<std::string> argv{docker, "rm", "-f"};
-  std::vector<std::string> names;
+  std::vector<std::string> names, ids;
   std::istringstream in(r.output);
   std::string line;
   while (std::getline(in, line)) {
@@ -306,12 +307,26 @@ std::vector<std::string> remove_containers_of_dead_runs(const std::string& docke
     fields >> owner.start_time;
     if (!owner_alive(owner)) {
       argv.push_back(id);
+      ids.push_back(id);
       names.push_back(name);
     }
   }
   if (names.empty()) return {};
-  CommandResult removed = run_command(argv, kDockerLimit);
-  return removed.ok() ? names : std::vector<std::string>{};
+  run_command(argv, kDockerLimit);
+  // A container whose lifeline closed when its run died is being removed by its own --rm at the
+  // same time: `docker rm` then says "removal ... already in progress" and returns at once, and
+  // the container is still listed for a while (CI's kill stage saw it right after `clean`).
+  // Wait, bounded, until none of them is listed any more.
+  const auto deadline = std::chrono::steady_clock::now() + kDockerLimit;
+  for (;;) {
+    CommandResult left = run_command(
+        {docker, "ps", "-a", "-q", "--filter", fmt::format("label={}=1", kLabel)}, kDockerLimit);
+    bool any = false;
+    for (const auto& id : ids) any = any || (left.ok() && left.output.find(id) != left.output.npos);
+    if (!any) return names;
+    if (!left.ok() || std::chrono::steady_clock::now() >= deadline) return {};
+    std::this_thread::sleep_for(Millis(50));  // the poll interval of a bounded wait for dockerd
+  }
 }
 
 DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
@@ -385,7 +400,8 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
     argv.insert(
         argv.end(),
         {"--network", "container:" + own->sandbox->name(), "-v",
-         mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro", "-v",
+         mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro",
+         "-v",
          mount_spec(oc.log_dir, "/var/log/nginx"),
          // The run's own /run: the pid file, and the sockets of fakes that stand for the config's
          // unix: upstreams.
@@ -395,10 +411,14 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
       argv.insert(argv.end(), {"-v", mount_spec(source, target) + ":ro"});
     }
   } else {
-    argv.insert(argv.end(), {"--network", "host",
-                             // Files nginx creates in the run dir belong to us, as with the local
-                             // binary; as root this is root, matching `user root root;`.
-                             "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
+    // A rendered config's run has a network of its own only when its scenario needs one
+    // ([network], upstream hosts); otherwise nginx shares this machine's loopback.
+    argv.insert(argv.end(),
+                {"--network",
+                 own && own->sandbox ? "container:" + own->sandbox->name() : std::string("host"),
+                 // Files nginx creates in the run dir belong to us, as with the local binary; as
+                 // root this is root, matching `user root root;`.
+                 "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
   }
   if (!run_dir.empty()) argv.insert(argv.end(), {"-v", mount_spec(run_dir, run_dir)});
   if (lifeline) {
@@ -418,7 +438,7 @@ std::vector<std::string> DockerLauncher::nginx_args(const LaunchPaths& paths, bo
 }
 
 std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) {
-  if (!paths.own) throw HarnessError("a sandbox is only for an own config");
+  static const std::map<std::string, std::string> kNoHosts;
   std::string name = fmt::format("badgateway-{}-{}-net", ::getpid(), ++g_counter);
   // The holder is nginx itself (every nginx image has it) with nothing to serve: no http {}.
   std::filesystem::path conf = paths.run_dir / "holder.conf";
@@ -444,7 +464,7 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
       "-v",           mount_spec(container_init_binary(), kInitInContainer) + ":ro"};
   // The holder only keeps the network namespace alive: no capabilities at all.
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
-  for (const auto& [host, ip] : paths.own->hosts) {
+  for (const auto& [host, ip] : paths.own ? paths.own->hosts : kNoHosts) {
     if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
     argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
   }

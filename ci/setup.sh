@@ -6,11 +6,11 @@ set -euo pipefail
 build=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev libfmt-dev libtomlplusplus-dev doctest-dev libpcre2-dev nlohmann-json3-dev
-  libcli11-dev libldns-dev libssl-dev
+  libcli11-dev libldns-dev libssl-dev libnftables-dev
   help2man  # the man page, made from --help
 )
 # Running it: the nginx and PHP-FPM it puts under test.
-runtime=(nginx php-fpm)
+runtime=(nginx php-fpm iproute2)  # iproute2: `ip`, which links a run's upstream hosts
 # Testing it (BADGATEWAY_TEST_DEPS=1, set by ci/run-tests.sh and .ci/run): lint, report validators,
 # the CPU hog of the soak stage, clang's libFuzzer and sanitizer runtimes.
 test=(clang-format python3 python3-jsonschema python3-yaml libxml2-utils stress-ng clang libclang-rt-14-dev)

@@ -81,7 +81,7 @@ docker run --rm --name "$(name own-denied)" "$tag" run --filter "${own[0]}" >"$w
 code=$?
 set -e
 [[ $code == 2 ]] || { cat "$work/own-denied.log" >&2; fail "own config without privileges: exit $code, wanted 2"; }
-grep -q "cannot create a network namespace: Operation not permitted (testing an own config needs CAP_SYS_ADMIN and CAP_NET_ADMIN" \
+grep -qF "cannot create a network namespace: Operation not permitted (a network of its own (an own config, [network]) needs CAP_SYS_ADMIN and CAP_NET_ADMIN" \
   "$work/own-denied.log" || { cat "$work/own-denied.log" >&2; fail "own config without privileges: no reason given"; }
 step "own config, default privileges: ERROR naming CAP_SYS_ADMIN and CAP_NET_ADMIN"
 

@@ -17,7 +17,7 @@ FROM debian:bookworm-slim
 # machine: without them its TLS handshakes would run on OpenSSL's built-in defaults.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      nginx php-fpm systemd-standalone-tmpfiles tini ca-certificates \
+      nginx php-fpm systemd-standalone-tmpfiles tini ca-certificates iproute2 \
  && rm -rf /var/lib/apt/lists/*
 
 # apt resolves the .deb's Depends (Debian's libraries, read off the binary by dpkg-shlibdeps);

@@ -138,6 +138,29 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
   co_return std::tuple{ec, total};
 }
 
+// After a whole response to `Connection: close`, the server closes: wait (at most `limit`) for
+// its FIN before closing our end, so that the server is the side that closed first and holds
+// the TIME_WAIT. The client's ports then never sit in TIME_WAIT, which matters where ports are
+// few (a run's network with a narrow net.ipv4.ip_local_port_range, a loaded CI machine).
+Task<void> await_peer_close(beast::tcp_stream& stream, Millis limit) {
+  auto& socket = stream.socket();
+  asio::steady_timer timer(socket.get_executor());
+  timer.expires_after(limit);
+  char scratch[4096];
+  for (;;) {
+    ssize_t n = ::recv(socket.native_handle(), scratch, sizeof scratch, MSG_DONTWAIT);
+    if (n == 0) co_return;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) co_return;
+    if (n > 0) continue;  // bytes past the response: not ours to judge here
+    // A late send timestamp raises POLLERR: take it, or the wait below wakes at once forever.
+    (void)take_send_timestamp(socket.native_handle());
+    using namespace asio::experimental::awaitable_operators;
+    auto woke = co_await (socket.async_wait(asio::socket_base::wait_read, use_tuple) ||
+                          timer.async_wait(use_tuple));
+    if (woke.index() == 1) co_return;
+  }
+}
+
 // Kernel time needs both ends: the end of a response that ended with FIN or RST and no byte after
 // the last one read has no receive timestamp of its own. Otherwise the steady clock's figure
 // (set when the exchange ended) stays, with why.
@@ -272,6 +295,11 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
   }
   record_clock(out, first_sent, last_received, parser->is_done(), stamped, why_steady);
   record_result(out, *parser, ec, n, buffer, wec);
+  if (!ec && parser->is_done() && parser->get().result_int() != 101) {
+    co_await await_peer_close(
+        stream, std::min(Millis(250), std::chrono::duration_cast<Millis>(std::max(
+                                          deadline - Clock::now(), Clock::duration::zero()))));
+  }
   boost::system::error_code ignored;
   stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
 }

@@ -258,6 +258,8 @@ Template choose_template(const DiagnosisGroup& g, const std::vector<Scenario>& c
     // own snippet has nothing to bring, and real PHP-FPM runs the harness's script, not the one
     // the config's SCRIPT_FILENAME names (it would answer "Primary script unknown").
     if (own_config && (!fault || fault->behaviour == "php_fpm")) continue;
+    // Its network's rules name its own fakes and addresses, which the user's upstreams are not.
+    if (own_config && it->broken.needs_network()) continue;
     int score = 0;
     // One whose own error_log matched the log's lines makes nginx write that very line.
     if (std::find(g.exact.begin(), g.exact.end(), name) != g.exact.end()) score += 4;
@@ -303,7 +305,7 @@ toml::table section(const toml::table& root, std::string_view key) {
 std::string rendered_scenario(const DiagnosisGroup& g, std::size_t number, const Template& t,
                               const toml::table& tmpl, const ScenarioWriteOptions& o) {
   std::string text = header(g, number, *t.scenario, o) + top_keys(g, number, *t.scenario);
-  for (std::string_view key : {"fakes", "nginx", "requests"}) {
+  for (std::string_view key : {"fakes", "network", "nginx", "requests"}) {
     if (tmpl.get(key)) text += "\n" + toml_text(section(tmpl, key)) + "\n";
   }
   toml::table expect = section(tmpl, "expect");

@@ -22,7 +22,8 @@ namespace {
 // What both steps need, and how to get it where root alone is not enough: a container's root has
 // neither capability unless given them (docker run without --privileged).
 constexpr std::string_view kPrivilegeHint =
-    "testing an own config needs CAP_SYS_ADMIN and CAP_NET_ADMIN: root on a host; in a container, "
+    "a network of its own (an own config, [network]) needs CAP_SYS_ADMIN and CAP_NET_ADMIN: root "
+    "on a host; in a container, "
     "docker run --cap-add SYS_ADMIN --cap-add NET_ADMIN, or --privileged";
 
 int open_ns(const std::string& path) {
@@ -73,6 +74,18 @@ NetNamespace NetNamespace::create() {
   return ns;
 }
 
+std::optional<std::string> NetNamespace::unavailable() {
+  static const std::optional<std::string> why = []() -> std::optional<std::string> {
+    try {
+      NetNamespace probe = create();
+      return std::nullopt;
+    } catch (const HarnessError& e) {
+      return std::string(e.what());
+    }
+  }();
+  return why;
+}
+
 NetNamespace NetNamespace::of_process(pid_t pid) {
   NetNamespace ns(open_ns(fmt::format("/proc/{}/ns/net", pid)));
   // Joining it later needs the same privilege; fail here, with the reason, not mid-run.
@@ -109,7 +122,7 @@ InNetNamespace::InNetNamespace(const NetNamespace* ns) {
     ::close(home_);
     home_ = -1;
     throw HarnessError(
-        fmt::format("cannot enter the run's network namespace: {} (testing an own config needs "
+        fmt::format("cannot enter the run's network namespace: {} (a network of its own needs "
                     "root or CAP_SYS_ADMIN)",
                     std::strerror(e)));
   }

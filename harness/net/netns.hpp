@@ -4,6 +4,7 @@
 // machine, with other runs, or is reachable from outside.
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
 namespace badgateway {
@@ -14,6 +15,9 @@ class NetNamespace {
   static NetNamespace create();
   // The namespace a running process is in (a container's, through /proc/PID/ns/net).
   static NetNamespace of_process(pid_t pid);
+  // Why this process cannot create network namespaces (create()'s message), or nullopt when it
+  // can. Tried once, then remembered.
+  static std::optional<std::string> unavailable();
 
   NetNamespace() = default;
   NetNamespace(NetNamespace&& other) noexcept;

@@ -25,7 +25,13 @@ bool wait_until_listening(const fakes::Address& a, Millis limit,
       (void)::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from);  // else: any source
     }
     bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) == 0;
-    if (fd >= 0) ::close(fd);
+    if (fd >= 0) {
+      // Closed with a reset: a probe leaves no TIME_WAIT holding a local port for a minute (a
+      // run's network may have only a few: net.ipv4.ip_local_port_range).
+      linger reset{1, 0};
+      (void)::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+      ::close(fd);
+    }
     if (ok) return true;
     if (!alive()) return false;
     std::this_thread::sleep_for(Millis(5));  // retry interval of a bounded readiness probe

@@ -400,8 +400,7 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
     argv.insert(
         argv.end(),
         {"--network", "container:" + own->sandbox->name(), "-v",
-         mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro",
-         "-v",
+         mount_spec(oc.source, oc.is_directory() ? kOwnConfigMount : kOwnConfigFile) + ":ro", "-v",
          mount_spec(oc.log_dir, "/var/log/nginx"),
          // The run's own /run: the pid file, and the sockets of fakes that stand for the config's
          // unix: upstreams.

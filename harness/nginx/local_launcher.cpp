@@ -92,10 +92,10 @@ class LocalSandbox final : public Sandbox {
 
 }  // namespace
 
-std::unique_ptr<Sandbox> LocalLauncher::open_sandbox(const LaunchPaths&) {
-  // The config is mounted over the machine's /etc/nginx, in nginx's mount namespace only; a
+std::unique_ptr<Sandbox> LocalLauncher::open_sandbox(const LaunchPaths& paths) {
+  // An own config is mounted over the machine's /etc/nginx, in nginx's mount namespace only; a
   // mount needs its target to exist.
-  if (!std::filesystem::is_directory(kOwnConfigMount)) {
+  if (paths.own && !std::filesystem::is_directory(kOwnConfigMount)) {
     throw HarnessError(
         fmt::format("testing an own config with the local nginx mounts it at {}, "
                     "which this machine does not have (create it, or use --nginx "
@@ -114,10 +114,8 @@ std::vector<std::string> LocalLauncher::nginx_argv(const LaunchPaths& paths, boo
 
 SpawnOptions LocalLauncher::spawn_options(const LaunchPaths& paths) const {
   SpawnOptions options;
-  if (paths.own) {
-    options.mounts = local_mounts(*paths.own);
-    if (paths.sandbox) options.netns_fd = paths.sandbox->netns().fd();
-  }
+  if (paths.own) options.mounts = local_mounts(*paths.own);
+  if (paths.sandbox) options.netns_fd = paths.sandbox->netns().fd();
   return options;
 }
 

@@ -56,8 +56,9 @@ struct PhaseRun {
   LaunchPaths paths;
   std::map<std::string, std::string> hosts;  // an own config's host names -> 127.0.0.N
   std::optional<OwnConfig> own;
-  std::unique_ptr<Sandbox> sandbox;  // an own config's network namespace
-  fakes::Address listen;             // nginx's
+  std::unique_ptr<Sandbox> sandbox;     // the run's network namespace (own config, [network])
+  std::unique_ptr<RunNetwork> network;  // upstream hosts, firewall, routes, sysctls
+  fakes::Address listen;                // nginx's
   std::unique_ptr<NginxInstance> nginx;
   Expectation expect;  // for this launcher's nginx version
   bool expects(NginxOutcome o) const { return expect.nginx.value_or(NginxOutcome::runs) == o; }
@@ -77,15 +78,25 @@ void prepare_run_dir_and_sandbox(PhaseRun& run) {
     std::filesystem::permissions(run.dir.path(), std::filesystem::perms(0711));
   }
   run.hosts = assign_host_addresses(run.plan.fakes);
-  if (!run.plan.nginx.config) return;
-  ConfigFacts facts = scan_own_config(*run.plan.nginx.config);
-  run.own = prepare_own_config(*run.plan.nginx.config, run.hosts, run.dir.path(),
-                               facts.daemon.has_value());
-  run.paths.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
-  run.paths.config = kOwnConfigFile;
-  run.paths.own = &*run.own;
+  if (run.plan.nginx.config) {
+    ConfigFacts facts = scan_own_config(*run.plan.nginx.config);
+    run.own = prepare_own_config(*run.plan.nginx.config, run.hosts, run.dir.path(),
+                                 facts.daemon.has_value());
+    run.paths.own_error_logs = observable_error_logs(*run.own, facts.error_logs);
+    run.paths.config = kOwnConfigFile;
+    run.paths.own = &*run.own;
+  }
+  if (!run.own && !run.plan.needs_network()) return;
   run.sandbox = run.launcher.open_sandbox(run.paths);
   run.paths.sandbox = run.sandbox.get();
+  if (!run.plan.needs_network()) return;
+  std::vector<std::string> host_addresses;
+  for (const auto& [name, spec] : run.plan.fakes) {
+    if (spec.listen_on && !spec.listen_on->is_loopback())
+      host_addresses.push_back(spec.listen_on->host);
+  }
+  run.network = std::make_unique<RunNetwork>(run.sandbox->netns(), run.plan.network, host_addresses,
+                                             run.dir.path());
 }
 
 // Binds every fake (its address is known from now on) and writes every PHP-FPM pool's files.
@@ -94,7 +105,13 @@ void add_upstreams(PhaseRun& run) {
   if (needs_credentials(run.plan)) run.credentials.emplace(run.dir.path() / tls::kTlsDir);
   const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts,
                              run.credentials ? &*run.credentials : nullptr};
-  for (const auto& [name, spec] : run.plan.fakes) run.upstreams.add(name, spec, at);
+  for (const auto& [name, spec] : run.plan.fakes) {
+    // A fake on an upstream host binds in that host's namespace.
+    InNetNamespace on_host(
+        run.network && spec.listen_on ? run.network->namespace_of(spec.listen_on->host) : nullptr);
+    run.upstreams.add(name, spec, at);
+  }
+  if (run.network) run.network->apply_firewall(run.upstreams.addresses());
   if (run.own && run.plan.nginx.tls_files) {
     for (const auto& [target, name] : *run.plan.nginx.tls_files) {
       run.own->tls_files.emplace_back(run.credentials->dir() / tls::find_tls_file(name)->file,
@@ -273,6 +290,13 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.nginx_version = launcher.version().str();
   r.tls_library = launcher.tls_library();
   r.has_fix = s.fixed.has_value();
+  if (s.broken.needs_network() || (s.fixed && s.fixed->needs_network())) {
+    // Never on this machine's own network instead: its addresses would be real ones.
+    if (auto why = NetNamespace::unavailable()) {
+      r.skipped = fmt::format("needs a network of its own: {}", *why);
+      return r;
+    }
+  }
   auto start = Clock::now();
   const auto deadline = start + options.time_limit;
   r.broken = run_phase(s, s.broken, launcher, options, deadline);

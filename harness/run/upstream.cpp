@@ -125,6 +125,11 @@ fakes::Address upstream_address(const std::string& name, const FakeSpec& spec,
     return fakes::Address::tcp(it != at.hosts.end() ? it->second : spec.host->name,
                                spec.host->port);
   }
+  if (spec.listen_on) {
+    fakes::Address where = *spec.listen_on;
+    if (needs_port && where.port == 0) where.port = pick_free_port();
+    return where;
+  }
   return fakes::Address::tcp("127.0.0.1", needs_port ? pick_free_port() : 0);
 }
 

@@ -69,6 +69,39 @@ FakeSpec::HostName read_ip_literal_host(Reader& r, const std::string& text) {
   return h;
 }
 
+// `listen`: "tcp" (127.0.0.1, the default), "unix" (a socket in the run directory), or an
+// address with an optional port: loopback, or a documentation address (an upstream host).
+void read_listen(Reader& r, FakeSpec& spec) {
+  const std::string listen = r.string("listen").value_or("tcp");
+  spec.unix_socket = listen == "unix";
+  if (listen == "tcp" || listen == "unix") return;
+  const std::string usage =
+      "expected \"tcp\", \"unix\", or an address with an optional port: \"127.0.0.5\", "
+      "\"192.0.2.10:8080\", \"[2001:db8::10]:8080\"";
+  std::string text = listen;
+  // A port-less address gets port 0 (the kernel's choice) for parse_any_ip, which wants one.
+  const bool v6 = text.starts_with('[');
+  const bool has_port = v6 ? text.find("]:") != text.npos : text.find(':') != text.npos;
+  if (!v6 && std::count(text.begin(), text.end(), ':') > 1)
+    r.fail("listen", usage + " (an IPv6 address goes in brackets)");
+  if (!has_port) text += ":0";
+  std::string error;
+  auto address = fakes::Address::parse_any_ip(text, &error);
+  if (!address) r.fail("listen", fmt::format("{}: {}", usage, error));
+  if (!address->is_loopback() && !is_documentation_address(address->host)) {
+    r.fail("listen",
+           fmt::format("{} is neither loopback nor a documentation address (192.0.2.0/24, "
+                       "198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32): a fake never listens "
+                       "where real machines are",
+                       address->host));
+  }
+  if (address->host == kNginxSideV4 || address->host == kNginxSideV6) {
+    r.fail("listen",
+           fmt::format("{} is nginx's own address on the upstream hosts' links", address->host));
+  }
+  spec.listen_on = *address;
+}
+
 // `host` and `socket`: what an own config connects to, which this fake stands for.
 void read_stands_for(Reader& r, FakeSpec& spec) {
   if (auto host = r.string("host")) {
@@ -82,6 +115,8 @@ void read_stands_for(Reader& r, FakeSpec& spec) {
     }
     if (spec.unix_socket)
       r.fail("host", "a fake reached by host name listens on TCP, not listen = \"unix\"");
+    if (spec.listen_on)
+      r.fail("host", "with `listen` set to an address: say where it listens once");
   }
   if (auto socket = r.string("socket")) {
     std::string path = std::filesystem::path(*socket).lexically_normal().string();
@@ -238,9 +273,7 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
   const auto parsed = fakes::parse_protocol(protocol);
   if (!parsed) r.fail("protocol", "expected \"http\", \"fastcgi\" or \"dns\"");
   spec.protocol = *parsed;
-  std::string listen = r.string("listen").value_or("tcp");
-  if (listen != "tcp" && listen != "unix") r.fail("listen", "expected \"tcp\" or \"unix\"");
-  spec.unix_socket = listen == "unix";
+  read_listen(r, spec);
   read_stands_for(r, spec);
   spec.behaviour = r.required_string("behaviour");
   // The real PHP-FPM is a harness-side upstream, validated like a fake's behaviour.
@@ -257,6 +290,9 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
                                            protocol, spec.behaviour, *near)
                              : fmt::format("unknown {} behaviour \"{}\" (known: {})", protocol,
                                            spec.behaviour, fmt::join(names, ", ")));
+  }
+  if (real_php_fpm && spec.listen_on && !spec.listen_on->is_loopback()) {
+    r.fail("listen", "a real PHP-FPM pool runs beside nginx: it listens on loopback only");
   }
   if (r.has("tls") && real_php_fpm) {
     r.fail("tls", "a real PHP-FPM pool speaks FastCGI, not TLS");

@@ -13,6 +13,7 @@
 #include "harness/regex/regex.hpp"
 #include "harness/scenario/expectations_reader.hpp"
 #include "harness/scenario/fakes_reader.hpp"
+#include "harness/scenario/network_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
 #include "harness/scenario/own_config_checks.hpp"
 #include "harness/scenario/read_steps.hpp"
@@ -280,6 +281,11 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
       nr.fail("config", "the broken run must use nginx.config too");
     }
   }
+  if (const toml::table* n = fr.table("network")) {
+    std::map<std::string, FakeSpec> fakes = s.fakes;
+    for (const auto& [name, spec] : f.fakes) fakes[name] = spec;
+    f.network = read_network(*n, "fix.network", file, fakes);
+  }
   // The fixed run expects a healthy answer unless it says otherwise.
   f.expect.base.status = std::vector<int>{200};
   f.expect.base.generated_by = std::vector<GeneratedBy>{GeneratedBy::upstream};
@@ -302,8 +308,9 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
                "is required with [[traffic]]: what must hold of the responses over time");
   }
   if (!f.nginx.main && !f.nginx.events && !f.nginx.http && !f.nginx.server && !f.nginx.location &&
-      !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty()) {
-    fr.fail_at(fix.source(), "fix", "changes nothing: set fix.nginx.* or fix.fakes.*");
+      !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty() && !f.network) {
+    fr.fail_at(fix.source(), "fix",
+               "changes nothing: set fix.nginx.*, fix.fakes.* or fix.network.*");
   }
   fr.reject_unknown();
   PhasePlan fixed = merge_fix(s, f);
@@ -319,8 +326,8 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
 // The top level's keys: checked first, so that a misspelt section is named as such rather than
 // as the section it should have been being missing.
 constexpr std::string_view kTopLevelKeys[] = {
-    "format", "name",  "description", "cause",  "teaches", "directive", "only",    "skip",
-    "fakes",  "nginx", "requests",    "expect", "fix",     "traffic",   "timeline"};
+    "format", "name",  "description", "cause",  "teaches", "directive", "only",     "skip",
+    "fakes",  "nginx", "requests",    "expect", "fix",     "traffic",   "timeline", "network"};
 
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
@@ -342,6 +349,12 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
     if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   });
   bool nginx = steps.run("[nginx]", [&] { read_broken_nginx(r, root, s, source); }, {fakes});
+  steps.run(root.contains("network") ? "[network]" : "",
+            [&] {
+              if (const toml::table* n = r.table("network"))
+                s.network = read_network(*n, "network", file, s.fakes);
+            },
+            {fakes});
   bool traffic = steps.run("[[traffic]]", [&] { read_traffic(r, s); });
   bool requests = steps.run("[[requests]]", [&] { read_requests(r, s); });
   bool timeline = steps.run(root.contains("timeline") ? "[[timeline]]" : "",
@@ -355,7 +368,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   // What [expect] and [fix] read depends on the scenario's time too (windows, their marks).
   requests = requests && timeline && traffic;
   steps.run("[expect]", [&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
-  s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect};
+  s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect, s.network};
   steps.run(root.contains("fix") ? "[fix]" : "",
             [&] {
               if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);

@@ -52,7 +52,7 @@ Expectation ExpectationSet::for_version(const NginxVersion& v,
 }
 
 PhasePlan merge_fix(const Scenario& s, const FixSpec& fix) {
-  PhasePlan plan{"fixed", s.fakes, s.nginx, fix.expect};
+  PhasePlan plan{"fixed", s.fakes, s.nginx, fix.expect, fix.network.value_or(s.network)};
   for (const auto& [name, spec] : fix.fakes) {
     FakeSpec& merged = plan.fakes[name] = spec;
     auto it = s.fakes.find(name);
@@ -61,9 +61,21 @@ PhasePlan merge_fix(const Scenario& s, const FixSpec& fix) {
       merged.socket = it->second.socket;
       merged.socket_pos = it->second.socket_pos;
     }
+    // The same machine with another program on it: the replaced fake's address stays.
+    if (!spec.listen_on && !spec.unix_socket && it != s.fakes.end()) {
+      merged.listen_on = it->second.listen_on;
+    }
   }
   plan.nginx.overlay(fix.nginx);
   return plan;
+}
+
+bool PhasePlan::needs_network() const {
+  if (!network.empty()) return true;
+  for (const auto& entry : fakes) {
+    if (entry.second.listen_on && !entry.second.listen_on->is_loopback()) return true;
+  }
+  return false;
 }
 
 std::size_t Scenario::response_count() const {

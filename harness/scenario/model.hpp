@@ -15,6 +15,7 @@
 #include "harness/client/traffic.hpp"
 #include "harness/input/placeholders.hpp"
 #include "harness/input/source_pos.hpp"
+#include "harness/net/network.hpp"
 #include "harness/nginx/spec.hpp"
 #include "harness/nginx/version.hpp"
 #include "harness/observe/observation.hpp"
@@ -58,6 +59,10 @@ struct FakeSpec {
   // is "dns" and there are no params. nginx reaches it with `resolver {{fakes.NAME}};`.
   std::optional<fakes::dns::Zone> zone;
   std::optional<TlsSpec> tls;  // set: the fake speaks TLS
+  // `listen = "192.0.2.10:8080"`, `"127.0.0.5"`, `"[::1]"`: the address (port 0: the kernel's
+  // choice) it listens on in the run's network; a documentation address is an upstream host of
+  // its own (harness/net/network.hpp). Unset: 127.0.0.1 (or the own config's host).
+  std::optional<fakes::Address> listen_on;
   SourcePos pos;
 };
 
@@ -119,6 +124,7 @@ struct FixSpec {
   std::string description;
   NginxSpec nginx;                        // fields set here replace the broken ones
   std::map<std::string, FakeSpec> fakes;  // replaced or added fakes (the upstream is back)
+  std::optional<NetworkSpec> network;     // set: replaces the broken run's [network] whole
   ExpectationSet expect;                  // defaults: 200 from the upstream
 };
 
@@ -130,6 +136,10 @@ struct PhasePlan {
   std::map<std::string, FakeSpec> fakes;  // every fake the phase binds
   NginxSpec nginx;
   ExpectationSet expect;  // for_version() of the nginx that runs it
+  NetworkSpec network;
+  // Whether the phase needs a network of its own: [network] rules, or a fake on an upstream
+  // host. Such a phase never runs on this machine's own network (it would reach real addresses).
+  bool needs_network() const;
 };
 
 // The scenario file format this loader reads (`format = N`, 1 when absent); see
@@ -157,6 +167,7 @@ struct Scenario {
   // same in both phases.
   std::vector<TrafficSpec> traffic;
   std::vector<TimelineAction> timeline;
+  NetworkSpec network;  // [network]: sysctls, firewall rules, routes
   ExpectationSet expect;
   std::optional<FixSpec> fix;
   // What the runner runs: `broken`, then `fixed` when there is a fix.

@@ -6,6 +6,7 @@
 #   so its master and workers are a process group of their own that only a PID namespace took
 #   down with the init);
 # - an own config, which needs a private network namespace, is an ERROR saying what it needs;
+# - a scenario with a network of its own ([network], upstream hosts) is skipped with the reason;
 # - a SIGKILLed badgateway leaves no nginx and no PHP-FPM behind (the init kills its group and the
 #   program's own).
 set -uo pipefail
@@ -29,8 +30,15 @@ grep -qx "3 passed, 0 failed, 0 errors; 3 runs in .*" "$work/out" || { cat "$wor
 unprivileged "$bg" run "$scenarios" --filter shop-api-down >"$work/out" 2>&1
 code=$?
 [[ $code == 2 ]] || { cat "$work/out" >&2; fail "own config: exit $code, wanted 2"; }
-grep -q "broken: harness error: cannot create a network namespace: Operation not permitted (testing an own config needs CAP_SYS_ADMIN and CAP_NET_ADMIN: root on a host; in a container, docker run --cap-add SYS_ADMIN --cap-add NET_ADMIN, or --privileged)" \
+grep -qF "broken: harness error: cannot create a network namespace: Operation not permitted (a network of its own (an own config, [network]) needs CAP_SYS_ADMIN and CAP_NET_ADMIN: root on a host; in a container, docker run --cap-add SYS_ADMIN --cap-add NET_ADMIN, or --privileged)" \
   "$work/out" || { cat "$work/out" >&2; fail "own config: error does not say what it needs"; }
+
+# A scenario that needs a network of its own is skipped with the reason, never run on this
+# machine's network (and not a failure: exit 0).
+unprivileged "$bg" run "$scenarios" --filter firewall-reject --json "$work/skip.json" >"$work/out" 2>&1 \
+  || { cat "$work/out" >&2; fail "network scenario: exit $?, wanted 0 (skipped)"; }
+grep -qF '"skip_reason":"needs a network of its own: cannot create a network namespace: Operation not permitted' \
+  "$work/skip.json" || { cat "$work/out" "$work/skip.json" >&2; fail "network scenario: not skipped with the reason"; }
 
 # SIGKILL while PHP-FPM serves a slow script: every process of the run must go.
 ours() { pgrep -f -- "$work/badgateway-" || true; }
@@ -48,4 +56,4 @@ while [[ -n $(ours) ]]; do
   ((SECONDS < deadline)) || { ps -o pid,pgid,args -p "$(ours | paste -sd,)" >&2; kill -9 $(ours); fail "processes outlived a SIGKILLed badgateway"; }
   sleep 0.02
 done
-echo "ok [no-privilege]: local launcher and PHP-FPM without CAP_SYS_ADMIN; own config refused with the reason; nothing outlives SIGKILL"
+echo "ok [no-privilege]: local launcher and PHP-FPM without CAP_SYS_ADMIN; own config refused with the reason; network scenario skipped; nothing outlives SIGKILL"

@@ -423,8 +423,49 @@ expect.generated_by = "nginx"
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlisten = \"udp\"\n[nginx]\n"
                       "location = \"return 200;\"\n[expect]\nstatus = 502\n",
-                  "t.toml:7:10: fakes.app.listen", "\"tcp\" or \"unix\"");
+                  "t.toml:7:10: fakes.app.listen", "\"tcp\", \"unix\", or an address");
     }
+  }
+
+  TEST_CASE("[network]: upstream hosts, sysctls, firewall rules and routes; the fix replaces it") {
+    bg::Scenario s = bg::load_scenario_string(kHead + R"(
+[fakes.app]
+behaviour = "ok"
+listen = "192.0.2.10:8080"
+[fakes.local]
+behaviour = "ok"
+listen = "[::1]"
+[network]
+sysctl = { "net.ipv4.ip_local_port_range" = "40000 40001", "net.core.somaxconn" = 16 }
+firewall = [{ fake = "app", action = "conn_limit", limit = 2 },
+            { address = "198.51.100.7", port = 81, action = "drop" }]
+route = [{ to = "203.0.113.0/24", type = "prohibit" }]
+[nginx]
+location = "proxy_pass http://{{fakes.app}};"
+[expect]
+status = 502
+[fix]
+description = "open"
+[fix.network]
+[fix.fakes.app]
+behaviour = "ok"
+)",
+                                              "t.toml");
+    REQUIRE(s.fakes.at("app").listen_on);
+    CHECK(s.fakes.at("app").listen_on->to_string() == "192.0.2.10:8080");
+    CHECK(s.fakes.at("local").listen_on->to_string() == "[::1]:0");
+    CHECK(s.network.sysctls.at("net.core.somaxconn") == "16");
+    REQUIRE(s.network.firewall.size() == 2);
+    CHECK(s.network.firewall[0].action == bg::FirewallAction::conn_limit);
+    CHECK(s.network.firewall[0].limit == 2);
+    CHECK(s.network.firewall[1].port == 81);
+    CHECK(s.network.routes.at(0).type == bg::RouteType::prohibit);
+    CHECK(s.broken.needs_network());
+    REQUIRE(s.fixed);
+    CHECK(s.fixed->network.empty());
+    // The replaced fake stays on its host, so the fixed run needs a network too.
+    CHECK(s.fixed->fakes.at("app").listen_on->host == "192.0.2.10");
+    CHECK(s.fixed->needs_network());
   }
 
   TEST_CASE("top-level fields") {

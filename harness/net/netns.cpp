@@ -136,4 +136,29 @@ InNetNamespace::~InNetNamespace() {
   ::close(home_);
 }
 
+// /proc/sys/net is looked up through the opening thread's namespace.
+void write_sysctl(const NetNamespace& ns, const std::string& key, const std::string& value) {
+  InNetNamespace there(&ns);
+  std::string path = "/proc/sys/" + key;
+  for (std::size_t i = std::string("/proc/sys/").size(); i < path.size(); ++i) {
+    if (path[i] == '.') path[i] = '/';
+  }
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    throw HarnessError(fmt::format(
+        "cannot set sysctl {}: {}{}", key, std::strerror(e),
+        e == ENOENT ? " (no such key in a network namespace of this kernel: only network-"
+                      "namespaced net.* keys can be set per run)"
+                    : ""));
+  }
+  ssize_t n = ::write(fd, value.data(), value.size());
+  int e = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(value.size())) {
+    throw HarnessError(
+        fmt::format("cannot set sysctl {} to \"{}\": {}", key, value, std::strerror(e)));
+  }
+}
+
 }  // namespace badgateway

@@ -38,6 +38,10 @@ class NetNamespace {
   int fd_ = -1;
 };
 
+// Sets a network-namespaced sysctl ("net.ipv4.ip_local_port_range") in `ns` only. Throws
+// HarnessError naming the key (no such key in a network namespace of this kernel, a bad value).
+void write_sysctl(const NetNamespace& ns, const std::string& key, const std::string& value);
+
 // The calling thread works in `ns` (sockets it opens belong there) until this goes out of scope.
 // A null or empty namespace leaves the thread where it is.
 class InNetNamespace {

@@ -46,31 +46,6 @@ void ip_batch(const NetNamespace& ns, const std::filesystem::path& file,
   }
 }
 
-// A sysctl of the calling thread's network namespace: /proc/sys/net is looked up through the
-// opening thread's namespace.
-void write_sysctl(const std::string& key, const std::string& value) {
-  std::string path = "/proc/sys/" + key;
-  for (std::size_t i = std::string("/proc/sys/").size(); i < path.size(); ++i) {
-    if (path[i] == '.') path[i] = '/';
-  }
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
-    int e = errno;
-    throw HarnessError(fmt::format(
-        "cannot set sysctl {}: {}{}", key, std::strerror(e),
-        e == ENOENT ? " (no such key in a network namespace of this kernel: only network-"
-                      "namespaced net.* keys can be set per run)"
-                    : ""));
-  }
-  ssize_t n = ::write(fd, value.data(), value.size());
-  int e = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(value.size())) {
-    throw HarnessError(
-        fmt::format("cannot set sysctl {} to \"{}\": {}", key, value, std::strerror(e)));
-  }
-}
-
 // libnftables keeps global state (its symbol tables, the netlink cache); one rule set at a time.
 std::mutex g_nft_mutex;
 
@@ -253,10 +228,7 @@ RunNetwork::RunNetwork(const NetNamespace& nginx_ns, const NetworkSpec& spec,
          "link set eth0 up", fmt::format("route add {} dev eth0", v6 ? "::/0" : "0.0.0.0/0")},
         fmt::format("set up upstream host {}", h.address));
   }
-  if (!spec_.sysctls.empty()) {
-    InNetNamespace there(&nginx_ns_);
-    for (const auto& [key, value] : spec_.sysctls) write_sysctl(key, value);
-  }
+  for (const auto& [key, value] : spec_.sysctls) write_sysctl(nginx_ns_, key, value);
 }
 
 RunNetwork::~RunNetwork() = default;

@@ -84,11 +84,14 @@ struct RouteSpec {
 
 // [network] of a scenario: plain data, checked by the loader.
 struct NetworkSpec {
+  // `required = true`: the run needs a network of its own for its pinned /etc files alone (a
+  // scenario about how `localhost` resolves), without rules.
+  bool required = false;
   std::map<std::string, std::string> sysctls;  // "net.ipv4.ip_local_port_range" -> "40000 40009"
   std::vector<FirewallRule> firewall;
   std::vector<RouteSpec> routes;
   SourcePos pos;  // the [network] table, for errors about it as a whole
-  bool empty() const { return sysctls.empty() && firewall.empty() && routes.empty(); }
+  bool empty() const { return !required && sysctls.empty() && firewall.empty() && routes.empty(); }
 };
 
 // One run's network, around nginx's namespace (which the launcher's sandbox owns and outlives

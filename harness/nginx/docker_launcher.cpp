@@ -418,6 +418,10 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
                  // Files nginx creates in the run dir belong to us, as with the local binary; as
                  // root this is root, matching `user root root;`.
                  "--user", fmt::format("{}:{}", ::geteuid(), ::getegid())});
+    if (own && own->resolver_files) {
+      for (const auto& [target, source] : own->resolver_files->mounts())
+        argv.insert(argv.end(), {"-v", mount_spec(source, target) + ":ro"});
+    }
   }
   if (!run_dir.empty()) argv.insert(argv.end(), {"-v", mount_spec(run_dir, run_dir)});
   if (lifeline) {
@@ -490,6 +494,14 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
   }
   // Needs the daemon on this machine, in our PID namespace: /proc/PID is the container's.
   sandbox->join(NetNamespace::of_process(holder));
+  // Docker turns IPv6 off in the namespaces it makes unless the daemon enables it: as in the
+  // local launcher's namespaces, ::1 is there (a fresh machine's localhost has both addresses).
+  for (const char* key : {"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.lo.disable_ipv6"}) {
+    try {
+      write_sysctl(sandbox->netns(), key, "0");
+    } catch (const HarnessError&) {  // a kernel without IPv6: the namespace stays IPv4-only
+    }
+  }
   return sandbox;
 }
 

@@ -14,6 +14,7 @@
 #include "fakes/base/units.hpp"
 #include "harness/error.hpp"
 #include "harness/net/netns.hpp"
+#include "harness/net/resolver_files.hpp"
 #include "harness/nginx/tls_library.hpp"
 #include "harness/nginx/version.hpp"
 #include "harness/process/child.hpp"
@@ -87,7 +88,9 @@ struct LaunchPaths {
   std::filesystem::path config;   // rendered nginx.conf (own config: kOwnConfigFile)
   std::filesystem::path error_log;
   const OwnConfig* own = nullptr;    // set: the user's config instead of a rendered one
-  const Sandbox* sandbox = nullptr;  // set with `own`
+  const Sandbox* sandbox = nullptr;  // set with `own`, and for a run with a network of its own
+  // With `sandbox` (not an own config in Docker): the /etc files nginx resolves names with.
+  const ResolverFiles* resolver_files = nullptr;
   // An own config's error_log files (as this machine sees them) that the verdicts read besides
   // `error_log`.
   std::vector<std::filesystem::path> own_error_logs{};
@@ -147,9 +150,15 @@ class Launcher {
   // nginx's own config directory, where its fastcgi_params and mime.types are (from `nginx -V`;
   // /etc/nginx for Debian's package): what `{{nginx.conf_dir}}` expands to.
   virtual const std::string& conf_dir() const = 0;
-  // The private network namespace for a run of paths.own (a Docker launcher backs it with a
-  // container so its nginx can join). Throws HarnessError.
+  // The private network namespace for a run of paths.own, or one whose scenario needs a network
+  // of its own (a Docker launcher backs it with a container so its nginx can join). Throws
+  // HarnessError.
   virtual std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) = 0;
+  // Whether every run gets a network of its own when this process may make one (the local
+  // launcher: cheap, and results stop depending on this machine's /etc files). Docker's runs
+  // without a need for one stay on the host's network: a holder container per phase costs
+  // about a second.
+  virtual bool isolates_every_run() const { return false; }
   // Runs `nginx -t`; throws ConfigRejected with nginx's message (its paths the user's own files
   // for an own config), HarnessError when the test could not run to an end.
   void test_config(const LaunchPaths& paths);

@@ -114,7 +114,18 @@ std::vector<std::string> LocalLauncher::nginx_argv(const LaunchPaths& paths, boo
 
 SpawnOptions LocalLauncher::spawn_options(const LaunchPaths& paths) const {
   SpawnOptions options;
-  if (paths.own) options.mounts = local_mounts(*paths.own);
+  if (paths.resolver_files) {
+    for (const auto& [target, source] : paths.resolver_files->mounts()) {
+      // A mount needs its target: a file this machine lacks keeps glibc's default anyway.
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(target, ec))
+        options.mounts.push_back({source, target, true});
+    }
+  }
+  if (paths.own) {
+    auto own = local_mounts(*paths.own);
+    options.mounts.insert(options.mounts.end(), own.begin(), own.end());
+  }
   if (paths.sandbox) options.netns_fd = paths.sandbox->netns().fd();
   return options;
 }

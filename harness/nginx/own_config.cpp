@@ -35,6 +35,16 @@ std::string with_host_paths(const LaunchPaths& paths, std::string message) {
   return paths.own ? paths.own->on_host(std::move(message)) : message;
 }
 
+std::string own_hosts_text(const std::map<std::string, std::string>& hosts) {
+  // localhost is 127.0.0.1 only (not also ::1 as in Debian's file): nginx resolves every address
+  // of a name into a peer of its own, and a fake standing for localhost listens on one.
+  std::string text = "127.0.0.1\tlocalhost\n::1\tip6-localhost ip6-loopback\n";
+  for (const auto& [name, ip] : hosts) {
+    if (ip != "127.0.0.1") text += ip + '\t' + name + '\n';
+  }
+  return text;
+}
+
 OwnConfig prepare_own_config(const std::filesystem::path& source,
                              const std::map<std::string, std::string>& hosts,
                              const std::filesystem::path& run_dir, bool config_sets_daemon) {
@@ -46,12 +56,7 @@ OwnConfig prepare_own_config(const std::filesystem::path& source,
   own.log_dir = run_dir / "var-log-nginx";
   own.state_dir = run_dir / "state";
   std::ofstream out(own.hosts_file);
-  // localhost is 127.0.0.1 only (not also ::1 as in Debian's file): nginx resolves every address
-  // of a name into a peer of its own, and a fake standing for localhost listens on one.
-  out << "127.0.0.1\tlocalhost\n::1\tip6-localhost ip6-loopback\n";
-  for (const auto& [name, ip] : hosts) {
-    if (ip != "127.0.0.1") out << ip << '\t' << name << '\n';
-  }
+  out << own_hosts_text(hosts);
   out.close();
   if (!out) throw HarnessError(fmt::format("cannot write {}", own.hosts_file.string()));
   create_directories_within(run_dir, own.log_dir);
@@ -75,7 +80,6 @@ std::vector<BindMount> local_mounts(const OwnConfig& own) {
   } else {
     mounts.push_back({own.source, kOwnConfigFile, true});
   }
-  mounts.push_back({own.hosts_file, "/etc/hosts", true});
   // After the config's own mount, so one in its directory lands over the user's file.
   const std::string config_dir = std::string(kOwnConfigMount) + "/";
   for (const auto& [source, target] : own.tls_files) {

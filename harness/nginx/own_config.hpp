@@ -1,6 +1,7 @@
 #pragma once
 // The pieces both launchers share when they run a user's own config unchanged.
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ std::string with_host_paths(const LaunchPaths& paths, std::string message);
 
 // The scan of a user's config: a directory's nginx.conf, or the file itself.
 ConfigFacts scan_own_config(const std::filesystem::path& source);
+
+// The /etc/hosts an own config's nginx sees: localhost, then each host name on its loopback
+// address.
+std::string own_hosts_text(const std::map<std::string, std::string>& hosts);
 
 // Writes the hosts file and creates the log and state directories inside `run_dir`.
 OwnConfig prepare_own_config(const std::filesystem::path& source,

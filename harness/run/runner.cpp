@@ -58,7 +58,9 @@ struct PhaseRun {
   std::optional<OwnConfig> own;
   std::unique_ptr<Sandbox> sandbox;     // the run's network namespace (own config, [network])
   std::unique_ptr<RunNetwork> network;  // upstream hosts, firewall, routes, sysctls
-  fakes::Address listen;                // nginx's
+  std::optional<ResolverFiles> resolver_files;     // /etc/hosts, resolv.conf, ... nginx sees
+  std::map<std::string, std::string> nameservers;  // resolv_conf DNS fakes -> address
+  fakes::Address listen;                           // nginx's
   std::unique_ptr<NginxInstance> nginx;
   Expectation expect;  // for this launcher's nginx version
   bool expects(NginxOutcome o) const { return expect.nginx.value_or(NginxOutcome::runs) == o; }
@@ -86,9 +88,19 @@ void prepare_run_dir_and_sandbox(PhaseRun& run) {
     run.paths.config = kOwnConfigFile;
     run.paths.own = &*run.own;
   }
-  if (!run.own && !run.plan.needs_network()) return;
+  const bool isolated = run.own || run.plan.needs_network() ||
+                        (run.launcher.isolates_every_run() && !NetNamespace::unavailable());
+  if (!isolated) return;
   run.sandbox = run.launcher.open_sandbox(run.paths);
   run.paths.sandbox = run.sandbox.get();
+  run.nameservers = assign_nameservers(run.plan.fakes);
+  std::vector<std::string> nameservers;
+  for (const auto& entry : run.nameservers) nameservers.push_back(entry.second);
+  // An own config keeps its host names' file (localhost on 127.0.0.1 alone, a fake standing for
+  // it); a rendered one gets a fresh Debian machine's.
+  run.resolver_files = write_resolver_files(
+      run.dir.path(), run.own ? own_hosts_text(run.own->hosts) : kStandardHosts, nameservers);
+  run.paths.resolver_files = &*run.resolver_files;
   if (!run.plan.needs_network()) return;
   std::vector<std::string> host_addresses;
   for (const auto& [name, spec] : run.plan.fakes) {
@@ -104,7 +116,7 @@ void add_upstreams(PhaseRun& run) {
   InNetNamespace there(run.netns());  // the upstreams' sockets belong to the run's namespace
   if (needs_credentials(run.plan)) run.credentials.emplace(run.dir.path() / tls::kTlsDir);
   const UpstreamPlacement at{run.dir.path(), run.own ? &*run.own : nullptr, run.hosts,
-                             run.credentials ? &*run.credentials : nullptr};
+                             run.credentials ? &*run.credentials : nullptr, run.nameservers};
   for (const auto& [name, spec] : run.plan.fakes) {
     // A fake on an upstream host binds in that host's namespace.
     InNetNamespace on_host(

@@ -84,9 +84,13 @@ class PhpFpmUpstream final : public Upstream {
 // are the queries it got; it counts no connections (most queries come without one, over UDP).
 class DnsUpstream final : public Upstream {
  public:
-  explicit DnsUpstream(const FakeSpec& spec) : server_(*spec.zone), address_(server_.address()) {}
+  // Serving from the moment it is bound: `nginx -t` resolves start-up names through it.
+  DnsUpstream(const FakeSpec& spec, const std::string& host, std::uint16_t port)
+      : server_(*spec.zone, host, port), address_(server_.address()) {
+    server_.start();
+  }
   const fakes::Address& address() const override { return address_; }
-  void start(Millis, const NetNamespace*) override { server_.start(); }
+  void start(Millis, const NetNamespace*) override {}
   void stop() override { server_.stop(); }
   UpstreamCounts counts() const override { return {std::nullopt, server_.queries().size()}; }
 
@@ -158,6 +162,16 @@ std::map<std::string, std::string> assign_host_addresses(
   return hosts;
 }
 
+std::map<std::string, std::string> assign_nameservers(
+    const std::map<std::string, FakeSpec>& fakes) {
+  std::map<std::string, std::string> out;
+  int next = 1;  // 127.0.53.0/24: apart from an own config's host names (127.0.0.N)
+  for (const auto& [name, spec] : fakes) {
+    if (spec.resolv_conf) out[name] = fmt::format("127.0.53.{}", next++);
+  }
+  return out;
+}
+
 bool needs_credentials(const PhasePlan& plan) {
   if (plan.nginx.tls_files) return true;
   for (const auto& entry : plan.fakes) {
@@ -174,7 +188,10 @@ bool needs_credentials(const PhasePlan& plan) {
 
 void Upstreams::add(const std::string& name, const FakeSpec& spec, const UpstreamPlacement& at) {
   if (spec.zone) {
-    upstreams_[name] = std::make_unique<DnsUpstream>(spec);
+    auto ns = at.nameservers.find(name);
+    upstreams_[name] = ns != at.nameservers.end()
+                           ? std::make_unique<DnsUpstream>(spec, ns->second, 53)
+                           : std::make_unique<DnsUpstream>(spec, "127.0.0.1", 0);
     return;
   }
   const bool real_php_fpm = is_php_fpm(spec.protocol, spec.behaviour);

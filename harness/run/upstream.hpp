@@ -39,7 +39,12 @@ struct UpstreamPlacement {
   const OwnConfig* own = nullptr;              // set: a `socket` fake listens in its private /run
   std::map<std::string, std::string> hosts;    // an own config's host names -> 127.0.0.N
   tls::RunCredentials* credentials = nullptr;  // issues a TLS fake's certificate
+  // DNS fakes the run's /etc/resolv.conf names: fake name -> its address (port 53).
+  std::map<std::string, std::string> nameservers;
 };
+
+// The addresses of the phase's `resolv_conf` DNS fakes, in name order: 127.0.53.1, .2, ...
+std::map<std::string, std::string> assign_nameservers(const std::map<std::string, FakeSpec>& fakes);
 
 // Whether a phase needs its certificates made: a fake speaks TLS or a snippet names a
 // `{{tls.*}}` file.

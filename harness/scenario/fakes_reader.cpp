@@ -253,6 +253,8 @@ void read_dns_fake(Reader& r, FakeSpec& spec) {
       zone.names[name] = std::move(answer);
     }
   }
+  // Listed in the run's /etc/resolv.conf: names nginx resolves at start-up come here.
+  spec.resolv_conf = r.boolean("resolv_conf").value_or(false);
   r.reject_unknown();
   spec.zone = std::move(zone);
 }

@@ -74,6 +74,7 @@ bool PhasePlan::needs_network() const {
   if (!network.empty()) return true;
   for (const auto& entry : fakes) {
     if (entry.second.listen_on && !entry.second.listen_on->is_loopback()) return true;
+    if (entry.second.resolv_conf) return true;
   }
   return false;
 }

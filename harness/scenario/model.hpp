@@ -58,6 +58,10 @@ struct FakeSpec {
   // protocol = "dns": a DNS server (UDP and TCP on 127.0.0.1) answering these names; `behaviour`
   // is "dns" and there are no params. nginx reaches it with `resolver {{fakes.NAME}};`.
   std::optional<fakes::dns::Zone> zone;
+  // protocol = "dns" with `resolv_conf = true`: the run's /etc/resolv.conf names it (it listens
+  // on port 53 of 127.0.53.1, .2, ... in the run's own network), so nginx's start-up resolution
+  // (`server app.test:8080;`, `proxy_pass http://app.test`) asks it. Needs a network of its own.
+  bool resolv_conf = false;
   std::optional<TlsSpec> tls;  // set: the fake speaks TLS
   // `listen = "192.0.2.10:8080"`, `"127.0.0.5"`, `"[::1]"`: the address (port 0: the kernel's
   // choice) it listens on in the run's network; a documentation address is an upstream host of

@@ -111,6 +111,7 @@ NetworkSpec read_network(const toml::table& table, const std::string& path, cons
   Reader r(table, path, file);
   NetworkSpec spec;
   spec.pos = pos_of(table, file);
+  spec.required = r.boolean("required").value_or(false);
   if (const toml::table* sysctl = r.table("sysctl")) {
     if (sysctl->size() > kMaxSysctls) r.fail("sysctl", fmt::format("at most {} keys", kMaxSysctls));
     for (const auto& [k, v] : *sysctl) {
@@ -166,7 +167,7 @@ NetworkSpec read_network(const toml::table& table, const std::string& path, cons
   // [fix.network] may be empty: the fixed run has none of the broken run's rules.
   if (spec.empty() && path == "network") {
     fail_at(file, table.source(), path,
-            "is empty: set sysctl, [[" + path + ".firewall]] or [[" + path + ".route]]");
+            "is empty: set required, sysctl, [[" + path + ".firewall]] or [[" + path + ".route]]");
   }
   return spec;
 }

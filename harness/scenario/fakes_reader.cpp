@@ -253,6 +253,11 @@ std::vector<fakes::dns::AnswerChange> read_answer_changes(Reader& r,
                  "changes nothing: give what the name answers from then on (a, aaaa, cname, "
                  "ttl, fault or delay)");
     }
+    if (cr.has("then")) {
+      cr.fail("then",
+              "a change has no `then` of its own: list every change in the name's `then`, "
+              "in the order they happen");
+    }
     change.answer = previous;
     read_answer_keys(cr, change.answer);
     cr.reject_unknown();

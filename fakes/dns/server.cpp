@@ -30,14 +30,21 @@ struct DnsServer::Impl {
   Clock::time_point started = Clock::now();
   mutable std::mutex mutex;  // queries, read from other threads
   std::vector<QueryRecord> queries;
+  QueryHistory history;  // the I/O thread's alone: what the zone's answer changes count
   bool stopped = false;
 
-  void record(std::span<const std::uint8_t> message, bool over_tcp) {
+  // Records the query, then answers it at once: the answer depends on the queries so far, so
+  // no other query may come between the two (both run on the I/O thread).
+  Reply record_and_answer(std::span<const std::uint8_t> message, bool over_tcp) {
     auto q = parse_query(message);
-    if (!q) return;
-    std::lock_guard lock(mutex);
-    queries.push_back(
-        {q->name, q->type, over_tcp, std::chrono::duration_cast<Millis>(Clock::now() - started)});
+    if (!q) return {};
+    const auto now = std::chrono::duration_cast<Millis>(Clock::now() - started);
+    history.record(q->name, now);
+    {
+      std::lock_guard lock(mutex);
+      queries.push_back({q->name, q->type, over_tcp, now});
+    }
+    return answer(zone, message, over_tcp, history, now);
   }
 
   Task<> wait(Millis delay) {
@@ -47,8 +54,7 @@ struct DnsServer::Impl {
   }
 
   // One answer, after its delay, so that a slow name does not hold up the others.
-  Task<> answer_udp(std::vector<std::uint8_t> query, udp::endpoint peer) {
-    Reply reply = answer(zone, query, false);
+  Task<> answer_udp(Reply reply, udp::endpoint peer) {
     co_await wait(reply.delay);
     if (!reply.message) co_return;
     co_await udp_socket.async_send_to(asio::buffer(*reply.message), peer, use_tuple);
@@ -61,9 +67,8 @@ struct DnsServer::Impl {
       auto [ec, n] = co_await udp_socket.async_receive_from(asio::buffer(buffer), peer, use_tuple);
       if (ec == asio::error::operation_aborted || !udp_socket.is_open()) co_return;
       if (ec) continue;
-      std::vector<std::uint8_t> query(buffer.begin(), buffer.begin() + n);
-      record(query, false);
-      asio::co_spawn(io, answer_udp(std::move(query), peer), asio::detached);
+      Reply reply = record_and_answer(std::span(buffer.data(), n), false);
+      asio::co_spawn(io, answer_udp(std::move(reply), peer), asio::detached);
     }
   }
 
@@ -89,8 +94,7 @@ struct DnsServer::Impl {
       std::tie(ec, n) = co_await asio::async_read(socket, asio::buffer(query), use_tuple);
       if (ec) break;
       deadline.cancel();
-      record(query, true);
-      Reply reply = answer(zone, query, true);
+      Reply reply = record_and_answer(query, true);
       co_await wait(reply.delay);
       if (!reply.message) continue;  // silent: the client's own timeout ends it
       const auto size = reply.message->size();
@@ -182,6 +186,10 @@ void DnsServer::stop() {
   } else {
     impl_->io.run();  // never started: let the posted close run here
   }
+}
+
+std::chrono::steady_clock::time_point DnsServer::started() const {
+  return impl_->started;
 }
 
 std::vector<QueryRecord> DnsServer::queries() const {

@@ -2,6 +2,7 @@
 // The DNS fake as a server: a Zone answered over UDP and TCP on one address and port (a resolver
 // retries over TCP after a truncated UDP answer), on an I/O thread of its own. Every query is
 // recorded (name, type, transport, when), so verdicts can count what nginx asked and when.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -38,6 +39,8 @@ class DnsServer {
   // Bounded (delayed answers still pending are dropped) and idempotent.
   void stop();
 
+  // When start() began serving: QueryRecord::at counts from here (steady_clock).
+  std::chrono::steady_clock::time_point started() const;
   std::vector<QueryRecord> queries() const;
   std::size_t count(std::string_view name) const;  // queries for `name`, any type
 

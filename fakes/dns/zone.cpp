@@ -44,9 +44,19 @@ bool add_record(ldns_pkt* p, const std::string& name, std::chrono::seconds ttl,
   return true;
 }
 
+// When the answers are taken: the queries so far and the time now, or none (as written).
+struct Moment {
+  const QueryHistory* history = nullptr;
+  Millis now{0};
+
+  const NameAnswer* find(const Zone& zone, std::string_view name) const {
+    return history ? zone.find(name, *history, now) : zone.find(name);
+  }
+};
+
 // The records of `name` for `type`, following a CNAME chain inside the zone (at most 8 links).
 bool add_answers(ldns_pkt* p, const Zone& zone, const std::string& name, const NameAnswer& entry,
-                 const std::string& type) {
+                 const std::string& type, const Moment& moment) {
   const NameAnswer* at = &entry;
   std::string owner = name;
   for (int link = 0; link < 8 && at; ++link) {
@@ -54,7 +64,7 @@ bool add_answers(ldns_pkt* p, const Zone& zone, const std::string& name, const N
       const std::string target = Zone::canonical(at->cname);
       if (!add_record(p, owner, at->ttl, "CNAME", target + ".")) return false;
       owner = target;
-      at = zone.find(target);
+      at = moment.find(zone, target);
       continue;
     }
     const auto& addresses = type == "A" ? at->a : type == "AAAA" ? at->aaaa : at->a;
@@ -105,6 +115,33 @@ const NameAnswer* Zone::find(std::string_view name) const {
   return it == names.end() ? nullptr : &it->second;
 }
 
+const NameAnswer* Zone::find(std::string_view name, const QueryHistory& history, Millis now) const {
+  const std::string key = canonical(name);
+  auto it = names.find(key);
+  if (it == names.end()) return nullptr;
+  const NameAnswer* out = &it->second;
+  auto list = changes.find(key);
+  if (list == changes.end()) return out;
+  const QueryHistory::Seen seen = history.of(key);
+  for (const AnswerChange& change : list->second) {
+    const bool fired = (change.after_queries && seen.queries > *change.after_queries) ||
+                       (change.after && seen.first && now - *seen.first >= *change.after);
+    if (fired) out = &change.answer;
+  }
+  return out;
+}
+
+void QueryHistory::record(std::string_view name, Millis now) {
+  Seen& seen = names_[Zone::canonical(name)];
+  if (!seen.first) seen.first = now;
+  ++seen.queries;
+}
+
+QueryHistory::Seen QueryHistory::of(std::string_view name) const {
+  auto it = names_.find(Zone::canonical(name));
+  return it == names_.end() ? Seen{} : it->second;
+}
+
 std::optional<Question> parse_query(std::span<const std::uint8_t> message) {
   ldns_pkt* raw = nullptr;
   if (ldns_wire2pkt(&raw, message.data(), message.size()) != LDNS_STATUS_OK) return std::nullopt;
@@ -121,14 +158,17 @@ std::optional<Question> parse_query(std::span<const std::uint8_t> message) {
   return out;
 }
 
-Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp) {
+namespace {
+
+Reply answer_at(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp,
+                const Moment& moment) {
   ldns_pkt* raw = nullptr;
   Reply reply;
   if (ldns_wire2pkt(&raw, query.data(), query.size()) != LDNS_STATUS_OK) return reply;
   Packet q(raw);
   auto question = parse_query(query);
   if (!question) return reply;
-  const NameAnswer* entry = zone.find(question->name);
+  const NameAnswer* entry = moment.find(zone, question->name);
   const Fault fault = entry ? entry->fault : zone.unknown;
   reply.delay = entry ? entry->delay : Millis{0};
   if (fault == Fault::silent) return reply;
@@ -159,7 +199,7 @@ Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tc
       [[fallthrough]];
     case Fault::none:
     case Fault::malformed:
-      if (entry && !add_answers(p.get(), zone, question->name, *entry, question->type))
+      if (entry && !add_answers(p.get(), zone, question->name, *entry, question->type, moment))
         ldns_pkt_set_rcode(p.get(), LDNS_RCODE_SERVFAIL);
       break;
     case Fault::silent:
@@ -171,6 +211,17 @@ Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tc
     reply.message->pop_back();
   }
   return reply;
+}
+
+}  // namespace
+
+Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp) {
+  return answer_at(zone, query, over_tcp, Moment{});
+}
+
+Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp,
+             const QueryHistory& history, Millis now) {
+  return answer_at(zone, query, over_tcp, Moment{&history, now});
 }
 
 }  // namespace badgateway::fakes::dns

@@ -42,13 +42,44 @@ struct NameAnswer {
   Millis delay{0};  // before the answer (a slow server)
 };
 
+// A change a name's answer makes by itself (an address that moves while nginx caches the old
+// one): once its trigger fired, the name answers `answer` instead. Exactly one trigger is set.
+struct AnswerChange {
+  std::optional<std::uint64_t> after_queries;  // N >= 1: from the name's query N + 1 on
+  std::optional<Millis> after;                 // > 0: from this long after its first query on
+  NameAnswer answer;                           // complete: what the name answers from then on
+};
+
+// Each name's queries so far and when the first came: what answer changes are triggered by.
+// `now` is a monotonic clock's reading, the same clock on every call (the server's: the time
+// since it started). Not thread-safe: the server's I/O thread alone records and reads it.
+class QueryHistory {
+ public:
+  struct Seen {
+    std::uint64_t queries = 0;    // of any type, the one being answered included
+    std::optional<Millis> first;  // unset: never asked
+  };
+  // One query for `name` (compared as Zone compares names) at `now`.
+  void record(std::string_view name, Millis now);
+  Seen of(std::string_view name) const;
+
+ private:
+  std::map<std::string, Seen, std::less<>> names_;
+};
+
 // Names are compared as DNS does: case-insensitively, with or without the trailing dot.
 struct Zone {
   std::map<std::string, NameAnswer> names;  // keys lower case, no trailing dot
   Fault unknown = Fault::nxdomain;          // what a name not in `names` gets
+  // Changes by name (keys as in `names`, each a name of `names`), in the order written. The
+  // answer in force is that of the last change in the list whose trigger has fired, else the
+  // name's own. A CNAME target's changes follow the target's own queries.
+  std::map<std::string, std::vector<AnswerChange>> changes;
 
-  // The entry for `name`, or nullptr.
+  // The entry for `name` as written (no change applied), or nullptr.
   const NameAnswer* find(std::string_view name) const;
+  // The answer `name` gives at `now` after the queries in `history`, or nullptr.
+  const NameAnswer* find(std::string_view name, const QueryHistory& history, Millis now) const;
   // Lower case, no trailing dot: how names are stored.
   static std::string canonical(std::string_view name);
 };
@@ -69,7 +100,10 @@ struct Reply {
 };
 
 // What the server sends back for `query` (a message that parse_query accepted), over UDP or TCP
-// (a TCP reply is the message alone; framing is the server's).
+// (a TCP reply is the message alone; framing is the server's). Names answer as `history` (which
+// already holds this query) and `now` say; without them, as written.
 Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp);
+Reply answer(const Zone& zone, std::span<const std::uint8_t> query, bool over_tcp,
+             const QueryHistory& history, Millis now);
 
 }  // namespace badgateway::fakes::dns

@@ -24,19 +24,34 @@ std::vector<Scenario> load_or_report(std::vector<std::string> paths, int& exit_c
   }
 }
 
+std::string describe_dns_answer(const fakes::dns::NameAnswer& a) {
+  std::vector<std::string> records = a.a;
+  records.insert(records.end(), a.aaaa.begin(), a.aaaa.end());
+  if (!a.cname.empty()) records.push_back("CNAME " + a.cname);
+  const bool answers =
+      a.fault == fakes::dns::Fault::none || a.fault == fakes::dns::Fault::truncated;
+  std::string what = !answers          ? std::string(fakes::dns::to_string(a.fault))
+                     : records.empty() ? std::string("no records")
+                                       : fmt::format("{}", fmt::join(records, ", "));
+  if (a.fault == fakes::dns::Fault::truncated) what += " (truncated over UDP)";
+  if (a.delay.count() > 0) what += fmt::format(" after {}ms", a.delay.count());
+  return what;
+}
+
 std::string describe_dns_fake(const fakes::dns::Zone& zone) {
   std::vector<std::string> names;
   for (const auto& [name, a] : zone.names) {
-    std::vector<std::string> records = a.a;
-    records.insert(records.end(), a.aaaa.begin(), a.aaaa.end());
-    if (!a.cname.empty()) records.push_back("CNAME " + a.cname);
-    const bool answers =
-        a.fault == fakes::dns::Fault::none || a.fault == fakes::dns::Fault::truncated;
-    std::string what = !answers          ? std::string(fakes::dns::to_string(a.fault))
-                       : records.empty() ? std::string("no records")
-                                         : fmt::format("{}", fmt::join(records, ", "));
-    if (a.fault == fakes::dns::Fault::truncated) what += " (truncated over UDP)";
-    if (a.delay.count() > 0) what += fmt::format(" after {}ms", a.delay.count());
+    std::string what = describe_dns_answer(a);
+    if (auto it = zone.changes.find(name); it != zone.changes.end()) {
+      for (const auto& change : it->second) {
+        const std::string when =
+            change.after_queries
+                ? fmt::format("after {} {}", *change.after_queries,
+                              *change.after_queries == 1 ? "query" : "queries")
+                : fmt::format("{} after its first query", format_duration(*change.after));
+        what += fmt::format(", then ({}) {}", when, describe_dns_answer(change.answer));
+      }
+    }
     names.push_back(fmt::format("{} -> {}", name, what));
   }
   names.push_back(fmt::format("any other name -> {}", fakes::dns::to_string(zone.unknown)));
@@ -98,6 +113,13 @@ std::string describe_expectation(const Expectation& e) {
     if (counts.connections)
       parts.push_back(fmt::format("{} connections {}", fake, *counts.connections));
     if (counts.requests) parts.push_back(fmt::format("{} requests {}", fake, *counts.requests));
+    for (const auto& [key, b] : counts.queries) {
+      const std::string n =
+          b.min && b.max && *b.min == *b.max
+              ? fmt::format("{}", *b.min)
+              : fmt::format("{}..{}", b.min.value_or(0), b.max ? fmt::format("{}", *b.max) : "");
+      parts.push_back(fmt::format("{} queries for {} {}", fake, key, n));
+    }
   }
   for (const auto& p : e.error_log.value_or(std::vector<std::string>{})) {
     parts.push_back(fmt::format("error log /{}/", p));

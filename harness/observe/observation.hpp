@@ -30,11 +30,21 @@ struct AccessRecord {
 
 std::optional<AccessRecord> parse_access_line(const std::string& line);
 
+// One query a DNS fake got.
+struct DnsQuery {
+  std::string name;  // canonical: lower case, no trailing dot
+  std::string type;  // "A", "AAAA", ...
+  bool tcp = false;
+  std::chrono::steady_clock::time_point at;  // when it arrived
+};
+
 // What one upstream of the phase counted over its life. A count it cannot make is nullopt
 // (unknown), never a guess.
 struct UpstreamCounts {
   std::optional<std::uint64_t> connections;
   std::uint64_t requests = 0;
+  bool dns = false;                 // a DNS fake: it counts queries
+  std::vector<DnsQuery> queries{};  // a DNS fake's, in the order they came
 };
 
 // What became of nginx in a phase: it ran (and served the requests), `nginx -t` rejected the

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 #include "harness/report/text_escape.hpp"
 
 namespace badgateway {
@@ -66,6 +68,44 @@ Json timeline_json(const Observation& seen) {
   return out;
 }
 
+// Each DNS fake's queries: counts by name and type, and (with a start of traffic to measure
+// from) each query with its time, the first kDnsQueriesListed.
+constexpr std::size_t kDnsQueriesListed = 1000;
+
+Json dns_json(const Observation& seen) {
+  Json out = Json::object();
+  for (const auto& [fake, counts] : seen.fakes) {
+    if (!counts.dns) continue;
+    std::map<std::string, std::map<std::string, std::uint64_t>> by_name;
+    for (const auto& q : counts.queries) ++by_name[q.name][q.type];
+    Json names = Json::object();
+    for (const auto& [name, types] : by_name) {
+      Json t = Json::object();
+      for (const auto& [type, n] : types) t[text(type)] = n;
+      names[text(name)] = std::move(t);
+    }
+    Json entry = {{"counts", std::move(names)}};
+    if (seen.traffic_start) {
+      Json list = Json::array();
+      for (const auto& q : counts.queries) {
+        if (list.size() == kDnsQueriesListed) break;
+        list.push_back(
+            {{"name", text(q.name)},
+             {"type", text(q.type)},
+             {"transport", q.tcp ? "tcp" : "udp"},
+             {"at_ms", static_cast<double>(
+                           std::chrono::duration_cast<Micros>(q.at - *seen.traffic_start).count()) /
+                           1000.0}});
+      }
+      entry["queries"] = std::move(list);
+      if (counts.queries.size() > kDnsQueriesListed)
+        entry["queries_left_out"] = counts.queries.size() - kDnsQueriesListed;
+    }
+    out[text(fake)] = std::move(entry);
+  }
+  return out;
+}
+
 Json phase_json(const PhaseResult& p) {
   Json out = {{"phase", text(p.phase)},
               {"passed", p.passed()},
@@ -83,6 +123,7 @@ Json phase_json(const PhaseResult& p) {
     out["traffic"] = std::move(traffic);
     out["timeline"] = timeline_json(p.observed);
   }
+  if (Json dns = dns_json(p.observed); !dns.empty()) out["dns"] = std::move(dns);
   Json checks = Json::array();
   for (const auto& c : p.checks) {
     checks.push_back({{"kind", text(to_string(c.kind))},

@@ -92,7 +92,14 @@ class DnsUpstream final : public Upstream {
   const fakes::Address& address() const override { return address_; }
   void start(Millis, const NetNamespace*) override {}
   void stop() override { server_.stop(); }
-  UpstreamCounts counts() const override { return {std::nullopt, server_.queries().size()}; }
+  UpstreamCounts counts() const override {
+    UpstreamCounts out{std::nullopt, 0, true, {}};
+    const auto started = server_.started();
+    for (auto& q : server_.queries())
+      out.queries.push_back({std::move(q.name), std::move(q.type), q.tcp, started + q.at});
+    out.requests = out.queries.size();
+    return out;
+  }
 
  private:
   fakes::dns::DnsServer server_;

@@ -5,11 +5,61 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/names.hpp"
 #include "harness/input/placeholders.hpp"
 #include "harness/regex/regex.hpp"
 
 namespace badgateway {
 namespace {
+
+// The query types a `queries` key may name: those nginx's resolver asks (A, AAAA, SRV for
+// `resolve service=`, PTR for reverse lookups) and CNAME.
+constexpr std::string_view kQueryTypes[] = {"A", "AAAA", "CNAME", "SRV", "PTR"};
+
+// `fakes.NAME.queries`: a DNS fake's queries for a name, of any type ("app.test") or of one
+// ("app.test AAAA"), each a count (exactly) or { min = N, max = N }.
+std::map<std::string, CountBound> read_query_counts(Reader& fr) {
+  std::map<std::string, CountBound> out;
+  const toml::table* t = fr.table("queries");
+  if (!t) return out;
+  Reader qr(*t, fr.field("queries"), fr.file());
+  for (const auto& [k, v] : *t) {
+    const std::string key(k.str());
+    const std::string field = qr.field(fmt::format("\"{}\"", key));
+    qr.get(key);
+    const std::size_t space = key.find(' ');
+    const std::string name = fakes::dns::Zone::canonical(key.substr(0, space));
+    const std::string type = space == key.npos ? "" : key.substr(space + 1);
+    HostAndPort parsed;
+    std::string error = check_host_and_port(name, parsed);
+    if (error.empty() && parsed.port != 0) error = "a name, without a port";
+    if (error.empty() && space != key.npos &&
+        std::find(std::begin(kQueryTypes), std::end(kQueryTypes), type) == std::end(kQueryTypes))
+      error = fmt::format("unknown query type \"{}\" (expected A, AAAA, CNAME, SRV or PTR)", type);
+    if (!error.empty()) {
+      fail_at(fr.file(), k.source(), field,
+              fmt::format("{}: a key is a name (\"app.test\": queries of any type) or a name and "
+                          "a type (\"app.test AAAA\")",
+                          error));
+    }
+    CountBound b;
+    if (v.is_integer()) {
+      const auto n = v.as_integer()->get();
+      if (n < 0 || n > 10'000'000) fail_at(fr.file(), v.source(), field, "expected 0 to 10000000");
+      b = {n, n};
+    } else if (v.is_table()) {
+      Reader br(*v.as_table(), field, fr.file());
+      b = {br.integer("min", 0, 10'000'000), br.integer("max", 0, 10'000'000)};
+      if (!b.min && !b.max) fail_at(fr.file(), v.source(), field, "needs min, max or both");
+      if (b.min && b.max && *b.min > *b.max) br.fail("min", "is above max");
+      br.reject_unknown();
+    } else {
+      fail_at(fr.file(), v.source(), field, "expected a count or { min = N, max = N }");
+    }
+    out[type.empty() ? name : name + " " + type] = b;
+  }
+  return out;
+}
 
 // From format 2 a pattern may name the run's values ({{fakes.app}}), which the runner quotes in;
 // format 1 matched such text as regex text, so there it is an error saying what to change.
@@ -106,6 +156,7 @@ Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_nam
       FakeCounts c;
       c.connections = fr.integer("connections", 0, 1'000'000);
       c.requests = fr.integer("requests", 0, 1'000'000);
+      c.queries = read_query_counts(fr);
       fr.reject_unknown();
       e.fakes[name] = c;
     }
@@ -136,6 +187,13 @@ void check_counts_name_fakes(Reader& r, const CountableFakes& fakes) {
     std::string name(k.str());
     if (!among(fakes.names, name)) {
       r.fail_at(k.source(), r.field("fakes." + name), fmt::format("no fake named \"{}\"", name));
+    }
+    const toml::node* queries = v.as_table() ? v.as_table()->get("queries") : nullptr;
+    if (queries && !among(fakes.dns, name)) {
+      r.fail_at(queries->source(), r.field("fakes." + name + ".queries"),
+                fmt::format("only a DNS fake (protocol = \"dns\") counts queries; \"{}\" is not "
+                            "one",
+                            name));
     }
     const toml::node* connections = v.as_table() ? v.as_table()->get("connections") : nullptr;
     if (connections && among(fakes.requests_only, name)) {

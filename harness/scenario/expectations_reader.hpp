@@ -12,10 +12,11 @@ namespace badgateway {
 
 // The phase's fakes, which `fakes.NAME` counts must name. A real PHP-FPM pool logs the requests
 // it served but not the connections it accepted: a connections count for one of
-// `requests_only` is an error at its key.
+// `requests_only` is an error at its key, and so are `queries` for a fake not in `dns`.
 struct CountableFakes {
   std::vector<std::string> names;
   std::vector<std::string> requests_only;
+  std::vector<std::string> dns{};  // DNS fakes: only they count `queries`
 };
 
 // `responses`: how many responses the phase gets; a per-response list (status, outcome,

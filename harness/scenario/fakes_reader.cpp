@@ -207,6 +207,103 @@ std::vector<std::string> read_addresses(Reader& r, const char* key, int family) 
   return out;
 }
 
+// A name's answer keys over `answer`. A change keeps what it does not say, except that the
+// records go together: one giving any of a, aaaa, cname or fault replaces all four.
+void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer) {
+  if (r.has("a") || r.has("aaaa") || r.has("cname") || r.has("fault")) {
+    answer.a.clear();
+    answer.aaaa.clear();
+    answer.cname.clear();
+    answer.fault = fakes::dns::Fault::none;
+  }
+  if (r.has("a")) answer.a = read_addresses(r, "a", AF_INET);
+  if (r.has("aaaa")) answer.aaaa = read_addresses(r, "aaaa", AF_INET6);
+  if (auto cname = r.string("cname")) answer.cname = *cname;
+  if (!answer.cname.empty() && (!answer.a.empty() || !answer.aaaa.empty()))
+    r.fail("cname", "a name with a CNAME has no addresses of its own (RFC 1034 3.6.2)");
+  if (auto ttl = r.duration("ttl")) {
+    if (ttl->count() % 1000 != 0) r.fail("ttl", "DNS TTLs are whole seconds");
+    answer.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
+  }
+  if (auto f = r.string("fault")) {
+    auto fault = fakes::dns::parse_fault(*f);
+    if (!fault)
+      r.fail("fault", fmt::format("\"{}\" is not one of {}", *f, fakes::dns::kFaultNames));
+    answer.fault = *fault;
+  }
+  if (auto d = r.duration("delay")) answer.delay = *d;
+}
+
+// A name's `then`: one change, { after_queries = 2, a = "127.0.0.3" }, or an array of them in
+// the order they happen. Each has one trigger; triggers of a kind must grow along the list (a
+// change whose trigger fires before an earlier one's would hide it).
+std::vector<fakes::dns::AnswerChange> read_answer_changes(Reader& r,
+                                                          const fakes::dns::NameAnswer& first) {
+  const toml::node* n = r.get("then");
+  if (!n) return {};
+  std::vector<const toml::table*> tables;
+  if (n->is_table()) {
+    tables.push_back(n->as_table());
+  } else if (const toml::array* arr = n->as_array();
+             arr && !arr->empty() && arr->is_array_of_tables()) {
+    for (const auto& item : *arr) tables.push_back(item.as_table());
+  } else {
+    r.fail("then",
+           "expected a change, { after_queries = 2, a = \"ADDRESS\" } or { after = \"2s\", ... "
+           "}, or a non-empty array of them");
+  }
+  std::vector<fakes::dns::AnswerChange> out;
+  fakes::dns::NameAnswer previous = first;
+  std::optional<std::uint64_t> last_queries;
+  std::optional<Millis> last_after;
+  for (const toml::table* t : tables) {
+    Reader cr(*t, r.field("then"), r.file());
+    fakes::dns::AnswerChange change;
+    if (auto q = cr.integer("after_queries", 1, 1'000'000))
+      change.after_queries = static_cast<std::uint64_t>(*q);
+    change.after = cr.duration("after");
+    if (change.after_queries && change.after)
+      cr.fail("after", "a change has one trigger: after_queries or after, not both");
+    if (!change.after_queries && !change.after) {
+      cr.fail_at(t->source(), cr.path(),
+                 "needs a trigger: after_queries = N (from the name's query N + 1 on) or after = "
+                 "\"DURATION\" (that long after the name's first query)");
+    }
+    if (change.after && (change.after->count() <= 0 || *change.after > Millis{3'600'000}))
+      cr.fail("after", "expected more than 0s and at most 1h (from the name's first query)");
+    if (change.after_queries && last_queries && *change.after_queries <= *last_queries) {
+      cr.fail("after_queries", fmt::format("must be more than the previous change's ({}): "
+                                           "changes are listed in the order they happen",
+                                           *last_queries));
+    }
+    if (change.after && last_after && *change.after <= *last_after) {
+      cr.fail("after", fmt::format("must be later than the previous change's ({}): changes are "
+                                   "listed in the order they happen",
+                                   format_duration(*last_after)));
+    }
+    bool says = false;
+    for (const char* key : {"a", "aaaa", "cname", "ttl", "fault", "delay"}) says |= cr.has(key);
+    if (!says) {
+      cr.fail_at(t->source(), cr.path(),
+                 "changes nothing: give what the name answers from then on (a, aaaa, cname, "
+                 "ttl, fault or delay)");
+    }
+    if (cr.has("then")) {
+      cr.fail("then",
+              "a change has no `then` of its own: list every change in the name's `then`, "
+              "in the order they happen");
+    }
+    change.answer = previous;
+    read_answer_keys(cr, change.answer);
+    cr.reject_unknown();
+    if (change.after_queries) last_queries = change.after_queries;
+    if (change.after) last_after = change.after;
+    previous = change.answer;
+    out.push_back(std::move(change));
+  }
+  return out;
+}
+
 // [fakes.NAME] with protocol = "dns": what other names get, and each name's records or fault.
 void read_dns_fake(Reader& r, FakeSpec& spec) {
   spec.behaviour = "dns";
@@ -233,24 +330,11 @@ void read_dns_fake(Reader& r, FakeSpec& spec) {
       if (!v.is_table()) fail_at(r.file(), v.source(), field, "expected a table");
       Reader nr(*v.as_table(), field, r.file());
       fakes::dns::NameAnswer answer;
-      answer.a = read_addresses(nr, "a", AF_INET);
-      answer.aaaa = read_addresses(nr, "aaaa", AF_INET6);
-      answer.cname = nr.string("cname").value_or("");
-      if (!answer.cname.empty() && (!answer.a.empty() || !answer.aaaa.empty()))
-        nr.fail("cname", "a name with a CNAME has no addresses of its own (RFC 1034 3.6.2)");
-      if (auto ttl = nr.duration("ttl")) {
-        if (ttl->count() % 1000 != 0) nr.fail("ttl", "DNS TTLs are whole seconds");
-        answer.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
-      }
-      if (auto f = nr.string("fault")) {
-        auto fault = fakes::dns::parse_fault(*f);
-        if (!fault)
-          nr.fail("fault", fmt::format("\"{}\" is not one of {}", *f, fakes::dns::kFaultNames));
-        answer.fault = *fault;
-      }
-      if (auto d = nr.duration("delay")) answer.delay = *d;
+      read_answer_keys(nr, answer);
+      auto changes = read_answer_changes(nr, answer);
       nr.reject_unknown();
       zone.names[name] = std::move(answer);
+      if (!changes.empty()) zone.changes[name] = std::move(changes);
     }
   }
   // Listed in the run's /etc/resolv.conf: names nginx resolves at start-up come here.

@@ -88,6 +88,7 @@ CountableFakes countable_fakes(const std::map<std::string, FakeSpec>& a,
   }
   for (const auto& [n, spec] : phase) {
     if (is_php_fpm(spec->protocol, spec->behaviour) || spec->zone) fakes.requests_only.push_back(n);
+    if (spec->zone) fakes.dns.push_back(n);
   }
   return fakes;
 }

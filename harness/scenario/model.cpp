@@ -21,6 +21,7 @@ void Expectation::overlay(const Expectation& patch) {
     auto& mine = fakes[name];
     if (counts.connections) mine.connections = counts.connections;
     if (counts.requests) mine.requests = counts.requests;
+    for (const auto& [key, bound] : counts.queries) mine.queries[key] = bound;
   }
 }
 

@@ -78,6 +78,9 @@ struct TimeBound {
 struct FakeCounts {
   std::optional<std::int64_t> connections;
   std::optional<std::int64_t> requests;
+  // A DNS fake's queries (`queries."app.test" = { min = 2 }`), by "NAME" (any type) or
+  // "NAME TYPE" ("app.test AAAA"); NAME canonical (lower case, no trailing dot).
+  std::map<std::string, CountBound> queries;
 };
 
 // Every field optional so version-bound overrides can patch only what differs.

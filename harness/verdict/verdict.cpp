@@ -274,6 +274,46 @@ void check_request_time(const Expectation& e, const Observation& seen, std::vect
   }
 }
 
+std::string count_bound_text(const CountBound& b) {
+  if (b.min && b.max && *b.min == *b.max) return fmt::format("{}", *b.min);
+  return fmt::format("{}..{}", b.min ? fmt::format("{}", *b.min) : "0",
+                     b.max ? fmt::format("{}", *b.max) : "");
+}
+
+// expect.fakes.NAME.queries: a DNS fake's queries for a name ("app.test") or a name and type
+// ("app.test AAAA"). With traffic, `actual` also says when they came (from the start of
+// traffic), which is what tells "asked again after valid=" from "asked once".
+void check_query_counts(const std::string& fake, const FakeCounts& counts,
+                        const UpstreamCounts& stats, const Observation& seen,
+                        std::vector<Check>& out) {
+  constexpr std::size_t kTimesShown = 8;
+  for (const auto& entry : counts.queries) {
+    const std::string& key = entry.first;
+    const CountBound& bound = entry.second;
+    const std::size_t space = key.find(' ');
+    const std::string name = key.substr(0, space);
+    const std::string type = space == key.npos ? "" : key.substr(space + 1);
+    std::int64_t n = 0;
+    std::vector<std::string> times;
+    for (const DnsQuery& q : stats.queries) {
+      if (q.name != name || (!type.empty() && q.type != type)) continue;
+      ++n;
+      if (seen.traffic_start && times.size() < kTimesShown) {
+        times.push_back(
+            format_duration(std::chrono::duration_cast<Millis>(q.at - *seen.traffic_start)));
+      }
+    }
+    std::string actual = fmt::format("{}", n);
+    if (!times.empty()) {
+      actual += fmt::format(" (at {}{} from the start of traffic)", fmt::join(times, ", "),
+                            n > static_cast<std::int64_t>(times.size()) ? ", ..." : "");
+    }
+    out.push_back({CheckKind::fake_count, fmt::format("fakes.{}.queries.\"{}\"", fake, key),
+                   count_bound_text(bound), std::move(actual),
+                   (!bound.min || n >= *bound.min) && (!bound.max || n <= *bound.max)});
+  }
+}
+
 // expect.fakes.NAME.connections and .requests against the endpoints' counters.
 void check_fake_counts(const Expectation& e, const Observation& seen, std::vector<Check>& out) {
   // Not a structured binding: clang 14 (the sanitizer and fuzz builds) cannot capture one.
@@ -294,6 +334,7 @@ void check_fake_counts(const Expectation& e, const Observation& seen, std::vecto
     };
     add("connections", counts.connections, stats.connections);
     add("requests", counts.requests, stats.requests);
+    check_query_counts(name, counts, stats, seen, out);
   }
 }
 

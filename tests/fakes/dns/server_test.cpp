@@ -147,3 +147,39 @@ TEST_CASE("dns server: a server never started stops at once; garbage gets no ans
   server.stop();
   CHECK(server.queries().empty());
 }
+
+namespace {
+
+// The first A record's address of an answer.
+std::string first_address(const std::vector<std::uint8_t>& wire) {
+  ldns_pkt* p = nullptr;
+  REQUIRE(ldns_wire2pkt(&p, wire.data(), wire.size()) == LDNS_STATUS_OK);
+  std::string out;
+  if (const ldns_rr_list* an = ldns_pkt_answer(p); an && ldns_rr_list_rr_count(an) > 0) {
+    char* text = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, 0), 0));
+    out = text;
+    free(text);
+  }
+  ldns_pkt_free(p);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("dns server: an answer that changes after the first query, over UDP and TCP alike") {
+  dns::Zone z = zone();
+  z.changes["app.test"] = {{1, std::nullopt, {{"192.0.2.11"}, {}, "", std::chrono::seconds{1}}}};
+  dns::DnsServer server(std::move(z));
+  server.start();
+  auto first = ask_udp(server, badgateway::test::dns_query("app.test", LDNS_RR_TYPE_A), 5000);
+  REQUIRE(first);
+  CHECK(first_address(*first) == "192.0.2.10");
+  auto second = ask_udp(server, badgateway::test::dns_query("app.test", LDNS_RR_TYPE_A), 5000);
+  REQUIRE(second);
+  CHECK(first_address(*second) == "192.0.2.11");
+  CHECK(first_address(ask_tcp(server, badgateway::test::dns_query("app.test", LDNS_RR_TYPE_A))) ==
+        "192.0.2.11");
+  server.stop();
+  CHECK(server.count("app.test") == 3);
+  CHECK(server.started() <= std::chrono::steady_clock::now());
+}

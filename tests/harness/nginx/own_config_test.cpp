@@ -246,11 +246,12 @@ TEST_CASE("socket_on_host: a socket under /run or /var/run is in the run's priva
   }
 }
 
-TEST_CASE("local_mounts: a directory at /etc/nginx, the hosts file, then the writable places") {
+TEST_CASE(
+    "local_mounts: a directory at /etc/nginx, then the writable places (the hosts file comes "
+    "with the run's resolver files)") {
   OwnDir d;
   bg::OwnConfig own = bg::prepare_own_config(d.path("conf"), {}, d.path("run"), false);
-  Strings expected = {d.path("conf").string() + " -> /etc/nginx (ro)",
-                      d.path("run/hosts").string() + " -> /etc/hosts (ro)"};
+  Strings expected = {d.path("conf").string() + " -> /etc/nginx (ro)"};
   for (const auto& m : writable_mounts(own)) expected.push_back(m);
   CHECK(describe(bg::local_mounts(own)) == expected);
   // /run goes last: mounting it hides whatever was under this machine's /run, a run directory
@@ -264,8 +265,7 @@ TEST_CASE("local_mounts: a single file over /etc/nginx/nginx.conf, the image's o
   OwnDir d;
   d.write("conf/nginx.conf", kMain);
   bg::OwnConfig own = bg::prepare_own_config(d.path("conf/nginx.conf"), {}, d.path("run"), false);
-  Strings expected = {d.path("conf/nginx.conf").string() + " -> /etc/nginx/nginx.conf (ro)",
-                      d.path("run/hosts").string() + " -> /etc/hosts (ro)"};
+  Strings expected = {d.path("conf/nginx.conf").string() + " -> /etc/nginx/nginx.conf (ro)"};
   for (const auto& m : writable_mounts(own)) expected.push_back(m);
   CHECK(describe(bg::local_mounts(own)) == expected);
 }
@@ -302,7 +302,6 @@ TEST_CASE("local_mounts: the run's certificate files go over the config's, read-
   own.tls_files = {{dir.path("run/tls/ca.pem"), "/etc/nginx/tls/upstream-ca.pem"}};
   Strings expected = {
       dir.path("conf").string() + " -> /etc/nginx (ro)",
-      dir.path("run/hosts").string() + " -> /etc/hosts (ro)",
       dir.path("run/tls/ca.pem").string() + " -> /etc/nginx/tls/upstream-ca.pem (ro)"};
   for (const auto& m : writable_mounts(own)) expected.push_back(m);
   CHECK(describe(bg::local_mounts(own)) == expected);
@@ -316,7 +315,7 @@ TEST_CASE("local_mounts: the run's certificate files go over the config's, read-
       bg::HarnessError);
   // Elsewhere it is this machine's file that is covered.
   own.tls_files = {{dir.path("run/tls/ca.pem"), dir.path("conf/nginx.conf")}};
-  CHECK(describe(bg::local_mounts(own)).at(2) == dir.path("run/tls/ca.pem").string() + " -> " +
+  CHECK(describe(bg::local_mounts(own)).at(1) == dir.path("run/tls/ca.pem").string() + " -> " +
                                                      dir.path("conf/nginx.conf").string() +
                                                      " (ro)");
 }

@@ -410,8 +410,8 @@ std::vector<std::string> DockerLauncher::docker_run(const std::filesystem::path&
       argv.insert(argv.end(), {"-v", mount_spec(source, target) + ":ro"});
     }
   } else {
-    // A rendered config's run has a network of its own only when its scenario needs one
-    // ([network], upstream hosts); otherwise nginx shares this machine's loopback.
+    // A rendered config's run joins its network of its own (the holder's); without the privilege
+    // to make one, nginx shares this machine's loopback.
     argv.insert(argv.end(),
                 {"--network",
                  own && own->sandbox ? "container:" + own->sandbox->name() : std::string("host"),

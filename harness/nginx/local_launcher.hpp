@@ -16,7 +16,6 @@ class LocalLauncher final : public Launcher {
   const NginxVersion& version() const override { return version_; }
   const std::string& conf_dir() const override { return conf_dir_; }
   std::unique_ptr<Sandbox> open_sandbox(const LaunchPaths& paths) override;
-  bool isolates_every_run() const override { return true; }
   const std::string& binary() const { return binary_; }
 
  protected:

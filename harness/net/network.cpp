@@ -65,6 +65,18 @@ void run_nft(const NetNamespace* ns, const std::string& ruleset) {
   }
 }
 
+// The address and port a rule matches: its fake's bound TCP address, or its own.
+std::pair<std::string, std::optional<std::uint16_t>> target_of(
+    const FirewallRule& rule, const std::map<std::string, fakes::Address>& fakes) {
+  if (rule.fake.empty()) return {rule.address, rule.port};
+  auto it = fakes.find(rule.fake);
+  if (it == fakes.end() || it->second.kind != fakes::Address::Kind::tcp) {
+    throw HarnessError(
+        fmt::format("firewall rule for fake \"{}\": it has no TCP address", rule.fake));
+  }
+  return {it->second.host, it->second.port};
+}
+
 std::string match_of(const std::string& address, std::optional<std::uint16_t> port) {
   std::string m = fmt::format("{} daddr {}", is_v6(address) ? "ip6" : "ip", address);
   return port ? fmt::format("{} tcp dport {}", m, *port) : m + " meta l4proto tcp";
@@ -138,17 +150,7 @@ std::string nft_ruleset(const std::vector<const FirewallRule*>& rules,
   std::string sets, chain;
   int set_number = 0;
   for (const FirewallRule* rule : rules) {
-    std::string address = rule->address;
-    std::optional<std::uint16_t> port = rule->port;
-    if (!rule->fake.empty()) {
-      auto it = fakes.find(rule->fake);
-      if (it == fakes.end() || it->second.kind != fakes::Address::Kind::tcp) {
-        throw HarnessError(
-            fmt::format("firewall rule for fake \"{}\": it has no TCP address", rule->fake));
-      }
-      address = it->second.host;
-      port = it->second.port;
-    }
+    const auto [address, port] = target_of(*rule, fakes);
     const std::string match = match_of(address, port);
     switch (rule->action) {
       case FirewallAction::drop:
@@ -244,12 +246,7 @@ void RunNetwork::apply_firewall(const std::map<std::string, fakes::Address>& fak
   // Rules grouped by the namespace their address lives in.
   std::map<const NetNamespace*, std::vector<const FirewallRule*>> by_namespace;
   for (const auto& rule : spec_.firewall) {
-    std::string address = rule.address;
-    if (!rule.fake.empty()) {
-      auto it = fakes.find(rule.fake);
-      if (it != fakes.end()) address = it->second.host;
-    }
-    const NetNamespace* ns = namespace_of(address);
+    const NetNamespace* ns = namespace_of(target_of(rule, fakes).first);
     by_namespace[ns ? ns : &nginx_ns_].push_back(&rule);
   }
   for (const auto& [ns, rules] : by_namespace) run_nft(ns, nft_ruleset(rules, fakes));

@@ -441,7 +441,6 @@ std::vector<std::string> DockerLauncher::nginx_args(const LaunchPaths& paths, bo
 }
 
 std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) {
-  static const std::map<std::string, std::string> kNoHosts;
   std::string name = fmt::format("badgateway-{}-{}-net", ::getpid(), ++g_counter);
   // The holder is nginx itself (every nginx image has it) with nothing to serve: no http {}.
   std::filesystem::path conf = paths.run_dir / "holder.conf";
@@ -467,9 +466,11 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
       "-v",           mount_spec(container_init_binary(), kInitInContainer) + ":ro"};
   // The holder only keeps the network namespace alive: no capabilities at all.
   argv.insert(argv.end(), {"--cap-drop", "ALL", "--security-opt", "no-new-privileges"});
-  for (const auto& [host, ip] : paths.own ? paths.own->hosts : kNoHosts) {
-    if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
-    argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
+  if (paths.own) {
+    for (const auto& [host, ip] : paths.own->hosts) {
+      if (ip == "127.0.0.1") continue;  // localhost: the image's /etc/hosts has it already
+      argv.insert(argv.end(), {"--add-host", fmt::format("{}:{}", host, ip)});
+    }
   }
   auto sandbox = std::make_unique<DockerSandbox>(docker_, name, paths.run_dir);
   argv.insert(argv.end(),

@@ -176,10 +176,14 @@ void print_in_time(const Scenario& s) {
                format_duration(t.duration),
                t.start.count() ? fmt::format(" from {}", format_duration(t.start)) : "");
   }
-  for (const auto& a : s.timeline) {
-    fmt::print("Timeline:     {} {}{}\n", format_duration(a.at), a.label,
-               a.kind == TimelineActionKind::behave ? fmt::format(" ({})", a.behaviour) : "");
-  }
+  auto print_timeline = [](const char* title, const std::vector<TimelineAction>& timeline) {
+    for (const auto& a : timeline) {
+      fmt::print("{:<14}{} {}{}\n", title, format_duration(a.at), a.label,
+                 a.kind == TimelineActionKind::behave ? fmt::format(" ({})", a.behaviour) : "");
+    }
+  };
+  print_timeline("Timeline:", s.timeline);
+  if (s.fix && s.fix->timeline) print_timeline("Fix timeline:", *s.fix->timeline);
 }
 
 // A description on one line: a TOML multi-line string keeps its line breaks.

@@ -82,7 +82,10 @@ struct Observation {
   // printed, then the error log's lines)
   std::vector<std::string> error_log;
   std::map<std::string, UpstreamCounts> fakes;  // by fake name
-  std::optional<std::string> nginx_exit;        // set when nginx was not running at the end
+  // Where nginx reached each upstream, as $upstream_addr writes it ("127.0.0.1:8080",
+  // "[::1]:8080", "unix:/path"): fake name -> address.
+  std::map<std::string, std::string> upstream_addresses;
+  std::optional<std::string> nginx_exit;  // set when nginx was not running at the end
 };
 
 }  // namespace badgateway

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/error.hpp"
 #include "harness/input/names.hpp"
 #include "harness/net/probe.hpp"
 #include "harness/observe/log_file.hpp"
@@ -95,6 +96,7 @@ PhpFpmSpec PhpFpmSpec::from_params(fakes::Params& p) {
   s.backlog = static_cast<int>(p.integer("backlog", s.backlog, 0, 65535));
   s.request_terminate_timeout =
       p.duration("request_terminate_timeout", s.request_terminate_timeout);
+  s.process_control_timeout = p.duration("process_control_timeout", s.process_control_timeout);
   s.listen_mode = p.text("listen_mode", s.listen_mode);
   std::string_view digits = s.listen_mode;
   if (digits.size() == 4 && digits.front() == '0') digits.remove_prefix(1);
@@ -179,7 +181,10 @@ void PhpFpm::write_files() {
   conf << "[global]\n"
        << fmt::format("pid = \"{}/php-fpm.pid\"\n", dir_.string())
        << fmt::format("error_log = \"{}/php-fpm.log\"\n", dir_.string())
-       << "log_level = notice\ndaemonize = no\n\n"
+       << "log_level = notice\ndaemonize = no\n"
+       // Whole seconds, like request_terminate_timeout.
+       << fmt::format("process_control_timeout = {}s\n\n",
+                      (spec_.process_control_timeout.count() + 999) / 1000)
        << fmt::format("[{}]\n", name_)
        << fmt::format("user = {}\ngroup = {}\n", user, user == "root" ? "root" : user)
        << fmt::format("listen = \"{}\"\n", listen)
@@ -197,7 +202,22 @@ void PhpFpm::write_files() {
 }
 
 void PhpFpm::start(Millis limit, const NetNamespace* netns) {
+  netns_ = netns;
   if (!spec_.start) return;
+  spawn_and_wait(std::chrono::steady_clock::now() + limit);
+  if (spec_.kill == "master") {
+    master_->signal(SIGKILL);  // the master only: its workers stay, orphaned, until stop()
+    master_->wait_for(Millis(2000));
+  } else if (spec_.kill == "all") {
+    // The whole pool, like the OOM killer: the init, the master and the workers, each waited for,
+    // so the socket is dead when this returns.
+    kill_pool_and_wait(*master_, Millis(2000));
+    master_->wait_for(Millis(2000));
+  }
+}
+
+void PhpFpm::spawn_and_wait(std::chrono::steady_clock::time_point deadline) {
+  const NetNamespace* netns = netns_;
   SpawnOptions options;
   options.stdout_file = dir_ / "stderr.log";
   if (netns) options.netns_fd = netns->fd();
@@ -216,7 +236,6 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
   argv.insert(argv.end(), {"-y", (dir_ / "php-fpm.conf").string(), "-p", dir_.string()});
   master_.emplace(Child::spawn(argv, options));
   InNetNamespace probe_there(netns);
-  auto deadline = std::chrono::steady_clock::now() + limit;
   auto ready = [&] {
     if (where_.kind == fakes::Address::Kind::unix_socket) return unix_socket_accepts(where_.path);
     return wait_until_listening(where_, Millis(1), [] { return true; });
@@ -239,15 +258,6 @@ void PhpFpm::start(Millis limit, const NetNamespace* netns) {
           "php-fpm: extension \"{}\" could not be loaded (is its package installed?)", extension));
     }
   }
-  if (spec_.kill == "master") {
-    master_->signal(SIGKILL);  // the master only: its workers stay, orphaned, until stop()
-    master_->wait_for(Millis(2000));
-  } else if (spec_.kill == "all") {
-    // The whole pool, like the OOM killer: the init, the master and the workers, each waited for,
-    // so the socket is dead when this returns.
-    kill_pool_and_wait(*master_, Millis(2000));
-    master_->wait_for(Millis(2000));
-  }
 }
 
 void PhpFpm::stop() {
@@ -258,6 +268,99 @@ void PhpFpm::stop() {
   }
   kill_pool_and_wait(*master_, Millis(2000));  // workers orphaned by a killed master
   master_.reset();
+}
+
+namespace {
+
+Millis left_until(std::chrono::steady_clock::time_point deadline) {
+  return std::max(Millis(0),
+                  std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now()));
+}
+
+}  // namespace
+
+PhpFpm::TimePoint PhpFpm::quit(TimePoint deadline) {
+  if (!master_ || !master_->running()) throw HarnessError("php-fpm is not running");
+  const TimePoint sent = std::chrono::steady_clock::now();
+  master_->signal(SIGQUIT);
+  if (!master_->wait_for(left_until(deadline))) {
+    throw HarnessError("php-fpm's master did not exit after SIGQUIT before the deadline");
+  }
+  kill_pool_and_wait(*master_, left_until(deadline));  // workers a killed master orphaned
+  master_.reset();
+  return sent;
+}
+
+PhpFpm::TimePoint PhpFpm::restart(TimePoint deadline) {
+  if (master_ && master_->running()) throw HarnessError("php-fpm is still running");
+  if (master_) {
+    kill_pool_and_wait(*master_, left_until(deadline));  // orphaned workers of a killed master
+    master_.reset();
+  }
+  spawn_and_wait(deadline);
+  return std::chrono::steady_clock::now();
+}
+
+PhpFpm::TimePoint PhpFpm::kill(std::string_view process, TimePoint deadline) {
+  if (!master_) throw HarnessError("php-fpm is not running");
+  const pid_t master = master_->program_pid();
+  std::vector<pid_t> workers;
+  if (process == "workers" || process == "worker") {
+    // The master's children; its pid is the program's as this machine sees it.
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      if (!std::getline(stat, line)) continue;
+      const auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(line.substr(close + 2));
+      char state = 0;
+      pid_t ppid = 0;
+      if (rest >> state >> ppid && ppid == master && master > 0) workers.push_back(std::stoi(name));
+    }
+    if (workers.empty()) throw HarnessError("php-fpm has no workers to kill");
+    if (process == "worker") {
+      // The lowest pid: the first worker the master started (erase, not resize: GCC 12 at -O3
+      // warns falsely on the latter).
+      std::iter_swap(workers.begin(), std::min_element(workers.begin(), workers.end()));
+      workers.erase(workers.begin() + 1, workers.end());
+    }
+  }
+  const TimePoint sent = std::chrono::steady_clock::now();
+  if (process == "all") {
+    kill_pool_and_wait(*master_, left_until(deadline));
+    master_->wait_for(left_until(deadline));
+  } else if (process == "master") {
+    master_->signal(SIGKILL);
+    if (!master_->wait_for(left_until(deadline))) throw HarnessError("php-fpm's master lives on");
+  } else {
+    for (pid_t pid : workers) ::kill(pid, SIGKILL);
+  }
+  return sent;
+}
+
+PhpFpm::TimePoint PhpFpm::reload(TimePoint deadline) {
+  if (!master_ || !master_->running()) throw HarnessError("php-fpm is not running");
+  constexpr std::string_view kReady = "ready to handle connections";
+  auto readies = [&] {
+    const std::string log = LogFile(dir_ / "php-fpm.log").text();
+    std::size_t n = 0;
+    for (auto at = log.find(kReady); at != std::string::npos; at = log.find(kReady, at + 1)) ++n;
+    return n;
+  };
+  const std::size_t before = readies();
+  const TimePoint sent = std::chrono::steady_clock::now();
+  master_->signal(SIGUSR2);
+  while (readies() <= before) {
+    if (!master_->running()) throw HarnessError("php-fpm exited while reloading");
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw HarnessError("php-fpm did not log \"ready to handle connections\" after SIGUSR2");
+    }
+    std::this_thread::sleep_for(Millis(5));  // poll interval of a bounded wait on its log
+  }
+  return sent;
 }
 
 std::uint64_t PhpFpm::requests_served() const {

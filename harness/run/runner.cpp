@@ -62,7 +62,10 @@ struct PhaseRun {
   std::map<std::string, std::string> nameservers;  // resolv_conf DNS fakes -> address
   fakes::Address listen;                           // nginx's
   std::unique_ptr<NginxInstance> nginx;
-  Expectation expect;  // for this launcher's nginx version
+  // A timeline stopped nginx (and did not start it again): not running at the end is no crash.
+  bool nginx_stopped = false;
+  std::vector<std::unique_ptr<NginxInstance>> stopped_nginx;  // before a timeline's restart
+  Expectation expect;                                         // for this launcher's nginx version
   bool expects(NginxOutcome o) const { return expect.nginx.value_or(NginxOutcome::runs) == o; }
   // nginx did not run, as the scenario expects: what it printed is the phase's observation.
   void record_not_running(NginxOutcome o, std::vector<std::string> output) {
@@ -190,16 +193,34 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   const std::string prefix = fmt::format("{}-{}", run.s.name, run.plan.phase);
   const auto start = Clock::now() + kTimelineLead;
   seen.traffic_start = start;
-  TimelineActors actors{&run.upstreams.fake_server(), run.nginx.get(),
-                        [&run](const NginxSpec& snippets) {
-                          NginxSpec spec = run.plan.nginx;
-                          spec.overlay(snippets);
-                          RenderInput in{&spec, run.dir.path(), run.listen, run.placeholders(),
-                                         fmt::format("{} ({})", run.s.name, run.plan.phase)};
-                          std::ofstream conf(run.paths.config);
-                          conf << render_nginx_config(in, nullptr);
-                        }};
-  TimelinePlayer player(run.s.timeline, std::move(actors), start);
+  TimelineActors actors;
+  actors.fakes = &run.upstreams.fake_server();
+  actors.php_fpm = [&run](const std::string& name) { return run.upstreams.php_fpm(name); };
+  // The nginx actions run one after another on one thread: nothing else touches run.nginx until
+  // the player finished.
+  actors.nginx = [&run]() -> NginxInstance* {
+    return run.nginx_stopped ? nullptr : run.nginx.get();
+  };
+  actors.render = [&run](const NginxSpec& snippets) {
+    NginxSpec spec = run.plan.nginx;
+    spec.overlay(snippets);
+    RenderInput in{&spec, run.dir.path(), run.listen, run.placeholders(),
+                   fmt::format("{} ({})", run.s.name, run.plan.phase)};
+    std::ofstream conf(run.paths.config);
+    conf << render_nginx_config(in, nullptr);
+  };
+  actors.stop_nginx = [&run] {
+    run.nginx->stop();
+    run.nginx_stopped = true;
+  };
+  actors.start_nginx = [&run](Millis limit) {
+    // The same files: the new nginx appends to the logs the stopped one wrote.
+    std::unique_ptr<NginxInstance> started = run.launcher.start(run.paths, run.listen, limit);
+    run.stopped_nginx.push_back(std::move(run.nginx));
+    run.nginx = std::move(started);
+    run.nginx_stopped = false;
+  };
+  TimelinePlayer player(run.plan.timeline, std::move(actors), start);
   bool requests_overran = false;
   std::jthread requests;  // joins on the way out, however that is
   if (!run.s.requests.empty()) {
@@ -222,7 +243,7 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
 }
 
 void exercise(PhaseRun& run, Clock::time_point deadline) {
-  if (!run.s.timeline.empty() || !run.s.traffic.empty()) {
+  if (!run.plan.timeline.empty() || !run.s.traffic.empty()) {
     exercise_in_time(run, deadline);
     return;
   }
@@ -236,7 +257,7 @@ void exercise(PhaseRun& run, Clock::time_point deadline) {
 void observe(PhaseRun& run) {
   Observation& seen = run.result.observed;
   if (run.nginx) {
-    seen.nginx_exit = run.nginx->exited();
+    if (!run.nginx_stopped) seen.nginx_exit = run.nginx->exited();
     run.nginx->stop();  // flushes the logs; read them only after
     NginxLogs logs = run.nginx->logs();
     seen.error_log = std::move(logs.error_log);
@@ -246,6 +267,9 @@ void observe(PhaseRun& run) {
   }
   run.upstreams.stop();
   seen.fakes = run.upstreams.counts();
+  for (const auto& [name, address] : run.upstreams.addresses()) {
+    seen.upstream_addresses[name] = address.to_string();
+  }
 }
 
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
@@ -256,7 +280,7 @@ void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher
   if (prepare_nginx(run) && start_upstreams_and_nginx(run)) exercise(run, deadline);
   observe(run);
   result.checks = judge(run.expect.with_placeholders(run.placeholders()), result.observed);
-  if ((!run.s.timeline.empty() || !run.s.traffic.empty()) &&
+  if ((!run.plan.timeline.empty() || !run.s.traffic.empty()) &&
       result.observed.nginx == NginxOutcome::runs && run.expects(NginxOutcome::runs)) {
     std::vector<Check> in_time = judge_in_time(plan.expect.windows, result.observed);
     result.checks.insert(result.checks.end(), in_time.begin(), in_time.end());

@@ -36,7 +36,7 @@ TimelinePlayer::~TimelinePlayer() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (reloading_.valid()) reloading_.wait();
+  for (auto& [target, f] : slow_) f.wait();
 }
 
 std::vector<TimelineEvent> TimelinePlayer::finish(Clock::time_point deadline) {
@@ -46,7 +46,7 @@ std::vector<TimelineEvent> TimelinePlayer::finish(Clock::time_point deadline) {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  if (reloading_.valid()) reloading_.wait();
+  for (auto& [target, f] : slow_) f.wait();
   return events_;
 }
 
@@ -64,14 +64,69 @@ void TimelinePlayer::play() {
         wake_.wait_until(lock, std::min(due, stop_at_));
       }
     }
-    if (a.kind == TimelineActionKind::reload) {
-      // A reload waits for nginx's new workers (a hundred milliseconds or more): on a thread of
-      // its own, so the fakes' actions after it keep their schedule. Reloads stay in order.
-      if (reloading_.valid()) reloading_.wait();
-      reloading_ = std::async(std::launch::async, [this, &a, i] { act(a, events_[i]); });
+    if (a.target != TimelineTarget::fake) {
+      // A reload waits for new workers (a hundred milliseconds or more), a graceful stop for
+      // the requests in flight: on a thread of their own, so the fakes' actions after them keep
+      // their schedule. The actions on one target stay in order.
+      std::future<void>& slot = slow_[a.fake.empty() ? std::string("nginx") : a.fake];
+      if (slot.valid()) slot.wait();
+      slot = std::async(std::launch::async, [this, &a, i] { act(a, events_[i]); });
       continue;
     }
     act(a, events_[i]);
+  }
+}
+
+TimelinePlayer::Clock::time_point TimelinePlayer::act_on_nginx(const TimelineAction& a,
+                                                               Clock::time_point deadline) {
+  auto left = [&] { return std::chrono::duration_cast<Millis>(deadline - Clock::now()); };
+  NginxInstance* nginx = actors_.nginx ? actors_.nginx() : nullptr;
+  switch (a.kind) {
+    case TimelineActionKind::reload:
+      if (!nginx) throw HarnessError("no nginx runs in this phase");
+      if (a.snippets.main || a.snippets.events || a.snippets.http || a.snippets.server ||
+          a.snippets.location) {
+        actors_.render(a.snippets);
+      }
+      return nginx->reload(left());
+    case TimelineActionKind::stop: {
+      if (!nginx) throw HarnessError("no nginx runs in this phase");
+      const auto sent = Clock::now();
+      actors_.stop_nginx();
+      return sent;
+    }
+    case TimelineActionKind::start:
+      if (nginx) throw HarnessError("nginx runs already");
+      actors_.start_nginx(left());
+      return Clock::now();
+    case TimelineActionKind::restart:
+      if (!nginx) throw HarnessError("no nginx runs in this phase");
+      actors_.stop_nginx();
+      actors_.start_nginx(left());
+      return Clock::now();
+    default:
+      throw HarnessError(fmt::format("nginx cannot {}", to_string(a.kind)));  // the loader's bug
+  }
+}
+
+TimelinePlayer::Clock::time_point TimelinePlayer::act_on_php_fpm(const TimelineAction& a,
+                                                                 Clock::time_point deadline) {
+  PhpFpm* pool = actors_.php_fpm ? actors_.php_fpm(a.fake) : nullptr;
+  if (!pool) throw HarnessError(fmt::format("{} is not a running PHP-FPM pool", a.fake));
+  switch (a.kind) {
+    case TimelineActionKind::stop:
+      return pool->quit(deadline);
+    case TimelineActionKind::start:
+      return pool->restart(deadline);
+    case TimelineActionKind::restart:
+      pool->quit(deadline);
+      return pool->restart(deadline);
+    case TimelineActionKind::kill:
+      return pool->kill(a.process, deadline);
+    case TimelineActionKind::reload:
+      return pool->reload(deadline);
+    default:
+      throw HarnessError(fmt::format("PHP-FPM cannot {}", to_string(a.kind)));  // the loader's bug
   }
 }
 
@@ -81,31 +136,29 @@ void TimelinePlayer::act(const TimelineAction& a, TimelineEvent& e) {
   e.error.clear();
   try {
     Clock::time_point happened;
-    switch (a.kind) {
-      case TimelineActionKind::stop:
-        happened = actors_.fakes->stop_listening(a.fake, deadline);
-        break;
-      case TimelineActionKind::start:
-        happened = actors_.fakes->resume_listening(a.fake, deadline);
-        break;
-      case TimelineActionKind::close_connections:
-        happened = actors_.fakes->close_connections(a.fake, deadline);
-        break;
-      case TimelineActionKind::behave: {
-        // The loader checked the fake is an endpoint of the fake server, HTTP or FastCGI.
-        fakes::BehaviourPtr b = make_timeline_behaviour(a, a.protocol);
-        happened = actors_.fakes->replace_behaviour(a.fake, std::move(b), deadline);
-        break;
-      }
-      case TimelineActionKind::reload: {
-        if (!actors_.nginx) throw HarnessError("no nginx runs in this phase");
-        if (a.snippets.main || a.snippets.events || a.snippets.http || a.snippets.server ||
-            a.snippets.location) {
-          actors_.render(a.snippets);
+    if (a.target == TimelineTarget::nginx) {
+      happened = act_on_nginx(a, deadline);
+    } else if (a.target == TimelineTarget::php_fpm) {
+      happened = act_on_php_fpm(a, deadline);
+    } else {
+      switch (a.kind) {
+        case TimelineActionKind::stop:
+          happened = actors_.fakes->stop_listening(a.fake, deadline);
+          break;
+        case TimelineActionKind::start:
+          happened = actors_.fakes->resume_listening(a.fake, deadline);
+          break;
+        case TimelineActionKind::close_connections:
+          happened = actors_.fakes->close_connections(a.fake, deadline);
+          break;
+        case TimelineActionKind::behave: {
+          // The loader checked the fake is an endpoint of the fake server, HTTP or FastCGI.
+          fakes::BehaviourPtr b = make_timeline_behaviour(a, a.protocol);
+          happened = actors_.fakes->replace_behaviour(a.fake, std::move(b), deadline);
+          break;
         }
-        happened =
-            actors_.nginx->reload(std::chrono::duration_cast<Millis>(deadline - Clock::now()));
-        break;
+        default:
+          throw HarnessError(fmt::format("a fake cannot {}", to_string(a.kind)));
       }
     }
     e.happened = offset(happened);

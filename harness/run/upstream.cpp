@@ -71,6 +71,7 @@ class PhpFpmUpstream final : public Upstream {
   // Its access log has a line per request; nothing it writes counts connections (several
   // requests share one with fastcgi_keep_conn), so that count is unknown.
   UpstreamCounts counts() const override { return {std::nullopt, pool_.requests_served()}; }
+  PhpFpm* php_fpm() override { return &pool_; }
 
  private:
   static PhpFpmSpec spec_of(const FakeSpec& spec) {
@@ -226,6 +227,11 @@ std::map<std::string, fakes::Address> Upstreams::addresses() const {
   std::map<std::string, fakes::Address> out;
   for (const auto& entry : upstreams_) out[entry.first] = entry.second->address();
   return out;
+}
+
+PhpFpm* Upstreams::php_fpm(const std::string& name) {
+  auto it = upstreams_.find(name);
+  return it == upstreams_.end() ? nullptr : it->second->php_fpm();
 }
 
 std::map<std::string, UpstreamCounts> Upstreams::counts() const {

@@ -13,6 +13,7 @@
 #include "harness/net/netns.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/observe/observation.hpp"
+#include "harness/php/php_fpm.hpp"
 #include "harness/scenario/model.hpp"
 #include "harness/tls/run_credentials.hpp"
 
@@ -31,6 +32,8 @@ class Upstream {
   virtual void stop() = 0;
   // What it counted over its life, complete once stopped; a count it cannot make is nullopt.
   virtual UpstreamCounts counts() const = 0;
+  // A real PHP-FPM pool's process (timeline actions act on it); nullptr for a fake.
+  virtual PhpFpm* php_fpm() { return nullptr; }
 };
 
 // Where a phase's upstreams listen.
@@ -70,6 +73,8 @@ class Upstreams {
   std::map<std::string, fakes::Address> addresses() const;
   // The fake endpoints' server, for a timeline's actions on them while the phase runs.
   fakes::FakeServer& fake_server() { return server_; }
+  // The PHP-FPM pool `name` stands for, for a timeline's actions; nullptr if it is none.
+  PhpFpm* php_fpm(const std::string& name);
   // By name; read after stop().
   std::map<std::string, UpstreamCounts> counts() const;
 

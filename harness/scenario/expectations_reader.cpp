@@ -275,6 +275,13 @@ void reject_access_log_checks(Reader& r, const ExpectationSet& set, const std::s
   reject(&Expectation::upstream_attempts, "upstream_attempts",
          "count connections with expect.fakes.NAME.connections");
   reject(&Expectation::request_time, "request_time", "bound the client's time with expect.elapsed");
+  for (const auto& w : set.windows) {
+    if (!w.upstream) continue;
+    fail_at_pos(
+        w.pos, field + ".window.upstream",
+        "needs the harness's access log ($upstream_addr), which an own config (nginx.config) "
+        "does not have; count connections with expect.fakes.NAME.connections");
+  }
 }
 
 }  // namespace badgateway

@@ -230,7 +230,7 @@ void read_broken_expect(Reader& r, const toml::table& root, Scenario& s) {
   const toml::table* expect = r.table("expect");
   if (!expect) r.fail_at(root.source(), "expect", "is required");
   Reader er(*expect, "expect", r.file());
-  std::vector<WindowSpec> windows = read_windows(er, s.timeline);
+  std::vector<WindowSpec> windows = read_windows(er, s.timeline, s.fakes);
   s.expect = read_expectation_set(er, countable_fakes(s.fakes), s.response_count(), s.format);
   s.expect.windows = std::move(windows);
   if (!s.traffic.empty() && s.expect.windows.empty()) {
@@ -287,12 +287,18 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
     for (const auto& [name, spec] : f.fakes) fakes[name] = spec;
     f.network = read_network(*n, "fix.network", file, fakes);
   }
+  if (const toml::node* t = fr.get("timeline")) {
+    std::map<std::string, FakeSpec> fakes = s.fakes;
+    for (const auto& [name, spec] : f.fakes) fakes[name] = spec;
+    f.timeline = read_timeline(*t, file, fakes, s.nginx.config.has_value(), source, "fix.timeline");
+  }
+  const std::vector<TimelineAction>& timeline = f.timeline ? *f.timeline : s.timeline;
   // The fixed run expects a healthy answer unless it says otherwise.
   f.expect.base.status = std::vector<int>{200};
   f.expect.base.generated_by = std::vector<GeneratedBy>{GeneratedBy::upstream};
   if (const toml::table* fe = fr.table("expect")) {
     Reader fer(*fe, "fix.expect", file);
-    f.expect.windows = read_windows(fer, s.timeline);
+    f.expect.windows = read_windows(fer, timeline, s.fakes);
     ExpectationSet patch =
         read_expectation_set(fer, countable_fakes(s.fakes, &f.fakes), s.response_count(), s.format);
     f.expect.base.overlay(patch.base);
@@ -301,6 +307,7 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
       f.expect.base.generated_by.reset();
     }
     f.expect.by_version = patch.by_version;
+    patch.windows = f.expect.windows;
     if (s.nginx.config) reject_access_log_checks(fer, patch, "fix.expect");
   }
   if (!s.traffic.empty() && f.expect.windows.empty()) {
@@ -309,9 +316,10 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
                "is required with [[traffic]]: what must hold of the responses over time");
   }
   if (!f.nginx.main && !f.nginx.events && !f.nginx.http && !f.nginx.server && !f.nginx.location &&
-      !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty() && !f.network) {
+      !f.nginx.start && !f.nginx.user && !f.nginx.config && f.fakes.empty() && !f.network &&
+      !f.timeline) {
     fr.fail_at(fix.source(), "fix",
-               "changes nothing: set fix.nginx.*, fix.fakes.* or fix.network.*");
+               "changes nothing: set fix.nginx.*, fix.fakes.*, fix.network.* or [[fix.timeline]]");
   }
   fr.reject_unknown();
   PhasePlan fixed = merge_fix(s, f);
@@ -369,7 +377,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   // What [expect] and [fix] read depends on the scenario's time too (windows, their marks).
   requests = requests && timeline && traffic;
   steps.run("[expect]", [&] { read_broken_expect(r, root, s); }, {format, fakes, nginx, requests});
-  s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect, s.network};
+  s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect, s.network, s.timeline};
   steps.run(root.contains("fix") ? "[fix]" : "",
             [&] {
               if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);

@@ -53,7 +53,12 @@ Expectation ExpectationSet::for_version(const NginxVersion& v,
 }
 
 PhasePlan merge_fix(const Scenario& s, const FixSpec& fix) {
-  PhasePlan plan{"fixed", s.fakes, s.nginx, fix.expect, fix.network.value_or(s.network)};
+  PhasePlan plan{"fixed",
+                 s.fakes,
+                 s.nginx,
+                 fix.expect,
+                 fix.network.value_or(s.network),
+                 fix.timeline.value_or(s.timeline)};
   for (const auto& [name, spec] : fix.fakes) {
     FakeSpec& merged = plan.fakes[name] = spec;
     auto it = s.fakes.find(name);

@@ -132,7 +132,10 @@ struct FixSpec {
   NginxSpec nginx;                        // fields set here replace the broken ones
   std::map<std::string, FakeSpec> fakes;  // replaced or added fakes (the upstream is back)
   std::optional<NetworkSpec> network;     // set: replaces the broken run's [network] whole
-  ExpectationSet expect;                  // defaults: 200 from the upstream
+  // [[fix.timeline]]: set, replaces the broken run's timeline whole (a graceful stop instead of
+  // a hard one); the traffic stays the same.
+  std::optional<std::vector<TimelineAction>> timeline;
+  ExpectationSet expect;  // defaults: 200 from the upstream
 };
 
 // What one phase runs, resolved by the loader: the fixed phase's plan has the fix merged in, and
@@ -144,6 +147,7 @@ struct PhasePlan {
   NginxSpec nginx;
   ExpectationSet expect;  // for_version() of the nginx that runs it
   NetworkSpec network;
+  std::vector<TimelineAction> timeline;  // played from the start of traffic, in time order
   // Whether the phase needs a network of its own: [network] rules, or a fake on an upstream
   // host. Such a phase never runs on this machine's own network (it would reach real addresses).
   bool needs_network() const;
@@ -171,7 +175,7 @@ struct Scenario {
   NginxSpec nginx;
   std::vector<RequestSpec> requests;
   // [[traffic]] streams and the [[timeline]] of actions, both from the start of traffic; the
-  // same in both phases.
+  // traffic is the same in both phases, the fix may bring a timeline of its own.
   std::vector<TrafficSpec> traffic;
   std::vector<TimelineAction> timeline;
   NetworkSpec network;  // [network]: sysctls, firewall rules, routes

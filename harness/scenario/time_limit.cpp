@@ -20,6 +20,9 @@ Millis planned_duration(const Scenario& s) {
   for (const auto& t : s.traffic)
     in_time = std::max(in_time, t.start + t.duration + t.request.timeout);
   for (const auto& a : s.timeline) in_time = std::max(in_time, a.at + a.deadline);
+  if (s.fix && s.fix->timeline) {
+    for (const auto& a : *s.fix->timeline) in_time = std::max(in_time, a.at + a.deadline);
+  }
   once = std::max(once, in_time);
   return s.fixed ? 2 * once : once;
 }

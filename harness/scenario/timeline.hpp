@@ -15,14 +15,20 @@
 
 namespace badgateway {
 
-// What a [[timeline]] entry does.
+// What a [[timeline]] entry does; what each means depends on what it acts on (TimelineTarget).
 enum class TimelineActionKind {
-  stop,               // a fake stops listening: new connects are refused
-  start,              // it listens again on the same address
-  close_connections,  // it closes every connection it has open (FIN)
-  behave,             // it serves new connections with another behaviour
-  reload,             // nginx: SIGHUP, optionally with changed snippets
+  stop,               // a fake stops listening: new connects are refused; a PHP-FPM pool or
+                      // nginx: a graceful stop (SIGQUIT), in-flight requests finish
+  start,              // it listens again on the same address; a pool or nginx starts again
+  close_connections,  // a fake closes every connection it has open (FIN)
+  behave,             // a fake serves new connections with another behaviour
+  reload,             // nginx: SIGHUP, optionally with changed snippets; a pool: SIGUSR2
+  kill,               // a PHP-FPM pool: SIGKILL of the whole pool, its master or its workers
+  restart,            // nginx or a pool: a graceful stop, then a start
 };
+
+// What a timeline action acts on.
+enum class TimelineTarget { fake, php_fpm, nginx };
 std::string_view to_string(TimelineActionKind kind);
 
 // A timeline action's default deadline: past it, the action failed (a check of its own).
@@ -31,17 +37,22 @@ inline constexpr Millis kDefaultActionDeadline{5000};
 struct TimelineAction {
   Millis at{0};  // offset from the start of traffic
   TimelineActionKind kind = TimelineActionKind::stop;
-  std::string fake;  // the fake acted on; empty for nginx's actions
+  TimelineTarget target = TimelineTarget::fake;
+  std::string fake;  // the fake (or PHP-FPM pool) acted on; empty for nginx's actions
   // How windows name it: `name` when the entry has one, else "FAKE stops", "FAKE starts",
-  // "FAKE closes connections", "FAKE behaves", "nginx reloads".
+  // "FAKE closes connections", "FAKE behaves", "FAKE reloads", "FAKE is killed", "nginx stops",
+  // "nginx restarts", ...
   std::string label;
   Millis deadline = kDefaultActionDeadline;
   // behave: the behaviour and its parameters (checked at load time, built at run time).
   std::string behaviour;
   fakes::Protocol protocol = fakes::Protocol::http;  // the fake's
   std::map<std::string, fakes::ParamValue, std::less<>> params;
-  // reload: snippets replacing the phase's (origins for nginx's messages); unset: none changes.
+  // nginx's reload: snippets replacing the phase's (origins for nginx's messages); unset: none
+  // changes.
   NginxSpec snippets;
+  // kill: which of the pool's processes, "all" (default), "master", "workers" or "worker".
+  std::string process;
   SourcePos pos;
 };
 
@@ -75,7 +86,10 @@ struct WindowSpec {
   std::string name;               // as written, else "FROM..UNTIL"
   std::optional<TimeMark> from;   // unset: the start of traffic
   std::optional<TimeMark> until;  // unset: the end of the phase
-  CountBound responses;           // default min 1: an empty window proves nothing
+  // Only the responses this fake served (the last attempt of the access log's $upstream_addr
+  // is its address); unset: every response.
+  std::optional<std::string> upstream;
+  CountBound responses;  // default min 1: an empty window proves nothing
   // Keys: a status ("502", "0" for none), a class ("5xx"), "success" or "failure".
   std::map<std::string, CountBound> count;
   std::map<std::string, ShareBound> share;

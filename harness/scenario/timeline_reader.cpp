@@ -17,19 +17,36 @@ namespace {
 constexpr Millis kMaxOffset{3600 * 1000};
 constexpr Millis kMaxDeadline{10 * 60 * 1000};
 
+// Which targets each action applies to.
+enum : unsigned { kOnFake = 1, kOnPhpFpm = 2, kOnNginx = 4 };
+
 struct ActionName {
   const char* word;
   TimelineActionKind kind;
   const char* verb;  // in the label: "app stops"
-  bool on_fake;
+  unsigned targets;
 };
 constexpr ActionName kActions[] = {
-    {"stop", TimelineActionKind::stop, "stops", true},
-    {"start", TimelineActionKind::start, "starts", true},
-    {"close_connections", TimelineActionKind::close_connections, "closes connections", true},
-    {"behave", TimelineActionKind::behave, "behaves", true},
-    {"reload", TimelineActionKind::reload, "reloads", false},
+    {"stop", TimelineActionKind::stop, "stops", kOnFake | kOnPhpFpm | kOnNginx},
+    {"start", TimelineActionKind::start, "starts", kOnFake | kOnPhpFpm | kOnNginx},
+    {"close_connections", TimelineActionKind::close_connections, "closes connections", kOnFake},
+    {"behave", TimelineActionKind::behave, "behaves", kOnFake},
+    {"reload", TimelineActionKind::reload, "reloads", kOnPhpFpm | kOnNginx},
+    {"kill", TimelineActionKind::kill, "is killed", kOnPhpFpm},
+    {"restart", TimelineActionKind::restart, "restarts", kOnPhpFpm | kOnNginx},
 };
+
+std::string target_names(unsigned targets) {
+  std::vector<std::string> names;
+  if (targets & kOnFake) names.emplace_back("a fake");
+  if (targets & kOnPhpFpm) names.emplace_back("a real PHP-FPM pool");
+  if (targets & kOnNginx) names.emplace_back("nginx (no `fake`)");
+  std::string out = names.front();
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    out += (i + 1 == names.size() ? " or " : ", ") + names[i];
+  }
+  return out;
+}
 
 std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(' ');
@@ -59,8 +76,7 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
   }
   a.kind = known->kind;
   auto fake = r.string("fake");
-  if (known->on_fake) {
-    if (!fake) r.fail("fake", fmt::format("is required: the fake that {}s", action));
+  if (fake) {
     auto it = fakes.find(*fake);
     if (it == fakes.end()) {
       std::vector<std::string> names;
@@ -69,16 +85,32 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
       r.fail("fake", near ? fmt::format("no fake \"{}\" (did you mean \"{}\"?)", *fake, *near)
                           : fmt::format("no fake \"{}\" in [fakes]", *fake));
     }
-    if (it->second.zone || is_php_fpm(it->second.protocol, it->second.behaviour)) {
-      r.fail("fake", fmt::format("\"{}\" is {}: timeline actions on it are not supported yet",
-                                 *fake, it->second.zone ? "a DNS fake" : "a real PHP-FPM pool"));
+    if (it->second.zone) {
+      r.fail("fake", fmt::format("\"{}\" is a DNS fake: timeline actions on it are not supported "
+                                 "yet",
+                                 *fake));
     }
+    a.target = is_php_fpm(it->second.protocol, it->second.behaviour) ? TimelineTarget::php_fpm
+                                                                     : TimelineTarget::fake;
     a.fake = *fake;
     a.protocol = it->second.protocol;
     a.label = fmt::format("{} {}", a.fake, known->verb);
   } else {
-    if (fake) r.fail("fake", fmt::format("\"{}\" is nginx's action: no fake takes part", action));
+    a.target = TimelineTarget::nginx;
     a.label = fmt::format("nginx {}", known->verb);
+  }
+  const unsigned target = a.target == TimelineTarget::fake      ? kOnFake
+                          : a.target == TimelineTarget::php_fpm ? kOnPhpFpm
+                                                                : kOnNginx;
+  if (!(known->targets & target)) {
+    const char* what = a.target == TimelineTarget::fake      ? "a fake"
+                       : a.target == TimelineTarget::php_fpm ? "a real PHP-FPM pool"
+                                                             : "nginx";
+    r.fail(fake ? "fake" : "action",
+           fmt::format("\"{}\" {}: it acts on {}", action,
+                       fake ? fmt::format("is not an action on {} (\"{}\")", what, *fake)
+                            : std::string("needs `fake`"),
+                       target_names(known->targets)));
   }
   if (auto name = r.string("name")) {
     if (name->empty() || name->size() > 100) r.fail("name", "must have 1 to 100 characters");
@@ -97,7 +129,21 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
     if (!with) r.fail("with", "is required: { behaviour = \"...\", parameters... } as in [fakes]");
     Reader wr(*with, r.field("with"), r.file());
     read_behaviour_change(wr, fakes.at(a.fake), a.behaviour, a.params);
-  } else if (a.kind == TimelineActionKind::reload) {
+  } else if (a.kind == TimelineActionKind::kill) {
+    a.process = "all";
+    if (with) {
+      Reader wr(*with, r.field("with"), r.file());
+      if (auto p = wr.string("process")) {
+        if (*p != "all" && *p != "master" && *p != "workers" && *p != "worker") {
+          wr.fail("process", fmt::format("unknown process \"{}\" (expected all, master, workers or "
+                                         "worker)",
+                                         *p));
+        }
+        a.process = *p;
+      }
+      wr.reject_unknown();
+    }
+  } else if (a.kind == TimelineActionKind::reload && a.target == TimelineTarget::nginx) {
     if (with) {
       if (own_config) {
         r.fail("with", "an own config (nginx.config) is reloaded as it is: no snippets");
@@ -212,7 +258,8 @@ std::optional<DurationBound> read_duration_bound(Reader& r, std::string_view key
   return b;
 }
 
-WindowSpec read_window(Reader& r, const std::vector<TimelineAction>& timeline) {
+WindowSpec read_window(Reader& r, const std::vector<TimelineAction>& timeline,
+                       const std::map<std::string, FakeSpec>& fakes) {
   WindowSpec w;
   w.pos = pos_of(r.raw(), r.file());
   for (const char* key : {"from", "until"}) {
@@ -225,6 +272,20 @@ WindowSpec read_window(Reader& r, const std::vector<TimelineAction>& timeline) {
   if (w.from && w.until && !w.from->action && !w.until->action &&
       w.until->offset <= w.from->offset) {
     r.fail("until", "must be after from");
+  }
+  if (auto up = r.string("upstream")) {
+    auto it = fakes.find(*up);
+    if (it == fakes.end() || it->second.zone) {
+      std::vector<std::string> names;
+      for (const auto& [name, spec] : fakes) {
+        if (!spec.zone) names.push_back(name);
+      }
+      auto near = closest_name(*up, names);
+      r.fail("upstream",
+             near ? fmt::format("no upstream fake \"{}\" (did you mean \"{}\"?)", *up, *near)
+                  : fmt::format("no upstream fake \"{}\" in [fakes]", *up));
+    }
+    w.upstream = *up;
   }
   w.name = r.string("name").value_or(
       fmt::format("{}..{}", w.from ? w.from->text : "start", w.until ? w.until->text : "end"));
@@ -320,18 +381,19 @@ std::string parse_time_mark(std::string_view text, const std::vector<TimelineAct
 
 std::vector<TimelineAction> read_timeline(const toml::node& node, const std::string& file,
                                           const std::map<std::string, FakeSpec>& fakes,
-                                          bool own_config, std::string_view source) {
+                                          bool own_config, std::string_view source,
+                                          const std::string& path) {
   const toml::array* arr = node.as_array();
   if (!arr || !arr->is_array_of_tables()) {
-    fail_at(file, node.source(), "timeline", "expected [[timeline]] tables");
+    fail_at(file, node.source(), path, "expected [[" + path + "]] tables");
   }
   if (arr->size() > kMaxTimelineActions) {
-    fail_at(file, node.source(), "timeline",
+    fail_at(file, node.source(), path,
             fmt::format("{} actions (at most {})", arr->size(), kMaxTimelineActions));
   }
   std::vector<TimelineAction> out;
   for (const auto& item : *arr) {
-    Reader r(*item.as_table(), "timeline", file);
+    Reader r(*item.as_table(), path, file);
     out.push_back(read_action(r, fakes, own_config, source));
   }
   // In time order: the scheduler plays them so; two at the same time keep the file's order.
@@ -340,7 +402,8 @@ std::vector<TimelineAction> read_timeline(const toml::node& node, const std::str
   return out;
 }
 
-std::vector<WindowSpec> read_windows(Reader& r, const std::vector<TimelineAction>& timeline) {
+std::vector<WindowSpec> read_windows(Reader& r, const std::vector<TimelineAction>& timeline,
+                                     const std::map<std::string, FakeSpec>& fakes) {
   std::vector<WindowSpec> out;
   const toml::node* n = r.get("window");
   if (!n) return out;
@@ -351,7 +414,7 @@ std::vector<WindowSpec> read_windows(Reader& r, const std::vector<TimelineAction
   if (arr->size() > 1000) r.fail("window", "at most 1000 windows");
   for (const auto& item : *arr) {
     Reader wr(*item.as_table(), r.field("window"), r.file());
-    out.push_back(read_window(wr, timeline));
+    out.push_back(read_window(wr, timeline, fakes));
   }
   return out;
 }

@@ -47,6 +47,25 @@ std::optional<Micros> resolve(const TimeMark& mark, const Observation& seen, std
   return std::nullopt;
 }
 
+// The address of the response's last upstream attempt, from the access log's $upstream_addr
+// ("127.0.0.1:8081, 127.0.0.1:8082" after a retry; ':' separates internal redirects); empty
+// without an attempt or an access-log line.
+std::string last_upstream_addr(const Response& r, const Observation& seen) {
+  auto it = seen.access.find(r.request_id);
+  if (it == seen.access.end()) return "";
+  const std::string& addrs = it->second.upstream_addr;
+  // An address has ':' in it too: split on ", " and " : " only.
+  std::size_t start = 0;
+  for (std::size_t i = 0; i + 1 < addrs.size(); ++i) {
+    if ((addrs[i] == ',' && addrs[i + 1] == ' ') ||
+        (addrs[i] == ' ' && addrs[i + 1] == ':' && i + 2 < addrs.size() && addrs[i + 2] == ' ')) {
+      start = i + (addrs[i] == ',' ? 2 : 3);
+    }
+  }
+  std::string last = addrs.substr(start);
+  return last == "-" ? "" : last;
+}
+
 std::string when(const Sent& s) {
   return fmt::format("{} {} sent at {}", s.response->method, s.response->path,
                      format_duration(s.at));
@@ -68,15 +87,28 @@ void judge_window(const WindowSpec& w, const std::vector<Sent>& all, const Obser
         why, false);
     return;
   }
+  std::string served_by;
+  const std::string* address = nullptr;
+  if (w.upstream) {
+    auto it = seen.upstream_addresses.find(*w.upstream);
+    if (it == seen.upstream_addresses.end()) {
+      add("upstream", *w.upstream, "no address recorded for it", false);
+      return;
+    }
+    address = &it->second;
+    served_by = fmt::format(" served by {} ({})", *w.upstream, *address);
+  }
   std::vector<Sent> in;
   for (const auto& s : all) {
-    if (s.at >= *from && s.at < *until) in.push_back(s);
+    if (s.at < *from || s.at >= *until) continue;
+    if (address && last_upstream_addr(*s.response, seen) != *address) continue;
+    in.push_back(s);
   }
   const auto n = static_cast<std::int64_t>(in.size());
   const std::string span = fmt::format("{}..{}", format_duration(*from),
                                        w.until ? format_duration(*until) : std::string("end"));
   add("responses", bound_text(w.responses.min, w.responses.max),
-      fmt::format("{} sent in {}", n, span),
+      fmt::format("{} sent in {}{}", n, span, served_by),
       (!w.responses.min || n >= *w.responses.min) && (!w.responses.max || n <= *w.responses.max));
   for (const auto& [key, bound] : w.count) {
     std::int64_t c = 0;

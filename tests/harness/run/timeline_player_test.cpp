@@ -17,9 +17,16 @@ bg::TimelineAction action(bg::Millis at, bg::TimelineActionKind kind, std::strin
   a.at = at;
   a.kind = kind;
   a.fake = std::move(fake);
+  a.target = a.fake.empty() ? bg::TimelineTarget::nginx : bg::TimelineTarget::fake;
   a.label = std::move(label);
   a.deadline = 2s;
   return a;
+}
+
+bg::TimelineActors fakes_only(bg::fakes::FakeServer& server) {
+  bg::TimelineActors actors;
+  actors.fakes = &server;
+  return actors;
 }
 
 }  // namespace
@@ -37,7 +44,7 @@ TEST_SUITE("timeline player") {
     behave.params["code"] = std::int64_t{503};
     actions.push_back(behave);
     const auto start = Clock::now() + 20ms;
-    bg::TimelinePlayer player(actions, {&fake.server(), nullptr, {}}, start);
+    bg::TimelinePlayer player(actions, fakes_only(fake.server()), start);
     auto events = player.finish(Clock::now() + 10s);
     REQUIRE(events.size() == 4);
     for (std::size_t i = 0; i < events.size(); ++i) {
@@ -60,7 +67,7 @@ TEST_SUITE("timeline player") {
         action(0ms, bg::TimelineActionKind::reload, "nginx reloads", ""),
         action(10min, bg::TimelineActionKind::stop, "ok stops"),
     };
-    bg::TimelinePlayer player(actions, {&fake.server(), nullptr, {}}, Clock::now());
+    bg::TimelinePlayer player(actions, fakes_only(fake.server()), Clock::now());
     auto events = player.finish(Clock::now() + 200ms);
     REQUIRE(events.size() == 2);
     CHECK_FALSE(events[0].happened);
@@ -68,5 +75,19 @@ TEST_SUITE("timeline player") {
     CHECK(events[0].target == "nginx");
     CHECK_FALSE(events[1].happened);
     CHECK(events[1].error == "not played: the phase ended first");
+  }
+
+  TEST_CASE("nginx's actions and a PHP-FPM pool's fail, saying why, when there is none") {
+    FakeFixture fake("ok");
+    std::vector<bg::TimelineAction> actions = {
+        action(0ms, bg::TimelineActionKind::stop, "nginx stops", ""),
+        action(0ms, bg::TimelineActionKind::reload, "php reloads", "php"),
+    };
+    actions[1].target = bg::TimelineTarget::php_fpm;
+    bg::TimelinePlayer player(actions, fakes_only(fake.server()), Clock::now());
+    auto events = player.finish(Clock::now() + 2s);
+    REQUIRE(events.size() == 2);
+    CHECK(events[0].error == "no nginx runs in this phase");
+    CHECK(events[1].error == "php is not a running PHP-FPM pool");
   }
 }

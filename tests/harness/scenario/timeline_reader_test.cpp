@@ -190,7 +190,7 @@ TEST_SUITE("timeline reader") {
                      "[[timeline]]\nat = \"1s\"\naction = \"reload\"\nfake = "
                      "\"app\"\n" +
                      kWindow)
-              .starts_with("t.toml:15:8: timeline.fake: \"reload\" is nginx's action"));
+              .starts_with("t.toml:15:8: timeline.fake: \"reload\" is not an action on a fake"));
     CHECK(load_error(kHead + kTraffic + kStop +
                      "[expect]\n[[expect.window]]\nfrom = \"app starts\"\ncount.failure = 0\n")
               .starts_with("t.toml:18:8: expect.window.from: no timeline action \"app starts\""));
@@ -198,5 +198,107 @@ TEST_SUITE("timeline reader") {
               .starts_with("t.toml:14:7: expect.window.count.6xx: expected a status"));
     CHECK(load_error(kHead + kTraffic + "[expect]\n[[expect.window]]\nfrom = \"2s\"\n")
               .starts_with("t.toml:13:1: expect.window: checks nothing"));
+  }
+}
+
+TEST_SUITE("timeline reader") {
+  TEST_CASE("targets: PHP-FPM pools and nginx take their own actions; [[fix.timeline]] replaces") {
+    const std::string head =
+        "name = \"t\"\n"
+        "description = \"d\"\n"
+        "cause = \"server_unavailable\"\n"
+        "teaches = \"x\"\n"
+        "[fakes.app]\n"
+        "behaviour = \"ok\"\n"
+        "[fakes.php]\n"
+        "protocol = \"fastcgi\"\n"
+        "behaviour = \"php_fpm\"\n"
+        "process_control_timeout = \"10s\"\n"
+        "[nginx]\n"
+        "location = \"proxy_pass http://{{fakes.app}};\"\n" +
+        kTraffic;
+    bg::Scenario s = bg::load_scenario_string(head +
+                                                  "[[timeline]]\n"
+                                                  "at = \"1s\"\n"
+                                                  "fake = \"php\"\n"
+                                                  "action = \"kill\"\n"
+                                                  "with = { process = \"workers\" }\n"
+                                                  "[[timeline]]\n"
+                                                  "at = \"2s\"\n"
+                                                  "fake = \"php\"\n"
+                                                  "action = \"reload\"\n"
+                                                  "[[timeline]]\n"
+                                                  "at = \"2s\"\n"
+                                                  "action = \"restart\"\n"
+                                                  "[expect]\n"
+                                                  "[[expect.window]]\n"
+                                                  "from = \"nginx restarts\"\n"
+                                                  "upstream = \"app\"\n"
+                                                  "count.failure = 0\n"
+                                                  "[fix]\n"
+                                                  "description = \"f\"\n"
+                                                  "[[fix.timeline]]\n"
+                                                  "at = \"2s\"\n"
+                                                  "action = \"reload\"\n"
+                                                  "[[fix.expect.window]]\n"
+                                                  "from = \"nginx reloads\"\n"
+                                                  "count.failure = 0\n",
+                                              "t.toml");
+    REQUIRE(s.timeline.size() == 3);
+    CHECK(s.timeline[0].target == bg::TimelineTarget::php_fpm);
+    CHECK(s.timeline[0].kind == bg::TimelineActionKind::kill);
+    CHECK(s.timeline[0].process == "workers");
+    CHECK(s.timeline[0].label == "php is killed");
+    CHECK(s.timeline[1].target == bg::TimelineTarget::php_fpm);
+    CHECK(s.timeline[1].label == "php reloads");
+    CHECK(s.timeline[2].target == bg::TimelineTarget::nginx);
+    CHECK(s.timeline[2].label == "nginx restarts");
+    CHECK(s.expect.windows.at(0).upstream == std::optional<std::string>("app"));
+    // The fix's timeline replaces the scenario's in the fixed phase only.
+    REQUIRE(s.fixed);
+    REQUIRE(s.fixed->timeline.size() == 1);
+    CHECK(s.fixed->timeline[0].label == "nginx reloads");
+    CHECK(s.broken.timeline.size() == 3);
+
+    CHECK(load_error(head +
+                     "[[timeline]]\n"  // line 13
+                     "at = \"1s\"\n"
+                     "fake = \"app\"\n"
+                     "action = \"reload\"\n" +
+                     kWindow) ==
+          "t.toml:18:8: timeline.fake: \"reload\" is not an action on a fake (\"app\"): it acts "
+          "on a real PHP-FPM pool or nginx (no `fake`)");
+    CHECK(load_error(head +
+                     "[[timeline]]\n"
+                     "at = \"1s\"\n"
+                     "fake = \"php\"\n"
+                     "action = \"behave\"\n"
+                     "with = { behaviour = \"ok\" }\n" +
+                     kWindow) ==
+          "t.toml:18:8: timeline.fake: \"behave\" is not an action on a real PHP-FPM pool "
+          "(\"php\"): it acts on a fake");
+    CHECK(load_error(head +
+                     "[[timeline]]\n"
+                     "at = \"1s\"\n"
+                     "action = \"kill\"\n" +
+                     kWindow) ==
+          "t.toml:18:10: timeline.action: \"kill\" needs `fake`: it acts on a real PHP-FPM pool");
+    // A window of the fix names the fix's actions, not the scenario's.
+    CHECK(load_error(head +
+                     "[[timeline]]\n"
+                     "at = \"1s\"\n"
+                     "fake = \"app\"\n"
+                     "action = \"stop\"\n" +
+                     kWindow +
+                     "[fix]\n"
+                     "description = \"f\"\n"
+                     "[[fix.timeline]]\n"
+                     "at = \"2s\"\n"
+                     "action = \"reload\"\n"
+                     "[[fix.expect.window]]\n"
+                     "from = \"app stops\"\n"
+                     "count.failure = 0\n")
+              .find("fix.expect.window.from: no timeline action \"app stops\"") !=
+          std::string::npos);
   }
 }

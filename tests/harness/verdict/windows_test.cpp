@@ -156,3 +156,47 @@ TEST_SUITE("windows") {
     CHECK(c.actual.find("did not happen") != std::string::npos);
   }
 }
+
+TEST_SUITE("windows") {
+  TEST_CASE("upstream: a window holds the responses whose last attempt went to that fake") {
+    bg::Observation seen = timeline_of({502, 200, 200, 200});
+    seen.upstream_addresses = {{"app", "127.0.0.1:8081"}, {"backup", "127.0.0.1:8082"}};
+    const std::vector<std::string> addrs = {
+        "127.0.0.1:8081",                  // the first attempt only
+        "127.0.0.1:8081, 127.0.0.1:8082",  // retried on backup
+        "127.0.0.1:8082",
+        "127.0.0.1:8081 : 127.0.0.1:8082",  // an internal redirect, then backup
+    };
+    for (std::size_t i = 0; i < seen.traffic.size(); ++i) {
+      seen.traffic[i].request_id = "t" + std::to_string(i);
+      bg::AccessRecord rec;
+      rec.request_id = seen.traffic[i].request_id;
+      rec.upstream_addr = addrs[i];
+      seen.access[rec.request_id] = rec;
+    }
+    bg::WindowSpec backup;
+    backup.name = "backup";
+    backup.upstream = "backup";
+    backup.responses = {3, 3};
+    backup.count["success"] = {3, 3};
+    bg::WindowSpec app;
+    app.name = "app";
+    app.upstream = "app";
+    app.responses = {1, 1};
+    app.count["502"] = {1, 1};
+    auto checks = bg::judge_in_time({backup, app}, seen);
+    const auto& held = find(checks, "window \"backup\": responses");
+    CHECK(held.passed);
+    CHECK(held.actual.find("served by backup (127.0.0.1:8082)") != std::string::npos);
+    CHECK(find(checks, "window \"backup\": count success").passed);
+    CHECK(find(checks, "window \"app\": responses").passed);
+    CHECK(find(checks, "window \"app\": count 502").passed);
+
+    bg::WindowSpec missing;
+    missing.name = "gone";
+    missing.upstream = "other";
+    missing.responses = {1, std::nullopt};
+    auto failed = bg::judge_in_time({missing}, seen);
+    CHECK_FALSE(find(failed, "window \"gone\": upstream").passed);
+  }
+}

@@ -99,11 +99,13 @@ TimelinePlayer::Clock::time_point TimelinePlayer::act_on_nginx(const TimelineAct
       if (nginx) throw HarnessError("nginx runs already");
       actors_.start_nginx(left());
       return Clock::now();
-    case TimelineActionKind::restart:
+    case TimelineActionKind::restart: {
       if (!nginx) throw HarnessError("no nginx runs in this phase");
+      const auto sent = Clock::now();  // the restart began: from here on nginx goes away
       actors_.stop_nginx();
       actors_.start_nginx(left());
-      return Clock::now();
+      return sent;
+    }
     default:
       throw HarnessError(fmt::format("nginx cannot {}", to_string(a.kind)));  // the loader's bug
   }
@@ -118,9 +120,11 @@ TimelinePlayer::Clock::time_point TimelinePlayer::act_on_php_fpm(const TimelineA
       return pool->quit(deadline);
     case TimelineActionKind::start:
       return pool->restart(deadline);
-    case TimelineActionKind::restart:
-      pool->quit(deadline);
-      return pool->restart(deadline);
+    case TimelineActionKind::restart: {
+      const auto sent = pool->quit(deadline);
+      pool->restart(deadline);
+      return sent;
+    }
     case TimelineActionKind::kill:
       return pool->kill(a.process, deadline);
     case TimelineActionKind::reload:

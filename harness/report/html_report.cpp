@@ -296,7 +296,8 @@ std::string checks_table(const PhaseResult& p) {
         "<tr class=\"{}\"><td class=\"{}\">{}</td><td class=\"subject\">{}</td>"
         "<td class=\"expected\">{}</td><td class=\"seen\">{}</td></tr>\n",
         c.passed ? "check-pass" : "check-fail", c.passed ? "ok" : "bad", c.passed ? "✓" : "✗",
-        h(c.subject), h(c.expected), h(c.actual));
+        h(c.subject), c.expected.empty() ? "—" : h(c.expected),
+        c.actual.empty() ? "—" : h(c.actual));
   }
   out += "</tbody></table>\n";
   return out;
@@ -533,8 +534,9 @@ std::string html_report(const std::vector<ScenarioResult>& results, Millis wall_
   for (std::size_t i = 0; i < results.size(); ++i) out += scenario_section(results[i], i);
   out += fmt::format(
       "<footer>Written by badgateway {}. Charts: each request a bar from the moment it was sent "
-      "to the end of its exchange, in send order, both phases on one time scale; dashed lines "
-      "are timeline actions when they happened.</footer>\n",
+      "to the end of its exchange, one row each in send order, and all of them again on the strip "
+      "under the rows; both phases on one time scale; dashed lines are timeline actions when they "
+      "happened.</footer>\n",
       BADGATEWAY_VERSION);
   out += fmt::format("<script>{}</script>\n</body>\n</html>\n", kScript);
   return out;

@@ -16,6 +16,9 @@ constexpr int kMaxLabelRows = 4;     // more collide rather than push the plot d
 constexpr double kPlotHeight = 300;  // bars share it, between kMinRow and kMaxRow each
 constexpr double kMinRow = 1.2, kMaxRow = 14;
 constexpr double kAxisHeight = 22;
+// Under the bars, every request again as a tick at its send time, all on one line: with hundreds
+// of requests the bars are thin, and the strip still shows when the failures were.
+constexpr double kStripGap = 5, kStripHeight = 12;
 constexpr double kCharWidth = 6.2;  // an estimate at 11px sans-serif, for label collisions
 
 std::string axis_label(double ms, double step) {
@@ -86,7 +89,9 @@ std::string timeline_svg(const TimelineChart& chart) {
   const double n = static_cast<double>(std::max<std::size_t>(chart.bars.size(), 1));
   const double row = std::clamp(kPlotHeight / n, kMinRow, kMaxRow);
   const double plot_height = row * n;
-  const double height = top + plot_height + kAxisHeight;
+  const double strip_y = top + plot_height + kStripGap;
+  const double axis_y = strip_y + kStripHeight + 2;
+  const double height = axis_y + kAxisHeight;
 
   std::string out = fmt::format(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{0:.0f}\" "
@@ -102,21 +107,28 @@ std::string timeline_svg(const TimelineChart& chart) {
     out += fmt::format(
         "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
         "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"{4}\">{5}</text>\n",
-        x, top, top + plot_height + 4, top + plot_height + 16, t == 0 ? "start" : "middle",
+        x, top, axis_y + 4, axis_y + 16, t == 0 ? "start" : "middle",
         xml_escape(axis_label(t, step)));
   }
   out += "</g>\n<g class=\"bars\">\n";
-  // Bars: at least 2 px wide, so that a 1 ms exchange still shows its colour.
+  // Bars: at least 3 px wide, so that a 1 ms exchange still shows its colour.
   for (std::size_t i = 0; i < chart.bars.size(); ++i) {
     const ChartBar& b = chart.bars[i];
     const double x0 = x_of(b.sent_ms);
-    const double w = std::max(x_of(b.ended_ms) - x0, 2.0);
+    const double w = std::max(x_of(b.ended_ms) - x0, 3.0);
     const double y = top + row * static_cast<double>(i);
     out += fmt::format(
         "<rect class=\"bar {}\" x=\"{:.1f}\" y=\"{:.2f}\" width=\"{:.1f}\" height=\"{:.2f}\">"
         "<title>{}</title></rect>\n",
         xml_escape(b.css_class), x0, y, w, std::max(row - (row > 3 ? 1 : 0), 1.0),
         xml_escape(b.tooltip));
+  }
+  out += "</g>\n<g class=\"strip\">\n";
+  for (const ChartBar& b : chart.bars) {
+    const double x0 = x_of(b.sent_ms);
+    out += fmt::format(
+        "<rect class=\"bar {}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\"/>\n",
+        xml_escape(b.css_class), x0, strip_y, std::max(x_of(b.ended_ms) - x0, 2.0), kStripHeight);
   }
   out += "</g>\n<g class=\"marks\">\n";
   for (const auto& g : groups) {
@@ -126,7 +138,7 @@ std::string timeline_svg(const TimelineChart& chart) {
     out += fmt::format(
         "<g class=\"mark{}\"><line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\"{}>{}</text><title>{}</title></g>\n",
-        g.failed ? " failed" : "", g.x, label_y + 2, g.x, top + plot_height,
+        g.failed ? " failed" : "", g.x, label_y + 2, g.x, strip_y + kStripHeight,
         flip ? g.x - 3 : g.x + 3, label_y, flip ? " text-anchor=\"end\"" : "", xml_escape(g.label),
         xml_escape(g.label));
   }

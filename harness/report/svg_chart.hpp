@@ -33,9 +33,11 @@ struct TimelineChart {
   std::string title;     // the accessible name (aria-label)
 };
 
-// An <svg> element (inline in HTML: no XML declaration): the bars with a time axis under them,
-// the marks over them with their labels above the plot, labels that would collide moved to the
-// next row. Every text is escaped. Throws only std::bad_alloc.
+// An <svg> element (inline in HTML: no XML declaration): the bars (one row each), under them a
+// strip with every bar again on one line (where the colours change shows at a glance however many
+// requests there are), a time axis, and the marks across all of it with their labels above,
+// labels that would collide moved to the next row. Every text is escaped. Throws only
+// std::bad_alloc.
 std::string timeline_svg(const TimelineChart& chart);
 
 // A "nice" step for an axis over `domain_ms` with about `ticks` ticks: 1, 2 or 5 x 10^n ms.

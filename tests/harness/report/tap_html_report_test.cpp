@@ -151,7 +151,8 @@ TEST_SUITE("report") {
     const std::string svg = bg::timeline_svg(chart);
     INFO(svg);
     CHECK(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
-    CHECK(occurrences(svg, "<rect class=\"bar ") == 2);
+    // Each request twice: its own row, and the strip.
+    CHECK(occurrences(svg, "<rect class=\"bar ") == 4);
     CHECK(contains(svg, "<title>a &lt;b&gt;</title>"));
     // Two actions at the same moment are one mark with both labels.
     CHECK(occurrences(svg, "<g class=\"mark\">") + occurrences(svg, "<g class=\"mark failed\">") ==
@@ -186,8 +187,8 @@ TEST_SUITE("report") {
     CHECK(contains(html, "502 &quot;&lt;b&gt;&quot;"));
     // The timeline chart: one bar per request, coloured by class, and the action's mark.
     CHECK(occurrences(html, "<svg ") == 1);
-    CHECK(occurrences(html, "<rect class=\"bar s2xx\"") == 2);
-    CHECK(occurrences(html, "<rect class=\"bar s502\"") == 2);
+    CHECK(occurrences(html, "<rect class=\"bar s2xx\"") == 2 * 2);
+    CHECK(occurrences(html, "<rect class=\"bar s502\"") == 2 * 2);
     CHECK(contains(html, "<g class=\"mark\">"));
     // The config change as a diff, the fakes with their params.
     CHECK(contains(html, "<span class=\"del\">-proxy_pass http://a;</span>"));

@@ -34,7 +34,9 @@ done
 [[ -n $seen ]] || { cat "$work/pane" >&2; fail "no progress line while the traffic ran"; }
 echo "progress line seen: $seen"
 
-# Then the run ends (deadline 60 s): the line is gone, the summary is there, exit 0.
+# Then the run ends (deadline 60 s): the line is gone, the summary is there. (Its exit status is
+# not asserted: tmux marks the pane dead when its terminal closes and does not always have the
+# status by then; the summary line says the run passed.)
 deadline=$((SECONDS + 60))
 until [[ $(tm display-message -p -t run '#{pane_dead}') == 1 ]]; do
   ((SECONDS < deadline)) || fail "the run did not end within 60 s"
@@ -43,11 +45,9 @@ done
 tm capture-pane -p -t run >"$work/pane"
 mkdir -p "$out_dir" && cp "$work/pane" "$out_dir/live-progress-pane.txt"
 cat "$work/pane"
-status=$(tm display-message -p -t run '#{pane_dead_status}')
-[[ $status == 0 ]] || fail "the run exited $status"
 grep -Eq '/2\.0s  ' "$work/pane" && fail "the progress line was not erased when the phase ended"
 grep -q 'report-app-restarts' "$work/pane" || fail "no result line"
-grep -q '^1 passed, 0 failed' "$work/pane" || fail "no summary"
+grep -q '^1 passed, 0 failed, 0 errors' "$work/pane" || fail "no summary: the run did not pass"
 
 # Not a terminal: no status line, no escape sequence.
 "$bg" run "$scenario" >"$work/file.out" 2>&1 || { cat "$work/file.out" >&2; fail "the run failed"; }

@@ -260,6 +260,11 @@ struct RunCommand {
           "nginx, in version order");
     value(app, "--junit", args.junit, "FILE", "write JUnit XML (- : standard output)");
     value(app, "--json", args.json, "FILE", "write a JSON report (- : standard output)");
+    value(app, "--html", args.html, "FILE",
+          "write an HTML report: one self-contained file with the\n"
+          "summary, each scenario's config change, fakes, checks, error\n"
+          "log and timeline charts (- : standard output)");
+    value(app, "--tap", args.tap, "FILE", "write TAP version 13, for prove (- : standard output)");
     app->add_flag("--keep", args.keep,
                   "keep run directories (config, logs) for inspection;\nthe summary lists them");
     value(app, "--timeout", timeout, "DURATION",

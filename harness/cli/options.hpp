@@ -24,7 +24,7 @@ struct RunArgs {
   std::vector<std::string> paths;        // empty: the built-in catalog
   std::vector<std::string> filters;      // globs; empty: every scenario
   std::vector<std::string> nginx_specs;  // empty: nginx from PATH
-  std::string junit, json;               // empty: not written
+  std::string junit, json, html, tap;    // empty: not written
   int jobs = 1;
   bool keep = false;
   Millis time_limit = kDefaultScenarioTimeLimit;

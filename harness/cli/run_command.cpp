@@ -1,4 +1,5 @@
 #include <fnmatch.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -6,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -17,9 +19,12 @@
 #include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/report/html_report.hpp"
 #include "harness/report/json_report.hpp"
 #include "harness/report/junit_report.hpp"
+#include "harness/report/live_status.hpp"
 #include "harness/report/report_file.hpp"
+#include "harness/report/tap_report.hpp"
 #include "harness/report/terminal_report.hpp"
 #include "harness/run/runner.hpp"
 #include "harness/scenario/loader.hpp"
@@ -31,11 +36,27 @@ namespace {
 // moves to standard error so that the output is the report alone (`--json - | jq`).
 constexpr std::string_view kStdout = "-";
 
-// Both reports, whole, replacing the previous version atomically (see replace_file()); one for
+// Where each report goes (RunArgs' fields); empty: not written.
+struct ReportPaths {
+  std::string json, junit, html, tap;
+  bool any() const { return !json.empty() || !junit.empty() || !html.empty() || !tap.empty(); }
+  // The options given "-", in the order --help lists them.
+  std::vector<std::string> to_stdout() const {
+    std::vector<std::string> out;
+    for (const auto& [option, path] :
+         {std::pair<const char*, const std::string*>{"--junit", &junit},
+          {"--json", &json},
+          {"--html", &html},
+          {"--tap", &tap}})
+      if (*path == kStdout) out.emplace_back(option);
+    return out;
+  }
+};
+
+// Every report, whole, replacing the previous version atomically (see replace_file()); one for
 // standard output only when `final`.
-void write_reports(const std::string& json, const std::string& junit,
-                   const std::vector<ScenarioResult>& results, Millis wall, const RunInfo& info,
-                   bool final) {
+void write_reports(const ReportPaths& paths, const std::vector<ScenarioResult>& results,
+                   Millis wall, const RunInfo& info, bool final) {
   auto write = [&](const std::string& path, const std::function<std::string()>& report) {
     if (path.empty()) return;
     if (path != kStdout) {
@@ -46,8 +67,10 @@ void write_reports(const std::string& json, const std::string& junit,
     }
   };
   try {
-    write(json, [&] { return json_report(results, wall, info); });
-    write(junit, [&] { return junit_report(results); });
+    write(paths.json, [&] { return json_report(results, wall, info); });
+    write(paths.junit, [&] { return junit_report(results); });
+    write(paths.html, [&] { return html_report(results, wall, info); });
+    write(paths.tap, [&] { return tap_report(results); });
   } catch (const std::system_error& e) {
     throw UsageError(e.what());
   }
@@ -124,11 +147,10 @@ void print_header(std::FILE* out, const RunArgs& args, const Plan& plan, const R
 int exit_code(const std::vector<ScenarioResult>& results);
 
 // The reports once more with every result; the exit code of the run.
-int write_final_reports(const std::string& json, const std::string& junit,
-                        const std::vector<ScenarioResult>& results, Millis wall,
-                        const RunInfo& info) {
+int write_final_reports(const ReportPaths& paths, const std::vector<ScenarioResult>& results,
+                        Millis wall, const RunInfo& info) {
   try {
-    write_reports(json, junit, results, wall, info, true);
+    write_reports(paths, results, wall, info, true);
   } catch (const UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
@@ -151,15 +173,14 @@ int exit_code(const std::vector<ScenarioResult>& results) {
 // a CI timeout's SIGKILL) leaves what finished, with the rest marked interrupted. The first
 // write (the plan, before any run, on this thread) fails the run on a path that cannot be
 // written; a later failure (disk full) is reported once and the run goes on.
-void rewrite_reports_as_runs_finish(RunOptions& options, const std::string& json,
-                                    const std::string& junit,
+void rewrite_reports_as_runs_finish(RunOptions& options, const ReportPaths& paths,
                                     const std::function<Millis()>& elapsed, const RunInfo& info) {
-  if (json.empty() && junit.empty()) return;
+  if (!paths.any()) return;
   bool first = true, warned = false;
   options.on_progress = [=](const std::vector<ScenarioResult>& so_far) mutable {
     if (interrupted()) return;
     try {
-      write_reports(json, junit, so_far, elapsed(), info, false);
+      write_reports(paths, so_far, elapsed(), info, false);
     } catch (const UsageError& e) {
       if (first) throw;
       if (!std::exchange(warned, true)) fmt::print(stderr, "badgateway: {}\n", e.what());
@@ -172,17 +193,18 @@ void rewrite_reports_as_runs_finish(RunOptions& options, const std::string& json
 
 int command_run(const RunArgs& args) {
   std::vector<std::string> paths = args.paths, nginx_specs = args.nginx_specs;
-  const std::string &junit = args.junit, &json = args.json;
+  const ReportPaths reports{args.json, args.junit, args.html, args.tap};
   RunOptions options;
   options.jobs = args.jobs;
   options.keep = args.keep;
   options.time_limit = args.time_limit;
   options.fail_fast = args.fail_fast;
-  if (json == kStdout && junit == kStdout) {
-    fmt::print(stderr, "badgateway: --json - and --junit - cannot both be standard output\n");
+  if (const auto on_stdout = reports.to_stdout(); on_stdout.size() > 1) {
+    fmt::print(stderr, "badgateway: {} - and {} - cannot both be standard output\n", on_stdout[0],
+               on_stdout[1]);
     return kExitUsage;
   }
-  std::FILE* terminal = json == kStdout || junit == kStdout ? stderr : stdout;
+  std::FILE* terminal = reports.to_stdout().empty() ? stdout : stderr;
   if (paths.empty()) paths.push_back(catalog_dir().string());
   if (nginx_specs.empty()) nginx_specs.push_back("nginx");
 
@@ -211,29 +233,43 @@ int command_run(const RunArgs& args) {
   std::mutex print_mutex;
   std::size_t done = 0, total = plan.runs.size();
   print_header(terminal, args, plan, info, options, scenarios.size(), targets);
+  // On a terminal, a live status line while traffic runs (never in a log: not a TTY).
+  LiveBoard board;
+  std::optional<LiveStatus> live;
+  if (::isatty(::fileno(terminal)) == 1) {
+    options.live = &board;
+    live.emplace(terminal, board);
+  }
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
     if (interrupted()) return;
-    std::fputs(progress_line(r, ++done, total, style).c_str(), terminal);
-    std::fflush(terminal);
+    const std::string line = progress_line(r, ++done, total, style);
+    if (live) {
+      live->print(line);
+    } else {
+      std::fputs(line.c_str(), terminal);
+      std::fflush(terminal);
+    }
   };
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
   };
-  rewrite_reports_as_runs_finish(options, json, junit, elapsed, info);
+  rewrite_reports_as_runs_finish(options, reports, elapsed, info);
   std::vector<ScenarioResult> results;
   try {
     results = run_plan(plan.runs, targets, options);
   } catch (const UsageError& e) {  // a report could not be written
+    live.reset();
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return kExitUsage;
   }
+  live.reset();  // the status line erased before anything else is printed
   if (interrupted()) await_interrupt_exit();  // the reports hold what finished
   auto wall = elapsed();
 
   std::fputs(summary_table(results, wall, style).c_str(), terminal);
-  return write_final_reports(json, junit, results, wall, info);
+  return write_final_reports(reports, results, wall, info);
 }
 
 }  // namespace badgateway

@@ -23,6 +23,10 @@ using fakes::use_tuple;
 struct Log {
   std::deque<Response> responses;
   std::string id_prefix;
+  TrafficProgress* progress = nullptr;
+  void ended(const Response& r) {
+    if (progress) progress->record(r.status);
+  }
   Response& next(const RequestSpec& spec) {
     Response& r = responses.emplace_back();
     r.index = responses.size() - 1;
@@ -49,7 +53,8 @@ Task<void> open_loop(const fakes::Address& nginx, const TrafficSpec& spec, Clock
     co_await timer.async_wait(use_tuple);
     Response& r = log.next(spec.request);
     r.scheduled_at = due;
-    asio::co_spawn(exec, exchange(nginx, spec.request, r), asio::detached);
+    asio::co_spawn(exec, exchange(nginx, spec.request, r),
+                   [&log, &r](const std::exception_ptr&) { log.ended(r); });
   }
 }
 
@@ -63,6 +68,7 @@ Task<void> closed_loop_client(const fakes::Address& nginx, const TrafficSpec& sp
   while (Clock::now() < end) {
     Response& r = log.next(spec.request);
     co_await exchange(nginx, spec.request, r);
+    log.ended(r);
   }
 }
 
@@ -78,9 +84,11 @@ std::size_t TrafficSpec::scheduled() const {
 std::vector<Response> run_traffic(const fakes::Address& nginx,
                                   const std::vector<TrafficSpec>& streams,
                                   const std::string& id_prefix, Clock::time_point start,
-                                  Clock::time_point deadline, bool* overran) {
+                                  Clock::time_point deadline, bool* overran,
+                                  TrafficProgress* progress) {
   Log log;
   log.id_prefix = id_prefix;
+  log.progress = progress;
   {
     asio::io_context io;
     for (const auto& spec : streams) {

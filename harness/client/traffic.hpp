@@ -11,6 +11,7 @@
 #include "fakes/base/units.hpp"
 #include "harness/client/driver.hpp"
 #include "harness/client/request.hpp"
+#include "harness/client/traffic_progress.hpp"
 
 namespace badgateway {
 
@@ -36,11 +37,12 @@ struct TrafficSpec {
 // response, in the order the requests were started; request ids are "ID_PREFIX-tN" (N from 0).
 // Each Response has sent_at and ended_at (steady clock; see driver.hpp); an open-loop one also
 // scheduled_at. Stops at `deadline` with the exchanges still open closed and `overran` set (when
-// given). Call it from a thread in the run's network namespace. Throws only std::bad_alloc.
+// given). Each response that ends is counted in `progress` (when given), read live by another
+// thread. Call it from a thread in the run's network namespace. Throws only std::bad_alloc.
 std::vector<Response> run_traffic(
     const fakes::Address& nginx, const std::vector<TrafficSpec>& streams,
     const std::string& id_prefix, std::chrono::steady_clock::time_point start,
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max(),
-    bool* overran = nullptr);
+    bool* overran = nullptr, TrafficProgress* progress = nullptr);
 
 }  // namespace badgateway

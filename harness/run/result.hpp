@@ -27,6 +27,32 @@ struct PhaseResult {
 // timeout: the scenario overran its time limit (run --timeout) and was stopped. skipped: not run
 // (the scenario's `skip`, `only` on others, or --fail-fast), which fails nothing.
 enum class Verdict { pass, fail, error, timeout, skipped };
+
+// The scenario as its file writes it, for reports that explain it (the HTML report): set by the
+// runner from the loaded Scenario (run/about.hpp), empty in results made without one.
+struct ScenarioAbout {
+  std::string description;      // what it reproduces
+  std::string teaches;          // the error-log line it teaches to recognise
+  std::string directive;        // the directive that matters
+  std::string fix_description;  // empty without a fix
+  // One nginx setting either phase has ("nginx.location", "nginx.config"): as the broken and the
+  // fixed phase have it, "" where a phase has none (a fix that adds a snippet).
+  struct ConfigPart {
+    std::string field;
+    std::string broken;
+    std::string fixed;
+  };
+  std::vector<ConfigPart> config;
+  struct Fake {
+    std::string phase;  // "broken", or "fixed" for one the fix replaces or adds
+    std::string name;
+    std::string protocol;   // "http", "fastcgi", "dns"
+    std::string behaviour;  // "ok", "refuse", ...; a DNS fake's "dns"
+    std::string listen;     // as the scenario places it: "127.0.0.1 (port: the kernel's)", ...
+    std::vector<std::pair<std::string, std::string>> params;  // values as TOML writes them
+  };
+  std::vector<Fake> fakes;
+};
 std::string_view to_string(Verdict v);
 
 struct ScenarioResult {
@@ -46,6 +72,7 @@ struct ScenarioResult {
   PhaseResult broken;
   std::optional<PhaseResult> fixed;
   Millis duration{0};
+  ScenarioAbout about;
 
   Verdict verdict() const;
 };

@@ -14,6 +14,7 @@
 #include "harness/nginx/own_config.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
+#include "harness/run/about.hpp"
 #include "harness/run/timeline_player.hpp"
 #include "harness/run/upstream.hpp"
 #include "harness/verdict/windows.hpp"
@@ -187,6 +188,13 @@ bool start_upstreams_and_nginx(PhaseRun& run) {
 // finds it waiting.
 constexpr Millis kTimelineLead{20};
 
+// When the last stream is planned to end, from the start of traffic.
+Millis planned_traffic(const std::vector<TrafficSpec>& streams) {
+  Millis end{0};
+  for (const auto& t : streams) end = std::max(end, t.start + t.duration);
+  return end;
+}
+
 // The scenario in time: [[requests]], [[traffic]] and the [[timeline]] together, from one start.
 void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   Observation& seen = run.result.observed;
@@ -234,8 +242,11 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   }
   if (!run.s.traffic.empty()) {
     InNetNamespace there(run.netns());
-    seen.traffic =
-        run_traffic(run.listen, run.s.traffic, prefix, start, deadline, &run.result.timed_out);
+    TrafficProgress counts;
+    LiveEntry live(run.options.live, fmt::format("{} {}", run.s.name, run.plan.phase), start,
+                   planned_traffic(run.s.traffic), counts);
+    seen.traffic = run_traffic(run.listen, run.s.traffic, prefix, start, deadline,
+                               &run.result.timed_out, &counts);
   }
   if (requests.joinable()) requests.join();
   if (requests_overran) run.result.timed_out = true;
@@ -326,6 +337,7 @@ ScenarioResult run_scenario(const Scenario& s, Launcher& launcher, const RunOpti
   r.nginx_version = launcher.version().str();
   r.tls_library = launcher.tls_library();
   r.has_fix = s.fixed.has_value();
+  r.about = describe_scenario(s);
   if (s.broken.needs_network() || (s.fixed && s.fixed->needs_network())) {
     // Never on this machine's own network instead: its addresses would be real ones.
     if (auto why = NetNamespace::unavailable()) {
@@ -388,6 +400,7 @@ std::vector<ScenarioResult> planned_results(const std::vector<PlannedRun>& plan,
     r.interrupted = !plan[i].skip;
     r.skipped = plan[i].skip;
     r.has_fix = s.fixed.has_value();
+    r.about = describe_scenario(s);
     r.broken.phase = "broken";
   }
   return results;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "harness/nginx/launcher.hpp"
+#include "harness/run/live_board.hpp"
 #include "harness/run/plan.hpp"
 #include "harness/run/result.hpp"
 #include "harness/scenario/model.hpp"
@@ -32,6 +33,8 @@ struct RunOptions {
   // After the first run that does not pass, start no other: runs already going finish, those
   // not started are reported skipped ("not run: --fail-fast ...").
   bool fail_fast = false;
+  // Set: each phase's [[traffic]] is on it while it runs (a live status line); not owned.
+  LiveBoard* live = nullptr;
 };
 
 // Column titles from launcher labels: a label that repeats (two nginx of the same version) gets

@@ -48,6 +48,14 @@ TEST_SUITE("options") {
     CHECK(a.time_limit == bg::kDefaultScenarioTimeLimit);
   }
 
+  TEST_CASE("run: --html and --tap") {
+    auto a = parse_as<bg::RunArgs>({"run", "--html", "r.html", "--tap=r.tap"});
+    CHECK(a.html == "r.html");
+    CHECK(a.tap == "r.tap");
+    CHECK(parse_as<bg::RunArgs>({"run"}).html.empty());
+    CHECK(usage_error({"run", "--tap"}) == "--tap needs a value");
+  }
+
   TEST_CASE("run: defaults, -j, --name=value split at the first '='") {
     auto a = parse_as<bg::RunArgs>({"run"});
     CHECK(a.jobs == 1);

@@ -1,5 +1,7 @@
 #include "harness/run/result.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace badgateway {
@@ -30,10 +32,18 @@ std::string PhaseResult::summary() const {
   for (const auto* list : {&observed.responses, &observed.traffic}) {
     for (const auto& r : *list) all.push_back(&r);
   }
+  std::vector<std::pair<std::string, int>> totals;  // in order of first appearance
   for (const Response* each : all) {
     const Response& r = *each;
     std::string s = r.status ? fmt::format("{}", r.status) : std::string(to_string(r.outcome));
     if (r.status && r.outcome == Outcome::truncated) s += "~";
+    auto total =
+        std::find_if(totals.begin(), totals.end(), [&](const auto& t) { return t.first == s; });
+    if (total == totals.end()) {
+      totals.emplace_back(s, 1);
+    } else {
+      ++total->second;
+    }
     if (s == last) {
       ++repeat;
     } else {
@@ -43,6 +53,16 @@ std::string PhaseResult::summary() const {
     }
   }
   flush();
+  // Interleaved outcomes (a 502 every other request) would fill a line with folds that tell
+  // nothing: past a dozen of them, the totals, and in how many runs they came.
+  constexpr std::size_t kMaxFolds = 12;
+  if (parts.size() > kMaxFolds) {
+    std::vector<std::string> sums;
+    for (const auto& [outcome, n] : totals) {
+      sums.push_back(n > 1 ? fmt::format("{}x{}", outcome, n) : outcome);
+    }
+    return fmt::format("{} in {} runs", fmt::join(sums, ","), parts.size());
+  }
   return fmt::format("{}", fmt::join(parts, ","));
 }
 

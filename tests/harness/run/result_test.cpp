@@ -97,3 +97,17 @@ TEST_SUITE("result") {
     CHECK(r.verdict() == bg::Verdict::error);
   }
 }
+
+TEST_SUITE("result") {
+  TEST_CASE("summary: interleaved outcomes past a dozen folds are totals, in how many runs") {
+    std::vector<std::pair<int, std::string>> responses;
+    for (int i = 0; i < 10; ++i) {
+      responses.emplace_back(200, "complete");
+      responses.emplace_back(502, "complete");
+    }
+    responses.emplace_back(502, "complete");
+    CHECK(ran_with(responses).summary() == "200x10,502x11 in 20 runs");
+    responses.resize(12);  // 200,502 six times: 12 folds, still written out
+    CHECK(ran_with(responses).summary() == "200,502,200,502,200,502,200,502,200,502,200,502");
+  }
+}

@@ -112,6 +112,10 @@ std::string describe_expectation(const Expectation& e) {
   for (const auto& [fake, counts] : e.fakes) {
     if (counts.connections)
       parts.push_back(fmt::format("{} connections {}", fake, *counts.connections));
+    if (const auto& b = counts.connections_range) {
+      parts.push_back(fmt::format("{} connections {}..{}", fake, b->min.value_or(0),
+                                  b->max ? fmt::format("{}", *b->max) : ""));
+    }
     if (counts.requests) parts.push_back(fmt::format("{} requests {}", fake, *counts.requests));
     for (const auto& [key, b] : counts.queries) {
       const std::string n =

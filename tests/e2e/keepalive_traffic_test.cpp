@@ -43,7 +43,7 @@ mix = [ { path = "/a", weight = 3 }, { method = "POST", path = "/b", body_size =
 responses = { min = 8 }
 count.failure = 0
 latency.p99 = { max = "10s" }
-latency.max = { min = "1us" }
+latency.p50 = { max = "10s" }
 )",
                                     "inline.toml");
   LocalLauncher nginx;
@@ -60,15 +60,19 @@ latency.max = { min = "1us" }
     posts += resp.method == "POST" ? 1 : 0;
     connected += resp.connected ? 1 : 0;
   }
-  // Two clients, two connections to nginx: every later request reused one.
-  CHECK(connected == 2);
+  // Two clients, two connections to nginx, each reused until nginx closes it after
+  // keepalive_requests (1000 by default): a client reconnects at most once per 1000 requests.
+  const std::size_t n = seen.traffic.size();
+  CHECK(connected >= 2);
+  CHECK(connected <= 2 + n / 1000);
   CHECK(posts >= 1);
   // nginx kept its upstream connections too: the fake saw fewer connections than requests.
   const auto& app = seen.fakes.at("app");
   REQUIRE(app.connections);
   CHECK(app.requests == seen.traffic.size());
   CHECK(*app.connections < app.requests);
-  CHECK(*app.connections <= 4);
+  // nginx's upstream connections end after keepalive_requests too (1000 by default, 1.19.10+).
+  CHECK(*app.connections <= 4 + n / 1000);
   bool latency_checked = false;
   for (const auto& c : r.broken.checks) {
     if (c.subject.find("latency p99") != std::string::npos) latency_checked = c.passed;

@@ -3,10 +3,10 @@
 # share/bash-completion/completions/badgateway, which bash-completion loads on demand.
 _badgateway() {
   local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}
-  local commands="run list check diagnose explain serve clean"
+  local commands="run list check diagnose explain serve load clean"
   local command="" word
   for word in "${COMP_WORDS[@]:1:COMP_CWORD-1}"; do
-    case $word in run | list | check | diagnose | explain | serve | clean) command=$word && break ;; esac
+    case $word in run | list | check | diagnose | explain | serve | load | clean) command=$word && break ;; esac
   done
   local options
   case $command in
@@ -14,6 +14,7 @@ _badgateway() {
     run) options="--jobs --filter --nginx --junit --json --keep --timeout --repeat --shuffle
                   --seed --fail-fast --shard --help" ;;
     serve) options="--listen --listen-beyond-loopback --behaviour --behavior --protocol --set --socket-mode --help" ;;
+    load) options="--connections --duration --rate --keepalive --method --timeout --help" ;;
     diagnose) options="--scenarios --access-log --log-format --config --write --host --help" ;;
     *) options="--help" ;;
   esac

@@ -5,7 +5,7 @@ set -euo pipefail
 bg=$1 out=$2
 {
   echo "[COMMANDS]"
-  for command in run list check diagnose explain serve clean; do
+  for command in run list check diagnose explain serve load clean; do
     echo ".SS \"badgateway $command\""
     echo ".nf"
     # roff: a leading dot or quote starts a request, a backslash an escape.

@@ -15,5 +15,6 @@ int command_diagnose(const DiagnoseArgs& args);
 int command_explain(const ExplainArgs& args);
 int command_serve(const ServeArgs& args);
 int command_clean(const CleanArgs& args);
+int command_load(const LoadArgs& args);
 
 }  // namespace badgateway

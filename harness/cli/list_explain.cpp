@@ -112,6 +112,10 @@ std::string describe_expectation(const Expectation& e) {
   for (const auto& [fake, counts] : e.fakes) {
     if (counts.connections)
       parts.push_back(fmt::format("{} connections {}", fake, *counts.connections));
+    if (const auto& b = counts.connections_range) {
+      parts.push_back(fmt::format("{} connections {}..{}", fake, b->min.value_or(0),
+                                  b->max ? fmt::format("{}", *b->max) : ""));
+    }
     if (counts.requests) parts.push_back(fmt::format("{} requests {}", fake, *counts.requests));
     for (const auto& [key, b] : counts.queries) {
       const std::string n =
@@ -147,6 +151,8 @@ std::string describe_window(const WindowSpec& w) {
     parts.push_back(fmt::format("failures in a row <= {}", *w.max_failure_run));
   if (w.first_success) parts.push_back("first success " + time(*w.first_success));
   if (w.sustained_success) parts.push_back("sustained success " + time(*w.sustained_success));
+  for (const auto& [key, b] : w.latency)
+    parts.push_back(fmt::format("latency {} {}", key, time(b)));
   return fmt::format("\"{}\" ({}..{}): {}", w.name, w.from ? w.from->text : "start",
                      w.until ? w.until->text : "end", fmt::join(parts, "; "));
 }
@@ -170,11 +176,20 @@ void print_expectations(std::string_view first_label, std::string_view range_ind
 // [[traffic]] and [[timeline]], one line each.
 void print_in_time(const Scenario& s) {
   for (const auto& t : s.traffic) {
-    fmt::print("Traffic:      {} {} {} for {}{}\n", t.request.method, t.request.path,
+    std::string what = fmt::format("{} {}", t.request.method, t.request.path);
+    if (!t.mix.empty()) {
+      std::vector<std::string> entries;
+      for (const auto& e : t.mix) {
+        entries.push_back(fmt::format("{} {} x{}", e.request.method, e.request.path, e.weight));
+      }
+      what = fmt::format("a mix of {}", fmt::join(entries, ", "));
+    }
+    fmt::print("Traffic:      {} {} for {}{}{}\n", what,
                t.loop == TrafficSpec::Loop::open ? fmt::format("at {}/s", t.rate)
                                                  : fmt::format("from {} clients", t.clients),
                format_duration(t.duration),
-               t.start.count() ? fmt::format(" from {}", format_duration(t.start)) : "");
+               t.start.count() ? fmt::format(" from {}", format_duration(t.start)) : "",
+               t.keepalive ? ", keep-alive" : "");
   }
   auto print_timeline = [](const char* title, const std::vector<TimelineAction>& timeline) {
     for (const auto& a : timeline) {

@@ -30,7 +30,8 @@ int dispatch(const badgateway::CommandLine& command) {
                                [](const DiagnoseArgs& a) { return command_diagnose(a); },
                                [](const ExplainArgs& a) { return command_explain(a); },
                                [](const ServeArgs& a) { return command_serve(a); },
-                               [](const CleanArgs& a) { return command_clean(a); }},
+                               [](const CleanArgs& a) { return command_clean(a); },
+                               [](const LoadArgs& a) { return command_load(a); }},
                     command);
 }
 

@@ -14,6 +14,7 @@
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/protocol.hpp"
 #include "harness/php/php_fpm.hpp"
+#include "harness/scenario/timeline_reader.hpp"
 
 namespace badgateway {
 namespace {
@@ -471,6 +472,60 @@ struct ServeCommand {
   }
 };
 
+struct LoadCommand {
+  CLI::App* app = nullptr;
+  LoadArgs args;
+  std::string duration, rate, timeout;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(
+        parent, formatter, "load",
+        "Sends requests to URL as fast as it answers, with N connections each sending back to\n"
+        "back (closed loop), or at a fixed rate (open loop, latency from each request's\n"
+        "intended send time), for a duration; then prints requests per second, statuses,\n"
+        "outcomes and latency percentiles. URL is http:// and a loopback address: test traffic\n"
+        "stays on this machine.",
+        {"badgateway load URL [--connections N | --rate R] [--duration D] [--keepalive]",
+         "load URL", "the load generator alone: requests/s and latency percentiles"});
+    app->add_option("URL", args.url, "http://127.0.0.1:PORT/PATH (or [::1])")->type_name("");
+    value(app, "-c,--connections", args.connections, "N",
+          "closed loop: N clients, each sending its next request when its\n"
+          "last one ended (default 1; 1 to 10000)")
+        ->check(integer_in(1, 10'000));
+    value(app, "-d,--duration", duration, "D", "how long to send (default 10s)")
+        ->check(time_limit());
+    value(app, "-r,--rate", rate, "R",
+          "open loop: R requests per second (\"5000/s\", or a bare number),\n"
+          "whatever the earlier ones are doing");
+    app->add_flag("-k,--keepalive", args.keepalive,
+                  "keep connections open (HTTP/1.1 keep-alive); default: a new\n"
+                  "connection per request");
+    value(app, "-m,--method", args.method, "METHOD", "the request method (default GET)");
+    value(app, "--timeout", timeout, "D", "per request, connecting included (default 5s)")
+        ->check(time_limit());
+  }
+  LoadArgs finish() {
+    reject_leftovers(*app, "badgateway load --help");
+    if (args.url.empty()) throw UsageError("load needs a URL (see load --help)");
+    if (!duration.empty()) args.duration = *parse_duration(duration);
+    if (!timeout.empty()) args.timeout = *parse_duration(timeout);
+    if (!rate.empty()) {
+      std::string text = rate.find('/') == std::string::npos ? rate + "/s" : rate;
+      auto r = parse_rate(text);
+      if (!r || *r <= 0 || *r > 1e6) {
+        throw UsageError(fmt::format(
+            "--rate: expected requests per second, more than 0 and at most 1000000, got \"{}\"",
+            rate));
+      }
+      if (app->count("--connections") > 0) {
+        throw UsageError("--rate and --connections: give one (open loop or closed loop)");
+      }
+      args.rate = *r;
+    }
+    return args;
+  }
+};
+
 }  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -507,6 +562,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   explain_command.declare(app, *formatter);
   ServeCommand serve;
   serve.declare(app, *formatter);
+  LoadCommand load;
+  load.declare(app, *formatter);
   CLI::App* clean = add_command(app, *formatter, "clean", kCleanDescription,
                                 {"badgateway clean", "clean",
                                  "remove what killed runs left behind (run directories, "
@@ -536,6 +593,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (diagnose.app->parsed()) return diagnose.finish();
   if (explain_command.app->parsed()) return explain_command.finish();
   if (serve.app->parsed()) return serve.finish();
+  if (load.app->parsed()) return load.finish();
   if (clean->parsed()) {
     reject_leftovers(*clean, "badgateway clean --help");
     return CleanArgs{};

@@ -75,6 +75,17 @@ struct ServeArgs {
   std::string tls_config;
 };
 
+// `load URL`: the traffic generator on its own, at full speed (issue 15).
+struct LoadArgs {
+  std::string url;      // http://LOOPBACK-IP:PORT/PATH
+  int connections = 1;  // closed loop: clients, each on its own connection
+  Millis duration{10'000};
+  std::optional<double> rate;  // open loop: requests per second instead of --connections
+  bool keepalive = false;
+  std::string method = "GET";
+  Millis timeout{5000};  // per request
+};
+
 struct CleanArgs {};
 
 // --help, --version or no command at all: print `text` and exit, 0 on stdout, or 2 on stderr
@@ -85,7 +96,7 @@ struct PrintAndExit {
 };
 
 using CommandLine = std::variant<PrintAndExit, RunArgs, ListArgs, CheckArgs, DiagnoseArgs,
-                                 ExplainArgs, ServeArgs, CleanArgs>;
+                                 ExplainArgs, ServeArgs, CleanArgs, LoadArgs>;
 
 // `args` is argv without the program name. Throws UsageError with a one-line message.
 CommandLine parse_command_line(const std::vector<std::string>& args);

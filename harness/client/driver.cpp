@@ -37,13 +37,13 @@ using fakes::Task;
 using fakes::use_tuple;
 using Clock = std::chrono::steady_clock;
 
-std::string build_request(const RequestSpec& spec, const std::string& id) {
+std::string build_request(const RequestSpec& spec, const std::string& id, bool keepalive) {
   // A scenario's own Host picks the server {} of a real config (server_name shop.example.com).
   bool has_host = std::any_of(spec.headers.begin(), spec.headers.end(),
                               [](const auto& h) { return beast::iequals(h.first, "host"); });
-  std::string out =
-      fmt::format("{} {} HTTP/1.1\r\n{}{}: {}\r\nConnection: close\r\n", spec.method, spec.path,
-                  has_host ? "" : "Host: badgateway\r\n", kRequestIdHeader, id);
+  std::string out = fmt::format("{} {} HTTP/1.1\r\n{}{}: {}\r\n{}", spec.method, spec.path,
+                                has_host ? "" : "Host: badgateway\r\n", kRequestIdHeader, id,
+                                keepalive ? "" : "Connection: close\r\n");
   bool has_length = false;
   for (const auto& [k, v] : spec.headers) {
     out += fmt::format("{}: {}\r\n", k, v);
@@ -71,10 +71,19 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
     beast::tcp_stream& stream, beast::flat_buffer& buffer,
     http::response_parser<http::string_body>& parser, Clock::time_point deadline, bool stamping,
     std::optional<KernelTime>& first_sent, std::optional<KernelTime>& last_received) {
-  using namespace asio::experimental::awaitable_operators;
   auto& socket = stream.socket();
+  // The deadline cancels the socket's wait. Not `wait || timer`: awaitable_operators spawn two
+  // coroutines per wait, the client's largest cost per request at full speed (perf, issue 15).
+  // The handler touches nothing once the timer is gone (destroyed: operation_aborted).
   asio::steady_timer timer(socket.get_executor());
   timer.expires_at(deadline);
+  bool timed_out = false;
+  timer.async_wait([&socket, &timed_out](const boost::system::error_code& e) {
+    if (e) return;
+    timed_out = true;
+    boost::system::error_code ignored;
+    socket.cancel(ignored);
+  });
   // The segment that ended an interim (1xx) response may have brought this one, or all of it.
   std::size_t total = buffer.size();
   boost::system::error_code ec;
@@ -128,9 +137,8 @@ Task<std::tuple<boost::system::error_code, std::size_t>> read_response(
       break;
     }
     // Woken by data, FIN, RST, or a send timestamp arriving on the error queue (POLLERR).
-    auto woke = co_await (socket.async_wait(asio::socket_base::wait_read, use_tuple) ||
-                          timer.async_wait(use_tuple));
-    if (woke.index() == 1) {
+    co_await socket.async_wait(asio::socket_base::wait_read, use_tuple);
+    if (timed_out) {
       ec = beast::error::timeout;
       break;
     }
@@ -227,46 +235,68 @@ boost::system::error_code open_socket(beast::tcp_stream& stream,
   return ec;
 }
 
-}  // namespace
-
-Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
-  auto exec = co_await asio::this_coro::executor;
-  beast::tcp_stream stream(exec);
-  auto start = Clock::now();
+// Opens and connects conn's socket to `nginx` within spec.timeout, turning on kernel timestamps.
+// On failure fills `out` (connect_failed or timeout, sent_at the connect attempt) and returns
+// false.
+Task<bool> connect(ClientConnection& conn, const fakes::Address& nginx, const RequestSpec& spec,
+                   Response& out) {
+  auto& stream = conn.stream;
+  const auto start = Clock::now();
   out.sent_at = start;
-  auto finish = [&] {
+  auto fail = [&](Outcome outcome, const boost::system::error_code& ec) {
+    out.outcome = outcome;
+    out.error = ec.message();
     out.ended_at = Clock::now();
     out.elapsed = std::chrono::duration_cast<Micros>(*out.ended_at - start);
     out.clock = "steady";
   };
-  auto deadline = start + spec.timeout;
   stream.expires_after(spec.timeout);
   asio::ip::tcp::endpoint ep(asio::ip::make_address(nginx.host), nginx.port);
-  const boost::system::error_code oec = open_socket(stream, ep);
-  if (oec) {
-    out.outcome = Outcome::connect_failed;
-    out.error = oec.message();
-    finish();
-    co_return;
+  if (const boost::system::error_code oec = open_socket(stream, ep)) {
+    fail(Outcome::connect_failed, oec);
+    co_return false;
   }
   auto [cec] = co_await stream.async_connect(ep, use_tuple);
   if (cec) {
-    out.outcome = cec == beast::error::timeout ? Outcome::timeout : Outcome::connect_failed;
-    out.error = cec.message();
-    finish();
-    co_return;
+    fail(cec == beast::error::timeout ? Outcome::timeout : Outcome::connect_failed, cec);
+    boost::system::error_code ignored;
+    stream.socket().close(ignored);
+    co_return false;
   }
-  bool stamped = enable_kernel_timestamps(stream.socket().native_handle());
-  std::string why_steady = stamped ? "" : fmt::format("SO_TIMESTAMPING: {}", std::strerror(errno));
-  std::string request = build_request(spec, out.request_id);
-  start = Clock::now();  // from here on elapsed time is the request's, not the connect's
+  conn.open = true;
+  out.connected = true;
+  conn.exchanges = 0;
+  conn.buffer.clear();
+  if (conn.kernel_timestamps) {
+    conn.stamped = enable_kernel_timestamps(stream.socket().native_handle());
+    conn.why_steady = conn.stamped ? "" : fmt::format("SO_TIMESTAMPING: {}", std::strerror(errno));
+  } else {
+    conn.stamped = false;
+    conn.why_steady = "kernel timestamps off";
+  }
+  co_return true;
+}
+
+// One request on the connected `conn` and its response, read and classified into `out`, all by
+// `deadline`. Returns whether the connection may carry another request: the final response
+// completed, and nginx neither said `Connection: close` nor switched protocols.
+Task<bool> request_on(ClientConnection& conn, const RequestSpec& spec, Response& out,
+                      bool keepalive, Clock::time_point deadline) {
+  auto& stream = conn.stream;
+  const int fd = stream.socket().native_handle();
+  // Send timestamps of an earlier exchange on this connection must not be taken for this one's.
+  if (conn.stamped && conn.exchanges > 0) (void)take_send_timestamp(fd);
+  out.reused = conn.exchanges > 0;
+  ++conn.exchanges;
+  std::string request = build_request(spec, out.request_id, keepalive);
+  const auto start = Clock::now();  // from here on elapsed time is the request's, not the connect's
   out.sent_at = start;
+  stream.expires_at(deadline);
   auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(request), use_tuple);
   (void)wn;
   std::optional<KernelTime> first_sent;
-  if (stamped) first_sent = take_send_timestamp(stream.socket().native_handle());
+  if (conn.stamped) first_sent = take_send_timestamp(fd);
   // A write error is not final: nginx may have answered before reading the whole body.
-  beast::flat_buffer buffer;
   // RFC 9110 15.2: any number of interim (1xx) responses may precede the final one (nginx sends
   // 100 Continue for `Expect: 100-continue`). Record each and read on. 101 ends HTTP on the
   // connection, so it is the last response there is.
@@ -278,30 +308,64 @@ Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Respon
     parser.emplace();
     parser->header_limit(1024 * 1024);
     parser->body_limit(256ull * 1024 * 1024);
-    auto [rec, rn] = co_await read_response(stream, buffer, *parser, deadline, stamped, first_sent,
-                                            last_received);
+    auto [rec, rn] = co_await read_response(stream, conn.buffer, *parser, deadline, conn.stamped,
+                                            first_sent, last_received);
     ec = rec;
     n = rn;
     const unsigned status = parser->is_header_done() ? parser->get().result_int() : 0;
     if (ec || status < 100 || status > 199 || status == 101) break;
     out.interim.push_back(static_cast<int>(status));
   }
-  finish();
-  if (stamped) {
-    if (auto t = take_send_timestamp(stream.socket().native_handle());
-        t && (!first_sent || *t < *first_sent)) {
+  out.ended_at = Clock::now();
+  out.elapsed = std::chrono::duration_cast<Micros>(*out.ended_at - start);
+  out.clock = "steady";
+  if (conn.stamped) {
+    if (auto t = take_send_timestamp(fd); t && (!first_sent || *t < *first_sent)) {
       first_sent = t;
     }
   }
-  record_clock(out, first_sent, last_received, parser->is_done(), stamped, why_steady);
-  record_result(out, *parser, ec, n, buffer, wec);
-  if (!ec && parser->is_done() && parser->get().result_int() != 101) {
+  record_clock(out, first_sent, last_received, parser->is_done(), conn.stamped, conn.why_steady);
+  record_result(out, *parser, ec, n, conn.buffer, wec);
+  const bool whole = !ec && parser->is_done() && parser->get().result_int() != 101;
+  co_return whole && parser->get().keep_alive();
+}
+
+// Ends conn's connection. After a whole response nginx closes first (see await_peer_close).
+Task<void> end_connection(ClientConnection& conn, bool wait_for_peer, Clock::time_point deadline) {
+  if (wait_for_peer) {
     co_await await_peer_close(
-        stream, std::min(Millis(250), std::chrono::duration_cast<Millis>(std::max(
-                                          deadline - Clock::now(), Clock::duration::zero()))));
+        conn.stream, std::min(Millis(250), std::chrono::duration_cast<Millis>(std::max(
+                                               deadline - Clock::now(), Clock::duration::zero()))));
   }
   boost::system::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  conn.stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  conn.stream.socket().close(ignored);
+  conn.open = false;
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(const boost::asio::any_io_executor& exec) : stream(exec) {}
+
+Task<void> exchange(const fakes::Address& nginx, const RequestSpec& spec, Response& out) {
+  ClientConnection conn(co_await asio::this_coro::executor);
+  const auto deadline = Clock::now() + spec.timeout;
+  if (!co_await connect(conn, nginx, spec, out)) co_return;
+  co_await request_on(conn, spec, out, false, deadline);
+  const bool whole = out.outcome == Outcome::complete && out.status != 101;
+  co_await end_connection(conn, whole, deadline);
+}
+
+Task<void> exchange_keepalive(ClientConnection& conn, const fakes::Address& nginx,
+                              const RequestSpec& spec, Response& out) {
+  const auto deadline = Clock::now() + spec.timeout;
+  if (!conn.open) {
+    if (!co_await connect(conn, nginx, spec, out)) co_return;
+  }
+  if (co_await request_on(conn, spec, out, true, deadline)) co_return;
+  // Not reusable: after a whole response (nginx said Connection: close) nginx closes first.
+  const bool whole = out.outcome == Outcome::complete && out.status != 101;
+  co_await end_connection(conn, whole, deadline);
 }
 
 namespace {

@@ -40,6 +40,11 @@ struct Response {
   // An open-loop request's planned send time (traffic.hpp): its connect began then, or later on
   // a client that was itself late.
   std::optional<std::chrono::steady_clock::time_point> scheduled_at;
+  // Keep-alive traffic (traffic.hpp): this exchange opened a connection; an earlier request went
+  // on the same connection. A stream with a request mix: the entry this request is (from 0).
+  bool connected = false;
+  bool reused = false;
+  std::optional<std::size_t> mix_entry;
 };
 
 inline constexpr const char* kRequestIdHeader = "X-Badgateway-Request";

@@ -12,6 +12,7 @@
 #include "harness/client/driver.hpp"
 #include "harness/client/request.hpp"
 #include "harness/client/traffic_progress.hpp"
+#include "harness/client/request_mix.hpp"
 
 namespace badgateway {
 
@@ -28,10 +29,33 @@ struct TrafficSpec {
                        // loop: a client starts no request after start + duration
   // method, path, headers, body and timeout (count, concurrency and delay do not apply).
   RequestSpec request;
+  // Instead of `request`: several, chosen by weight (request_mix.hpp); each takes the stream's
+  // timeout. Response::mix_entry says which one a response answered.
+  std::vector<MixEntry> mix;
+  // Keep-alive: closed loop, each client keeps one connection and reconnects when nginx closes
+  // it; open loop, a pool of idle connections, and a request due while every one is busy opens
+  // a new one (arrivals never wait). Otherwise a new connection per request (Connection: close).
+  bool keepalive = false;
 
   // How many requests an open-loop stream schedules: floor(rate x duration).
   std::size_t scheduled() const;
 };
+
+// Where a run's responses go: run_traffic keeps every one; the load command only counts them.
+class TrafficSink {
+ public:
+  virtual ~TrafficSink() = default;
+  // A Response for the next request to start, with index and request_id set; it stays valid
+  // (and is not handed out again) until done() is called with it.
+  virtual Response& begin() = 0;
+  // The exchange ended; `r` is complete.
+  virtual void done(Response& r) = 0;
+};
+
+// Runs every stream at once from `start` into `sink`; see run_traffic for the rest.
+void run_streams(const fakes::Address& nginx, const std::vector<TrafficSpec>& streams,
+                 TrafficSink& sink, std::chrono::steady_clock::time_point start,
+                 std::chrono::steady_clock::time_point deadline, bool* overran);
 
 // Runs every stream at once from `start` (the start of traffic, steady clock) and returns every
 // response, in the order the requests were started; request ids are "ID_PREFIX-tN" (N from 0).

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "harness/client/traffic_summary.hpp"
 #include "harness/report/text_escape.hpp"
 
 namespace badgateway {
@@ -106,6 +107,32 @@ Json dns_json(const Observation& seen) {
   return out;
 }
 
+Json counts_json(const TrafficCounts& c) {
+  Json status = Json::object();
+  for (const auto& [code, n] : c.status) status[std::to_string(code)] = n;
+  Json outcome = Json::object();
+  for (const auto& [name, n] : c.outcome) outcome[name] = n;
+  return {{"requests", c.requests}, {"status", std::move(status)}, {"outcome", std::move(outcome)}};
+}
+
+// [[traffic]] as a whole: latency percentiles, counts, and the counts per second.
+Json traffic_summary_json(const TrafficSummary& s) {
+  auto ms = [](Micros t) { return static_cast<double>(t.count()) / 1000.0; };
+  const LatencySummary l = summarize(s.latency);
+  Json out = counts_json(s.total);
+  out["connections"] = s.connections;
+  out["latency_ms"] = {{"count", l.count}, {"p50", ms(l.p50)},    {"p90", ms(l.p90)},
+                       {"p99", ms(l.p99)}, {"p99.9", ms(l.p999)}, {"max", ms(l.max)}};
+  Json seconds = Json::array();
+  for (std::size_t k = 0; k < s.per_second.size(); ++k) {
+    Json one = {{"second", k}};
+    one.update(counts_json(s.per_second[k]));
+    seconds.push_back(std::move(one));
+  }
+  out["per_second"] = std::move(seconds);
+  return out;
+}
+
 Json phase_json(const PhaseResult& p) {
   Json out = {{"phase", text(p.phase)},
               {"passed", p.passed()},
@@ -119,8 +146,17 @@ Json phase_json(const PhaseResult& p) {
   out["responses"] = std::move(responses);
   if (p.observed.traffic_start) {
     Json traffic = Json::array();
-    for (const auto& r : p.observed.traffic) traffic.push_back(response_json(r, p.observed));
+    for (const auto& r : p.observed.traffic) {
+      Json j = response_json(r, p.observed);
+      if (r.mix_entry) j["mix_entry"] = *r.mix_entry;
+      j["new_connection"] = r.connected;
+      traffic.push_back(std::move(j));
+    }
     out["traffic"] = std::move(traffic);
+    if (!p.observed.traffic.empty()) {
+      out["traffic_summary"] =
+          traffic_summary_json(summarize_traffic(p.observed.traffic, *p.observed.traffic_start));
+    }
     out["timeline"] = timeline_json(p.observed);
   }
   if (Json dns = dns_json(p.observed); !dns.empty()) out["dns"] = std::move(dns);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/client/traffic_summary.hpp"
 #include "harness/report/text_escape.hpp"
 
 namespace badgateway {
@@ -111,6 +112,22 @@ std::string failed_check_kinds(const std::vector<ScenarioResult>& results) {
   return parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", "));
 }
 
+// A phase with [[traffic]]: one line of latency percentiles, requests and connections.
+std::string traffic_lines(const ScenarioResult& r, const TerminalStyle& style) {
+  std::string out;
+  for (const PhaseResult* p : {&r.broken, r.fixed ? &*r.fixed : nullptr}) {
+    if (!p || p->observed.traffic.empty() || !p->observed.traffic_start) continue;
+    const TrafficSummary t = summarize_traffic(p->observed.traffic, *p->observed.traffic_start);
+    const LatencySummary l = summarize(t.latency);
+    out += style.dim(fmt::format(
+        "          {} traffic: {} requests on {} connections, latency p50 {} p90 {} p99 {} "
+        "p99.9 {} max {}\n",
+        p->phase, t.total.requests, t.connections, format_duration(l.p50), format_duration(l.p90),
+        format_duration(l.p99), format_duration(l.p999), format_duration(l.max)));
+  }
+  return out;
+}
+
 }  // namespace
 
 TerminalStyle TerminalStyle::detect(std::FILE* stream) {
@@ -141,7 +158,8 @@ std::string progress_line(const ScenarioResult& r, std::size_t done, std::size_t
   }
   return fmt::format("[{:>3}/{}] {} {} [{}] {} ({})\n", done, total,
                      style.paint(pad(to_string(r.verdict()), 5), r.verdict()), display_name(r),
-                     r.target, cell(r), format_duration(r.duration));
+                     r.target, cell(r), format_duration(r.duration)) +
+         traffic_lines(r, style);
 }
 
 std::string summary_table(const std::vector<ScenarioResult>& results, Millis wall_time,

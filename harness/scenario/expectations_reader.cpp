@@ -154,7 +154,19 @@ Expectation read_expectation(Reader& r, const std::vector<std::string>& fake_nam
       if (!v.is_table()) r.fail_at(v.source(), r.field("fakes." + name), "expected a table");
       Reader fr(*v.as_table(), r.field("fakes." + name), r.file());
       FakeCounts c;
-      c.connections = fr.integer("connections", 0, 1'000'000);
+      if (const toml::node* cn = fr.raw().get("connections"); cn && cn->is_table()) {
+        fr.get("connections");
+        Reader br(*cn->as_table(), fr.field("connections"), r.file());
+        CountBound b{br.integer("min", 0, 1'000'000), br.integer("max", 0, 1'000'000)};
+        if (!b.min && !b.max) {
+          br.fail_at(cn->source(), fr.field("connections"), "needs min, max or both");
+        }
+        if (b.min && b.max && *b.min > *b.max) br.fail("min", "is above max");
+        br.reject_unknown();
+        c.connections_range = b;
+      } else {
+        c.connections = fr.integer("connections", 0, 1'000'000);
+      }
       c.requests = fr.integer("requests", 0, 1'000'000);
       c.queries = read_query_counts(fr);
       fr.reject_unknown();

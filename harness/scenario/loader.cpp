@@ -49,7 +49,19 @@ RequestSpec read_request(Reader& r, std::size_t& body_bytes) {
     }
   }
   q.body = r.string("body").value_or("");
-  auto body_size = r.integer("body_size", 0, static_cast<std::int64_t>(kMaxBodyBytes));
+  // A count of bytes, or a size with its unit ("4k", "1m").
+  std::optional<std::int64_t> body_size;
+  if (const toml::node* bs = r.raw().get("body_size"); bs && bs->is_string()) {
+    r.get("body_size");
+    auto bytes = parse_size(bs->as_string()->get());
+    if (!bytes || *bytes > kMaxBodyBytes) {
+      r.fail("body_size", fmt::format("\"{}\": expected a size from 0 to 64m (\"512\", \"4k\")",
+                                      bs->as_string()->get()));
+    }
+    body_size = static_cast<std::int64_t>(*bytes);
+  } else {
+    body_size = r.integer("body_size", 0, static_cast<std::int64_t>(kMaxBodyBytes));
+  }
   const std::size_t size = body_size ? static_cast<std::size_t>(*body_size) : q.body.size();
   if (body_bytes + size > kMaxBodyBytes) {
     r.fail(body_size ? "body_size" : "body",
@@ -150,6 +162,30 @@ void read_broken_nginx(Reader& r, const toml::table& root, Scenario& s, std::str
   }
 }
 
+// A stream's `mix = [ { method = "GET", path = "/a", weight = 3 }, ... ]`: each entry a request
+// as in [[requests]] (without count, concurrency, delay and timeout: the stream's) and a weight.
+void read_mix(Reader& r, TrafficSpec& t, std::size_t& body_bytes) {
+  const toml::node* n = r.get("mix");
+  const toml::array* arr = n->as_array();
+  if (!arr || !arr->is_array_of_tables() || arr->empty() || arr->size() > 100) {
+    r.fail("mix",
+           "expected 1 to 100 requests: [ { method = \"GET\", path = \"/a\", weight = 3 } ]");
+  }
+  for (const char* key : {"method", "path", "headers", "body", "body_size"}) {
+    if (r.has(key)) {
+      r.fail(key, "is given per request in mix: a stream has either mix or one request");
+    }
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    Reader mr(*arr->get(i)->as_table(), r.field(fmt::format("mix[{}]", i)), r.file());
+    const int weight = static_cast<int>(mr.integer("weight", 1, 1000).value_or(1));
+    for (const char* key : {"count", "concurrency", "delay", "timeout"}) {
+      if (mr.has(key)) mr.fail(key, "is the stream's: a mix entry has a request and a weight");
+    }
+    t.mix.push_back({read_request(mr, body_bytes), weight});
+  }
+}
+
 // One [[traffic]] stream: its arrival pattern, then the request it repeats (read as a
 // [[requests]] entry is, without count, concurrency and delay).
 TrafficSpec read_one_traffic(Reader& r, std::size_t& body_bytes, std::size_t& responses) {
@@ -189,7 +225,10 @@ TrafficSpec read_one_traffic(Reader& r, std::size_t& body_bytes, std::size_t& re
   if (responses > kMaxResponses) {
     r.fail("rate", fmt::format("{} requests in all (at most {})", responses, kMaxResponses));
   }
+  t.keepalive = r.boolean("keepalive").value_or(false);
+  if (r.has("mix")) read_mix(r, t, body_bytes);
   t.request = read_request(r, body_bytes);
+  for (auto& entry : t.mix) entry.request.timeout = t.request.timeout;
   return t;
 }
 

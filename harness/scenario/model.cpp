@@ -19,7 +19,10 @@ void Expectation::overlay(const Expectation& patch) {
   if (patch.upstream_attempts) upstream_attempts = patch.upstream_attempts;
   for (const auto& [name, counts] : patch.fakes) {
     auto& mine = fakes[name];
-    if (counts.connections) mine.connections = counts.connections;
+    if (counts.connections || counts.connections_range) {
+      mine.connections = counts.connections;
+      mine.connections_range = counts.connections_range;
+    }
     if (counts.requests) mine.requests = counts.requests;
     for (const auto& [key, bound] : counts.queries) mine.queries[key] = bound;
   }

@@ -77,6 +77,8 @@ struct TimeBound {
 
 struct FakeCounts {
   std::optional<std::int64_t> connections;
+  // `connections = { min = 2, max = 40 }`: bounds instead of an exact count (load scenarios).
+  std::optional<CountBound> connections_range;
   std::optional<std::int64_t> requests;
   // A DNS fake's queries (`queries."app.test" = { min = 2 }`), by "NAME" (any type) or
   // "NAME TYPE" ("app.test AAAA"); NAME canonical (lower case, no trailing dot).

@@ -98,6 +98,9 @@ struct WindowSpec {
   // after its last failure (from then on every response succeeded).
   std::optional<DurationBound> first_success;
   std::optional<DurationBound> sustained_success;
+  // Latency percentiles of the window's responses ("p50", "p90", "p99", "p99.9", "max"), as
+  // latency_histogram.hpp measures them: from the intended send time to the end.
+  std::map<std::string, DurationBound> latency;
   SourcePos pos;
 };
 

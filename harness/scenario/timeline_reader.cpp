@@ -9,6 +9,7 @@
 #include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/scenario/fakes_reader.hpp"
+#include "harness/scenario/latency_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
 
 namespace badgateway {
@@ -299,11 +300,12 @@ WindowSpec read_window(Reader& r, const std::vector<TimelineAction>& timeline,
   w.max_failure_run = r.integer("max_failure_run", 0, 10'000'000);
   w.first_success = read_duration_bound(r, "first_success");
   w.sustained_success = read_duration_bound(r, "sustained_success");
+  w.latency = read_latency_bounds(r);
   if (w.count.empty() && w.share.empty() && !w.max_failure_run && !w.first_success &&
-      !w.sustained_success && !r.has("responses")) {
+      !w.sustained_success && w.latency.empty() && !r.has("responses")) {
     r.fail_at(r.raw().source(), r.path(),
               "checks nothing: give count, share, max_failure_run, first_success, "
-              "sustained_success or responses");
+              "sustained_success, latency or responses");
   }
   r.reject_unknown();
   return w;

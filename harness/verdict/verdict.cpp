@@ -333,6 +333,14 @@ void check_fake_counts(const Expectation& e, const Observation& seen, std::vecto
                      got && static_cast<std::uint64_t>(*want) == *got});
     };
     add("connections", counts.connections, stats.connections);
+    if (const auto& b = counts.connections_range) {
+      const auto got = stats.connections;
+      const auto n = got ? static_cast<std::int64_t>(*got) : 0;
+      out.push_back({CheckKind::fake_count, fmt::format("fakes.{}.connections", name),
+                     count_bound_text(*b),
+                     got ? fmt::format("{}", *got) : "unknown (this upstream does not count them)",
+                     got && (!b->min || n >= *b->min) && (!b->max || n <= *b->max)});
+    }
     add("requests", counts.requests, stats.requests);
     check_query_counts(name, counts, stats, seen, out);
   }

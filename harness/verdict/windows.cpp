@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "harness/client/latency_histogram.hpp"
+#include "harness/scenario/latency_reader.hpp"
+
 namespace badgateway {
 namespace {
 
@@ -69,6 +72,33 @@ std::string last_upstream_addr(const Response& r, const Observation& seen) {
 std::string when(const Sent& s) {
   return fmt::format("{} {} sent at {}", s.response->method, s.response->path,
                      format_duration(s.at));
+}
+
+// latency.KEY: the window's latency percentiles (latency_histogram.hpp), of the responses that
+// ended; a window with none fails each.
+template <typename Add>
+void judge_latency(const WindowSpec& w, const std::vector<Sent>& in, Add& add) {
+  LatencyHistogram h;
+  std::size_t unfinished = 0;
+  for (const auto& s : in) {
+    if (auto l = latency_of(*s.response)) {
+      h.record(*l);
+    } else {
+      ++unfinished;
+    }
+  }
+  const std::string note = unfinished ? fmt::format(", {} never ended", unfinished) : "";
+  for (const auto& [key, bound] : w.latency) {
+    if (h.count() == 0) {
+      add(fmt::format("latency {}", key), duration_bound_text(bound),
+          fmt::format("no response ended{}", note), false);
+      continue;
+    }
+    const Micros v = h.percentile(latency_quantile(key));
+    add(fmt::format("latency {}", key), duration_bound_text(bound),
+        fmt::format("{} (of {} responses{})", format_duration(v), h.count(), note),
+        within(bound, v));
+  }
 }
 
 void judge_window(const WindowSpec& w, const std::vector<Sent>& all, const Observation& seen,
@@ -185,6 +215,7 @@ void judge_window(const WindowSpec& w, const std::vector<Sent>& all, const Obser
           within(*w.sustained_success, t));
     }
   }
+  if (!w.latency.empty()) judge_latency(w, in, add);
 }
 
 }  // namespace

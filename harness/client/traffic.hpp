@@ -11,8 +11,8 @@
 #include "fakes/base/units.hpp"
 #include "harness/client/driver.hpp"
 #include "harness/client/request.hpp"
-#include "harness/client/traffic_progress.hpp"
 #include "harness/client/request_mix.hpp"
+#include "harness/client/traffic_progress.hpp"
 
 namespace badgateway {
 

@@ -98,7 +98,7 @@ step "smoke + own configs, CAP_SYS_ADMIN + CAP_NET_ADMIN: $(tail -1 "$work/caps.
 stop=$(name stop)
 docker run -d --name "$stop" "$tag" run --filter php-fpm-slow-script-504 --repeat 20 >/dev/null
 deadline=$((SECONDS + 30))
-until docker logs "$stop" 2>&1 | grep -q "php-fpm-slow-script-504"; do
+until docker logs "$stop" 2>&1 | grep "php-fpm-slow-script-504" >/dev/null; do
   ((SECONDS < deadline)) || fail "docker stop: the run never started"
   sleep 0.1
 done
@@ -118,7 +118,7 @@ serve=$(name serve)
 docker run -d --name "$serve" -p 127.0.0.1::8080 "$tag" \
   serve --listen-beyond-loopback --listen 0.0.0.0:8080 --behaviour status --set code=503 >/dev/null
 deadline=$((SECONDS + 30))
-until docker logs "$serve" 2>/dev/null | grep -q "^serving"; do
+until docker logs "$serve" 2>/dev/null | grep "^serving" >/dev/null; do
   ((SECONDS < deadline)) || { docker logs "$serve" >&2; fail "serve did not start"; }
   sleep 0.1
 done
@@ -136,7 +136,10 @@ PY
 docker stop -t 10 "$serve" >/dev/null
 code=$(docker wait "$serve")
 [[ $code == 0 ]] || fail "serve: exit $code after docker stop"
-docker logs "$serve" 2>&1 | grep -q "request GET /published" || fail "serve did not print the request"
+# Into a file first: `docker logs | grep -q` under pipefail fails when grep exits before docker
+# logs has written everything (SIGPIPE), which failed a CI run.
+docker logs "$serve" >"$work/serve.log" 2>&1
+grep -q "request GET /published" "$work/serve.log" || fail "serve did not print the request"
 step "serve -p with --listen-beyond-loopback"
 
 cleanup

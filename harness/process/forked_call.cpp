@@ -38,8 +38,9 @@ constexpr int kChildSocket = 3;
 
 using Clock = std::chrono::steady_clock;
 
+// Rounded up: poll() sleeping 199 ms of a 199.9 ms rest would time out before the deadline.
 int millis_left(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
+  auto left = std::chrono::ceil<Millis>(deadline - Clock::now()).count();
   return left <= 0 ? 0 : static_cast<int>(left);
 }
 

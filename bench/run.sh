@@ -1,77 +1,60 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): how fast the fake `ok` upstream serves, directly and behind nginx,
-# against references measured in the same run with the same wrk settings:
-#   A  wrk -> nginx `return 200`                 (nginx alone: the ceiling)
-#   B  wrk -> badgateway fake `ok`               (the fake alone)
+# Benchmark (not a test): is the fake `ok` ever the bottleneck? It is measured against nginx's own
+# `return 200` with the same 64-byte body, in the same run, with wrk -t1 at -c32 and -c256
+# (keep-alive), each server pinned to core 0 and wrk to core 1 (taskset), rounds alternating
+# which goes first so that a drift in the machine's load hits both alike:
+#   A  wrk -> nginx `return 200`                 (the reference)
+#   B  wrk -> badgateway fake `ok`               (the fake alone; goal: B/A >= 1)
 #   C  wrk -> nginx -> nginx `return 200`        (proxy reference)
-#   D  wrk -> nginx -> badgateway fake `ok`      (what scenarios use)
-# Prints requests/s and the ratios B/A and D/C. Usage: bench/run.sh [BUILD_DIR] [SECONDS]
+#   D  wrk -> nginx -> badgateway fake `ok`      (what scenarios use; goal: D/C >= 1)
+# Prints each round, the medians and the ratios B/A and D/C.
+# Usage: bench/run.sh [BUILD_DIR] [SECONDS] [ROUNDS]
 set -euo pipefail
 build=${1:-build}
 secs=${2:-3}
+rounds=${3:-3}
 bg=$(realpath "$build/badgateway")
-command -v wrk >/dev/null || { echo "bench: wrk not installed (apt-get install wrk)" >&2; exit 2; }
-work=$(mktemp -d)
-chmod 700 "$work"
-pids=()
-# SIGTERM, not SIGQUIT: background jobs of a non-interactive shell start with SIGINT and SIGQUIT
-# ignored, and nothing we start may make the cleanup wait for ever (KILL after 10 s).
-cleanup() {
-  local p deadline=$((SECONDS + 10))
-  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    while kill -0 "$p" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
-    kill -KILL "$p" 2>/dev/null || true
-    wait "$p" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+source "$(dirname "$0")/lib.sh"
+bench_need wrk wrk
+bench_need taskset util-linux
+bench_need_two_cores
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() {
-  local deadline=$((SECONDS + 10))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; do
-    ((SECONDS < deadline)) || { echo "bench: port $1 never opened" >&2; exit 1; }
-    sleep 0.02
-  done
-}
-start_nginx() {  # start_nginx NAME PORT LOCATION
-  local dir="$work/$1"
-  mkdir -p "$dir/logs"
-  cat >"$dir/nginx.conf" <<CONF
-daemon off; worker_processes 1; pid $dir/nginx.pid; error_log $dir/logs/error.log warn;
-$( [[ $(id -u) == 0 ]] && echo "user root root;" )
-events { worker_connections 1024; }
-http {
-  access_log off;
-  upstream fake { server 127.0.0.1:$fake_port; keepalive 32; }
-  upstream ref { server 127.0.0.1:$ref_port; keepalive 32; }
-  server { listen 127.0.0.1:$2; location / { $3 } }
-}
-CONF
-  nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
-  pids+=($!)
-  wait_port "$2"
-}
-rps() { wrk -t1 -c16 -d"${secs}s" "http://127.0.0.1:$1/" | awk '/Requests\/sec/ {print $2}'; }
-
+body=0123456789012345678901234567890123456789012345678901234567890123
 fake_port=$(free_port)
-"$bg" serve --listen "127.0.0.1:$fake_port" --behaviour ok --set body_size=64 >/dev/null &
-pids+=($!)
+taskset -c 0 "$bg" serve --listen "127.0.0.1:$fake_port" --behaviour ok --set body_size=64 >/dev/null &
+bench_pids+=($!)
 wait_port "$fake_port"
 ref_port=$(free_port)
-start_nginx ref "$ref_port" 'return 200 "0123456789012345678901234567890123456789012345678901234567890123";'
+start_nginx ref "$ref_port" 0 "server { listen 127.0.0.1:$ref_port; location / { return 200 \"$body\"; } }"
+# The proxies on core 0 as well: the client's core stays the client's alone.
+proxy='proxy_http_version 1.1; proxy_set_header Connection "";'
 proxy_ref_port=$(free_port)
-start_nginx proxy-ref "$proxy_ref_port" 'proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://ref;'
+start_nginx proxy-ref "$proxy_ref_port" 0 "upstream ref { server 127.0.0.1:$ref_port; keepalive 256; }
+  server { listen 127.0.0.1:$proxy_ref_port; location / { $proxy proxy_pass http://ref; } }"
 proxy_fake_port=$(free_port)
-start_nginx proxy-fake "$proxy_fake_port" 'proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://fake;'
+start_nginx proxy-fake "$proxy_fake_port" 0 "upstream fake { server 127.0.0.1:$fake_port; keepalive 256; }
+  server { listen 127.0.0.1:$proxy_fake_port; location / { $proxy proxy_pass http://fake; } }"
 
-a=$(rps "$ref_port")
-b=$(rps "$fake_port")
-c=$(rps "$proxy_ref_port")
-d=$(rps "$proxy_fake_port")
-printf '%-44s %12s\n' "path (wrk -t1 -c16 -d${secs}s)" "requests/s"
-printf '%-44s %12.0f\n' "A nginx return 200 (reference)" "$a" "B fake ok" "$b" \
-  "C nginx -> nginx return 200 (reference)" "$c" "D nginx -> fake ok" "$d"
-awk -v a="$a" -v b="$b" -v c="$c" -v d="$d" 'BEGIN { printf "ratio B/A (fake vs nginx)          %.2f\nratio D/C (behind nginx, vs nginx) %.2f\n", b/a, d/c }'
+rps() { taskset -c 1 wrk -t1 -c"$1" -d"${secs}s" "http://127.0.0.1:$2/" | awk '/Requests\/sec/ {print $2}'; }
+
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for conns in 32 256; do
+  a=() b=() c=() d=()
+  for ((i = 1; i <= rounds; i++)); do
+    if ((i % 2)); then
+      a+=("$(rps "$conns" "$ref_port")"); b+=("$(rps "$conns" "$fake_port")")
+      c+=("$(rps "$conns" "$proxy_ref_port")"); d+=("$(rps "$conns" "$proxy_fake_port")")
+    else
+      b+=("$(rps "$conns" "$fake_port")"); a+=("$(rps "$conns" "$ref_port")")
+      d+=("$(rps "$conns" "$proxy_fake_port")"); c+=("$(rps "$conns" "$proxy_ref_port")")
+    fi
+    printf -- '-c%-3d round %d: A %8.0f  B %8.0f  C %8.0f  D %8.0f requests/s\n' "$conns" "$i" \
+      "${a[-1]}" "${b[-1]}" "${c[-1]}" "${d[-1]}"
+  done
+  ma=$(median "${a[@]}") mb=$(median "${b[@]}") mc=$(median "${c[@]}") md=$(median "${d[@]}")
+  printf -- '-c%-3d median of %d rounds of %ss: A nginx %.0f, B fake %.0f, C nginx->nginx %.0f, D nginx->fake %.0f\n' \
+    "$conns" "$rounds" "$secs" "$ma" "$mb" "$mc" "$md"
+  awk -v a="$ma" -v b="$mb" -v c="$mc" -v d="$md" -v n="$conns" 'BEGIN {
+    printf "-c%-3d ratio B/A (fake vs nginx) %.2f, D/C (behind nginx) %.2f (goal >= 1)\n", n, b / a, d / c }'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Timeline stage (issue 13): the catalog's scenarios in time run TIMELINE_REPEAT times each (10 by
+# Timeline stage (issue 13): the catalog's timeline scenarios run TIMELINE_REPEAT times each (10 by
 # default) with --jobs 2, then again under `stress-ng --cpu 2` when it is installed, and the
 # timeline benchmark prints how far actions land from their schedule. Run from the repository
 # root after a build into ./build; exit non-zero when any run did not pass. Prints the recovery
@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bg=${BADGATEWAY:-./build/badgateway}
 repeat=${TIMELINE_REPEAT:-10}
-scenarios=(scenarios/server_unavailable/max-fails-recovery.toml
-           scenarios/misconfiguration/reload-cuts-slow-requests.toml)
+# Every catalog scenario with a [[timeline]].
+mapfile -t scenarios < <(grep -rl '^\[\[timeline\]\]' scenarios | sort)
 work=$(mktemp -d)
 chmod 700 "$work"
 stress_pid=

@@ -143,6 +143,13 @@ class FakeServer::Endpoint final : public ListenerControl {
     }
   }
 
+  void reset_connections() {
+    for (Connection* c : live_) {
+      c->reset();
+      c->wake();
+    }
+  }
+
   void listen_again() {
     resume_listening();
     if (!listening_)
@@ -447,6 +454,11 @@ FakeServer::TimePoint FakeServer::stop_listening(const std::string& name, TimePo
 FakeServer::TimePoint FakeServer::resume_listening(const std::string& name, TimePoint deadline) {
   Endpoint& e = find(name);
   return on_io_thread([&e] { e.listen_again(); }, deadline);
+}
+
+FakeServer::TimePoint FakeServer::reset_connections(const std::string& name, TimePoint deadline) {
+  Endpoint& e = find(name);
+  return on_io_thread([&e] { e.reset_connections(); }, deadline);
 }
 
 FakeServer::TimePoint FakeServer::close_connections(const std::string& name, TimePoint deadline) {

@@ -61,6 +61,9 @@ class FakeServer {
   TimePoint resume_listening(const std::string& name, TimePoint deadline);
   // Closes every connection the endpoint has open (FIN), whatever its behaviour is doing.
   TimePoint close_connections(const std::string& name, TimePoint deadline);
+  // Resets every connection the endpoint has open (RST, SO_LINGER 0), as a process that crashes
+  // or a host that reboots leaves them.
+  TimePoint reset_connections(const std::string& name, TimePoint deadline);
   // Serves new connections with `behaviour` from now on (connections being served finish with
   // the old one). A behaviour that listens differently (refuse, blackhole) re-binds the address
   // its own way, unless the endpoint is stopped: then the next resume_listening() does.

@@ -9,6 +9,8 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <future>
+#include <memory>
 #include <system_error>
 
 #include "fakes/core/asio.hpp"
@@ -186,6 +188,22 @@ void DnsServer::stop() {
   } else {
     impl_->io.run();  // never started: let the posted close run here
   }
+}
+
+std::chrono::steady_clock::time_point DnsServer::set_answer(
+    std::string_view name, NameAnswer answer, std::chrono::steady_clock::time_point deadline) {
+  if (impl_->stopped || !thread_.joinable())
+    throw std::runtime_error("the DNS fake is not running");
+  auto done = std::make_shared<std::promise<Clock::time_point>>();
+  std::future<Clock::time_point> when = done->get_future();
+  asio::post(impl_->io, [this, key = Zone::canonical(name), answer = std::move(answer), done] {
+    impl_->zone.names[key] = answer;
+    impl_->zone.changes.erase(key);
+    done->set_value(Clock::now());
+  });
+  if (when.wait_until(deadline) != std::future_status::ready)
+    throw std::runtime_error("the DNS fake's I/O thread did not get to it in time");
+  return when.get();
 }
 
 std::chrono::steady_clock::time_point DnsServer::started() const {

@@ -44,6 +44,13 @@ class DnsServer {
   std::vector<QueryRecord> queries() const;
   std::size_t count(std::string_view name) const;  // queries for `name`, any type
 
+  // From now on `name` (any case, with or without the final dot) answers `answer`; the changes
+  // the zone wrote for it (`then`) are dropped. A scenario's timeline action. Runs on the I/O
+  // thread between two queries and returns the steady-clock time it took effect there. Throws
+  // std::runtime_error when the server is not running or did not get to it by `deadline`.
+  std::chrono::steady_clock::time_point set_answer(std::string_view name, NameAnswer answer,
+                                                   std::chrono::steady_clock::time_point deadline);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

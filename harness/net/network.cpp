@@ -77,9 +77,14 @@ std::pair<std::string, std::optional<std::uint16_t>> target_of(
   return {it->second.host, it->second.port};
 }
 
-std::string match_of(const std::string& address, std::optional<std::uint16_t> port) {
-  std::string m = fmt::format("{} daddr {}", is_v6(address) ? "ip6" : "ip", address);
-  return port ? fmt::format("{} tcp dport {}", m, *port) : m + " meta l4proto tcp";
+// Packets to the target on the input hook, from it on the output hook.
+std::string match_of(const std::string& address, std::optional<std::uint16_t> port,
+                     FirewallHook hook) {
+  const bool in = hook == FirewallHook::input;
+  std::string m =
+      fmt::format("{} {} {}", is_v6(address) ? "ip6" : "ip", in ? "daddr" : "saddr", address);
+  return port ? fmt::format("{} tcp {} {}", m, in ? "dport" : "sport", *port)
+              : m + " meta l4proto tcp";
 }
 
 }  // namespace
@@ -146,12 +151,14 @@ std::optional<RouteType> parse_route_type(std::string_view text) {
 }
 
 std::string nft_ruleset(const std::vector<const FirewallRule*>& rules,
-                        const std::map<std::string, fakes::Address>& fakes) {
-  std::string sets, chain;
+                        const std::map<std::string, fakes::Address>& fakes,
+                        std::string_view table) {
+  std::string sets, input, output;
   int set_number = 0;
   for (const FirewallRule* rule : rules) {
     const auto [address, port] = target_of(*rule, fakes);
-    const std::string match = match_of(address, port);
+    const std::string match = match_of(address, port, rule->hook);
+    std::string& chain = rule->hook == FirewallHook::input ? input : output;
     switch (rule->action) {
       case FirewallAction::drop:
         chain += fmt::format("    {} drop\n", match);
@@ -183,10 +190,14 @@ std::string nft_ruleset(const std::vector<const FirewallRule*>& rules,
       }
     }
   }
-  return fmt::format(
-      "table inet badgateway {{\n{}  chain input {{\n    type filter hook input priority 0; "
-      "policy accept;\n{}  }}\n}}\n",
-      sets, chain);
+  std::string text = fmt::format("table inet {} {{\n{}", table, sets);
+  for (const auto& [hook, chain] : {std::pair{"input", &input}, std::pair{"output", &output}}) {
+    if (chain->empty()) continue;
+    text += fmt::format(
+        "  chain {0} {{\n    type filter hook {0} priority 0; policy accept;\n{1}  }}\n", hook,
+        *chain);
+  }
+  return text + "}\n";
 }
 
 RunNetwork::RunNetwork(const NetNamespace& nginx_ns, const NetworkSpec& spec,
@@ -250,6 +261,30 @@ void RunNetwork::apply_firewall(const std::map<std::string, fakes::Address>& fak
     by_namespace[ns ? ns : &nginx_ns_].push_back(&rule);
   }
   for (const auto& [ns, rules] : by_namespace) run_nft(ns, nft_ruleset(rules, fakes));
+}
+
+void RunNetwork::replace_timeline_firewall(const std::vector<FirewallRule>& rules,
+                                           const std::map<std::string, fakes::Address>& fakes) {
+  constexpr std::string_view kTable = "badgateway_timeline";
+  std::lock_guard lock(timeline_mutex_);
+  std::map<const NetNamespace*, std::vector<const FirewallRule*>> by_namespace;
+  for (const NetNamespace* ns : timeline_namespaces_) by_namespace[ns];  // emptied there
+  for (const auto& rule : rules) {
+    const NetNamespace* ns = namespace_of(target_of(rule, fakes).first);
+    by_namespace[ns ? ns : &nginx_ns_].push_back(&rule);
+  }
+  for (const auto& [ns, in_ns] : by_namespace) {
+    // Declaring the table first makes the delete valid whether it existed or not; one buffer is
+    // one nftables transaction, so no packet sees the namespace between the two rule sets.
+    std::string batch = fmt::format("table inet {0}\ndelete table inet {0}\n", kTable);
+    if (!in_ns.empty()) batch += nft_ruleset(in_ns, fakes, kTable);
+    run_nft(ns, batch);
+    if (in_ns.empty()) {
+      timeline_namespaces_.erase(ns);
+    } else {
+      timeline_namespaces_.insert(ns);
+    }
+  }
 }
 
 }  // namespace badgateway

@@ -18,7 +18,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,11 +59,16 @@ inline constexpr std::string_view kFirewallActionNames =
     R"("drop", "reject", "host_unreachable", "net_unreachable", "admin_prohibited", )"
     R"("drop_established", "conn_limit")";
 
+// Which packets of the target a rule sees: those sent to it (nftables' input hook of its
+// namespace), or those it sends (the output hook: a host that goes silent, its FIN or RST lost).
+enum class FirewallHook { input, output };
+
 struct FirewallRule {
   std::string fake;  // the fake whose bound address and port it matches; "" with `address`
   std::string address;
   std::optional<std::uint16_t> port;  // with `address`: only this port; unset: every TCP port
   FirewallAction action = FirewallAction::drop;
+  FirewallHook hook = FirewallHook::input;
   int limit = 0;  // conn_limit: connections per source address allowed before new ones are reset
   SourcePos pos;
 };
@@ -117,6 +124,12 @@ class RunNetwork {
   // HarnessError with nftables' message when a rule set is refused.
   void apply_firewall(const std::map<std::string, fakes::Address>& fakes);
 
+  // A timeline's firewall action: `rules` replace the ones the timeline set before (an empty
+  // list removes them), in a table of their own beside the spec's, atomically per namespace.
+  // Thread-safe (the timeline plays on a thread of its own). Throws HarnessError.
+  void replace_timeline_firewall(const std::vector<FirewallRule>& rules,
+                                 const std::map<std::string, fakes::Address>& fakes);
+
  private:
   struct Host {
     std::string address;
@@ -124,13 +137,17 @@ class RunNetwork {
   };
   const NetNamespace& nginx_ns_;
   NetworkSpec spec_;
+  std::mutex timeline_mutex_;
+  std::set<const NetNamespace*> timeline_namespaces_;  // those holding the timeline's table
   std::filesystem::path work_dir_;
   std::vector<std::unique_ptr<Host>> hosts_;
 };
 
 // The nftables ruleset text for `rules` in one namespace (`fakes` resolves a rule's fake to its
-// bound address). Pure: unit-tested without privilege.
+// bound address), as table `table` with an input and an output chain as the rules need. Pure:
+// unit-tested without privilege.
 std::string nft_ruleset(const std::vector<const FirewallRule*>& rules,
-                        const std::map<std::string, fakes::Address>& fakes);
+                        const std::map<std::string, fakes::Address>& fakes,
+                        std::string_view table = "badgateway");
 
 }  // namespace badgateway

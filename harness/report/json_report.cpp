@@ -141,6 +141,11 @@ Json phase_json(const PhaseResult& p) {
   if (p.harness_error) out["harness_error"] = text(*p.harness_error);
   if (p.timed_out) out["timed_out"] = true;
   if (!p.run_dir.empty()) out["run_dir"] = text(p.run_dir);
+  if (!p.stages.empty()) {
+    Json stages = Json::object();
+    for (const auto& [name, took] : p.stages) stages[name] = took.count();
+    out["stages_us"] = std::move(stages);
+  }
   Json responses = Json::array();
   for (const auto& r : p.observed.responses) responses.push_back(response_json(r, p.observed));
   out["responses"] = std::move(responses);

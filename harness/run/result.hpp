@@ -17,6 +17,12 @@ struct PhaseResult {
   std::vector<Check> checks;
   Observation observed;
   Millis duration{0};
+  // What each stage of the phase took, in the order they ran: "run_dir" (made), "sandbox" (the
+  // network namespace and network, resolver files), "upstreams" (bound), "nginx_t" (config
+  // rendered and tested), "start" (fakes and nginx), "exercise" (requests, traffic, timeline),
+  // "stop" (nginx and the fakes stopped, logs read), "verdict", "cleanup" (namespaces, run
+  // directory removed). A stage that did not run is absent. Where a phase's fixed cost goes.
+  std::vector<std::pair<std::string, Micros>> stages;
   std::string run_dir;  // when kept
 
   bool passed() const;

@@ -204,6 +204,7 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   TimelineActors actors;
   actors.fakes = &run.upstreams.fake_server();
   actors.php_fpm = [&run](const std::string& name) { return run.upstreams.php_fpm(name); };
+  actors.dns = [&run](const std::string& name) { return run.upstreams.dns_server(name); };
   // The nginx actions run one after another on one thread: nothing else touches run.nginx until
   // the player finished.
   actors.nginx = [&run]() -> NginxInstance* {
@@ -228,6 +229,11 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
     run.nginx = std::move(started);
     run.nginx_stopped = false;
   };
+  if (run.network) {
+    actors.firewall = [&run](const std::vector<FirewallRule>& rules) {
+      run.network->replace_timeline_firewall(rules, run.upstreams.addresses());
+    };
+  }
   TimelinePlayer player(run.plan.timeline, std::move(actors), start);
   bool requests_overran = false;
   std::jthread requests;  // joins on the way out, however that is
@@ -283,19 +289,50 @@ void observe(PhaseRun& run) {
   }
 }
 
+// Records how long each stage of a phase took (PhaseResult::stages).
+class StageClock {
+ public:
+  explicit StageClock(PhaseResult& result) : result_(result) {}
+  void ended(std::string stage) {
+    const auto now = Clock::now();
+    result_.stages.emplace_back(std::move(stage), std::chrono::duration_cast<Micros>(now - last_));
+    last_ = now;
+  }
+
+ private:
+  PhaseResult& result_;
+  Clock::time_point last_ = Clock::now();
+};
+
 void run_phase_once(const Scenario& s, const PhasePlan& plan, Launcher& launcher,
                     const RunOptions& options, Clock::time_point deadline, PhaseResult& result) {
-  PhaseRun run(s, plan, launcher, options, result);
-  prepare_run_dir_and_sandbox(run);
-  add_upstreams(run);
-  if (prepare_nginx(run) && start_upstreams_and_nginx(run)) exercise(run, deadline);
-  observe(run);
-  result.checks = judge(run.expect.with_placeholders(run.placeholders()), result.observed);
-  if ((!run.plan.timeline.empty() || !run.s.traffic.empty()) &&
-      result.observed.nginx == NginxOutcome::runs && run.expects(NginxOutcome::runs)) {
-    std::vector<Check> in_time = judge_in_time(plan.expect.windows, result.observed);
-    result.checks.insert(result.checks.end(), in_time.begin(), in_time.end());
-  }
+  StageClock stage(result);
+  {
+    PhaseRun run(s, plan, launcher, options, result);
+    stage.ended("run_dir");
+    prepare_run_dir_and_sandbox(run);
+    stage.ended("sandbox");
+    add_upstreams(run);
+    stage.ended("upstreams");
+    if (prepare_nginx(run)) {
+      stage.ended("nginx_t");
+      if (start_upstreams_and_nginx(run)) {
+        stage.ended("start");
+        exercise(run, deadline);
+        stage.ended("exercise");
+      }
+    }
+    observe(run);
+    stage.ended("stop");
+    result.checks = judge(run.expect.with_placeholders(run.placeholders()), result.observed);
+    if ((!run.plan.timeline.empty() || !run.s.traffic.empty()) &&
+        result.observed.nginx == NginxOutcome::runs && run.expects(NginxOutcome::runs)) {
+      std::vector<Check> in_time = judge_in_time(plan.expect.windows, result.observed);
+      result.checks.insert(result.checks.end(), in_time.begin(), in_time.end());
+    }
+    stage.ended("verdict");
+  }  // the run's members go: its network namespaces, its run directory
+  stage.ended("cleanup");
 }
 
 PhaseResult run_phase(const Scenario& s, const PhasePlan& plan, Launcher& launcher,

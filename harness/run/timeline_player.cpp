@@ -21,7 +21,7 @@ TimelinePlayer::TimelinePlayer(const std::vector<TimelineAction>& actions, Timel
     TimelineEvent e;
     e.label = a.label;
     e.action = std::string(to_string(a.kind));
-    e.target = a.fake.empty() ? "nginx" : a.fake;
+    e.target = a.target == TimelineTarget::network ? "network" : a.fake.empty() ? "nginx" : a.fake;
     e.scheduled = a.at;
     e.error = "not played: the phase ended first";
     events_.push_back(std::move(e));
@@ -64,10 +64,11 @@ void TimelinePlayer::play() {
         wake_.wait_until(lock, std::min(due, stop_at_));
       }
     }
-    if (a.target != TimelineTarget::fake) {
+    if (a.target == TimelineTarget::nginx || a.target == TimelineTarget::php_fpm) {
       // A reload waits for new workers (a hundred milliseconds or more), a graceful stop for
       // the requests in flight: on a thread of their own, so the fakes' actions after them keep
-      // their schedule. The actions on one target stay in order.
+      // their schedule. The actions on one target stay in order. (A firewall or DNS change takes
+      // a millisecond: in line, in order with the fakes' actions at the same time.)
       std::future<void>& slot = slow_[a.fake.empty() ? std::string("nginx") : a.fake];
       if (slot.valid()) slot.wait();
       slot = std::async(std::launch::async, [this, &a, i] { act(a, events_[i]); });
@@ -144,6 +145,14 @@ void TimelinePlayer::act(const TimelineAction& a, TimelineEvent& e) {
       happened = act_on_nginx(a, deadline);
     } else if (a.target == TimelineTarget::php_fpm) {
       happened = act_on_php_fpm(a, deadline);
+    } else if (a.target == TimelineTarget::dns) {
+      fakes::dns::DnsServer* server = actors_.dns ? actors_.dns(a.fake) : nullptr;
+      if (!server) throw HarnessError(fmt::format("no DNS fake \"{}\" runs", a.fake));
+      happened = server->set_answer(a.dns_name, a.dns_answer, deadline);
+    } else if (a.target == TimelineTarget::network) {
+      if (!actors_.firewall) throw HarnessError("this phase has no network of its own");
+      actors_.firewall(a.firewall);
+      happened = Clock::now();  // the rules are in the kernel once nftables returned
     } else {
       switch (a.kind) {
         case TimelineActionKind::stop:
@@ -154,6 +163,9 @@ void TimelinePlayer::act(const TimelineAction& a, TimelineEvent& e) {
           break;
         case TimelineActionKind::close_connections:
           happened = actors_.fakes->close_connections(a.fake, deadline);
+          break;
+        case TimelineActionKind::reset_connections:
+          happened = actors_.fakes->reset_connections(a.fake, deadline);
           break;
         case TimelineActionKind::behave: {
           // The loader checked the fake is an endpoint of the fake server, HTTP or FastCGI.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "fakes/core/server.hpp"
+#include "fakes/dns/server.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/observe/observation.hpp"
 #include "harness/php/php_fpm.hpp"
@@ -25,7 +26,9 @@ namespace badgateway {
 // PHP-FPM pool by name (nullptr: none); `nginx` gives the running nginx (nullptr: none runs, and
 // nginx's actions but start fail); `render` rewrites the phase's nginx.conf with the snippets
 // given replacing its own (a reload that brings snippets); `stop_nginx` stops it gracefully
-// (QUIT) and `start_nginx` starts it again, within the time given (both throw HarnessError).
+// (QUIT) and `start_nginx` starts it again, within the time given (both throw HarnessError);
+// `firewall` replaces the timeline's firewall rules in the run's network (unset: the phase has no
+// network of its own; throws HarnessError).
 struct TimelineActors {
   fakes::FakeServer* fakes = nullptr;
   std::function<PhpFpm*(const std::string& name)> php_fpm;
@@ -33,6 +36,8 @@ struct TimelineActors {
   std::function<void(const NginxSpec& snippets)> render;
   std::function<void()> stop_nginx;
   std::function<void(Millis limit)> start_nginx;
+  std::function<void(const std::vector<FirewallRule>& rules)> firewall;
+  std::function<fakes::dns::DnsServer*(const std::string& name)> dns;  // nullptr: none
 };
 
 class TimelinePlayer {

@@ -93,6 +93,7 @@ class DnsUpstream final : public Upstream {
   const fakes::Address& address() const override { return address_; }
   void start(Millis, const NetNamespace*) override {}
   void stop() override { server_.stop(); }
+  fakes::dns::DnsServer* dns_server() override { return &server_; }
   UpstreamCounts counts() const override {
     UpstreamCounts out{std::nullopt, 0, true, {}};
     const auto started = server_.started();
@@ -232,6 +233,11 @@ std::map<std::string, fakes::Address> Upstreams::addresses() const {
 PhpFpm* Upstreams::php_fpm(const std::string& name) {
   auto it = upstreams_.find(name);
   return it == upstreams_.end() ? nullptr : it->second->php_fpm();
+}
+
+fakes::dns::DnsServer* Upstreams::dns_server(const std::string& name) {
+  auto it = upstreams_.find(name);
+  return it == upstreams_.end() ? nullptr : it->second->dns_server();
 }
 
 std::map<std::string, UpstreamCounts> Upstreams::counts() const {

@@ -10,6 +10,7 @@
 #include "fakes/base/address.hpp"
 #include "fakes/base/units.hpp"
 #include "fakes/core/server.hpp"
+#include "fakes/dns/server.hpp"
 #include "harness/net/netns.hpp"
 #include "harness/nginx/launcher.hpp"
 #include "harness/observe/observation.hpp"
@@ -34,6 +35,8 @@ class Upstream {
   virtual UpstreamCounts counts() const = 0;
   // A real PHP-FPM pool's process (timeline actions act on it); nullptr for a fake.
   virtual PhpFpm* php_fpm() { return nullptr; }
+  // A DNS fake's server (timeline actions change its answers); nullptr for the others.
+  virtual fakes::dns::DnsServer* dns_server() { return nullptr; }
 };
 
 // Where a phase's upstreams listen.
@@ -75,6 +78,8 @@ class Upstreams {
   fakes::FakeServer& fake_server() { return server_; }
   // The PHP-FPM pool `name` stands for, for a timeline's actions; nullptr if it is none.
   PhpFpm* php_fpm(const std::string& name);
+  // The DNS fake `name` is, for a timeline's actions; nullptr if it is none.
+  fakes::dns::DnsServer* dns_server(const std::string& name);
   // By name; read after stop().
   std::map<std::string, UpstreamCounts> counts() const;
 

@@ -207,33 +207,6 @@ std::vector<std::string> read_addresses(Reader& r, const char* key, int family) 
   return out;
 }
 
-// A name's answer keys over `answer`. A change keeps what it does not say, except that the
-// records go together: one giving any of a, aaaa, cname or fault replaces all four.
-void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer) {
-  if (r.has("a") || r.has("aaaa") || r.has("cname") || r.has("fault")) {
-    answer.a.clear();
-    answer.aaaa.clear();
-    answer.cname.clear();
-    answer.fault = fakes::dns::Fault::none;
-  }
-  if (r.has("a")) answer.a = read_addresses(r, "a", AF_INET);
-  if (r.has("aaaa")) answer.aaaa = read_addresses(r, "aaaa", AF_INET6);
-  if (auto cname = r.string("cname")) answer.cname = *cname;
-  if (!answer.cname.empty() && (!answer.a.empty() || !answer.aaaa.empty()))
-    r.fail("cname", "a name with a CNAME has no addresses of its own (RFC 1034 3.6.2)");
-  if (auto ttl = r.duration("ttl")) {
-    if (ttl->count() % 1000 != 0) r.fail("ttl", "DNS TTLs are whole seconds");
-    answer.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
-  }
-  if (auto f = r.string("fault")) {
-    auto fault = fakes::dns::parse_fault(*f);
-    if (!fault)
-      r.fail("fault", fmt::format("\"{}\" is not one of {}", *f, fakes::dns::kFaultNames));
-    answer.fault = *fault;
-  }
-  if (auto d = r.duration("delay")) answer.delay = *d;
-}
-
 // A name's `then`: one change, { after_queries = 2, a = "127.0.0.3" }, or an array of them in
 // the order they happen. Each has one trigger; triggers of a kind must grow along the list (a
 // change whose trigger fires before an earlier one's would hide it).
@@ -389,6 +362,31 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
 }
 
 }  // namespace
+
+void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer) {
+  if (r.has("a") || r.has("aaaa") || r.has("cname") || r.has("fault")) {
+    answer.a.clear();
+    answer.aaaa.clear();
+    answer.cname.clear();
+    answer.fault = fakes::dns::Fault::none;
+  }
+  if (r.has("a")) answer.a = read_addresses(r, "a", AF_INET);
+  if (r.has("aaaa")) answer.aaaa = read_addresses(r, "aaaa", AF_INET6);
+  if (auto cname = r.string("cname")) answer.cname = *cname;
+  if (!answer.cname.empty() && (!answer.a.empty() || !answer.aaaa.empty()))
+    r.fail("cname", "a name with a CNAME has no addresses of its own (RFC 1034 3.6.2)");
+  if (auto ttl = r.duration("ttl")) {
+    if (ttl->count() % 1000 != 0) r.fail("ttl", "DNS TTLs are whole seconds");
+    answer.ttl = std::chrono::duration_cast<std::chrono::seconds>(*ttl);
+  }
+  if (auto f = r.string("fault")) {
+    auto fault = fakes::dns::parse_fault(*f);
+    if (!fault)
+      r.fail("fault", fmt::format("\"{}\" is not one of {}", *f, fakes::dns::kFaultNames));
+    answer.fault = *fault;
+  }
+  if (auto d = r.duration("delay")) answer.delay = *d;
+}
 
 std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::string& path,
                                            const std::string& file) {

@@ -27,4 +27,10 @@ std::map<std::string, FakeSpec> read_fakes(const toml::table& table, const std::
 void read_behaviour_change(Reader& r, const FakeSpec& fake, std::string& behaviour,
                            std::map<std::string, fakes::ParamValue, std::less<>>& params);
 
+// A DNS name's answer keys (a, aaaa, cname, ttl, fault, delay) read by `r` over `answer`: what
+// they do not say stays, except that the records go together (one giving any of a, aaaa, cname
+// or fault replaces all four). A name's `then` change and a timeline `answer` action read them
+// so. Throws ScenarioError.
+void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer);
+
 }  // namespace badgateway

@@ -81,6 +81,9 @@ PhasePlan merge_fix(const Scenario& s, const FixSpec& fix) {
 
 bool PhasePlan::needs_network() const {
   if (!network.empty()) return true;
+  for (const auto& a : timeline) {
+    if (a.kind == TimelineActionKind::firewall) return true;
+  }
   for (const auto& entry : fakes) {
     if (entry.second.listen_on && !entry.second.listen_on->is_loopback()) return true;
     if (entry.second.resolv_conf) return true;

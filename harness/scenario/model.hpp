@@ -150,8 +150,9 @@ struct PhasePlan {
   ExpectationSet expect;  // for_version() of the nginx that runs it
   NetworkSpec network;
   std::vector<TimelineAction> timeline;  // played from the start of traffic, in time order
-  // Whether the phase needs a network of its own: [network] rules, or a fake on an upstream
-  // host. Such a phase never runs on this machine's own network (it would reach real addresses).
+  // Whether the phase needs a network of its own: [network] rules, a timeline firewall action,
+  // or a fake on an upstream host. Such a phase never runs on this machine's own network (it would
+  // reach real addresses).
   bool needs_network() const;
 };
 

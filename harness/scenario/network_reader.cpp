@@ -52,7 +52,9 @@ std::string check_sysctl_key(const std::string& key) {
   return "";
 }
 
-FirewallRule read_rule(Reader& r, const std::map<std::string, FakeSpec>& fakes) {
+}  // namespace
+
+FirewallRule read_firewall_rule(Reader& r, const std::map<std::string, FakeSpec>& fakes) {
   FirewallRule rule;
   rule.pos = pos_of(r.raw(), r.file());
   const std::string action = r.required_string("action");
@@ -100,11 +102,21 @@ FirewallRule read_rule(Reader& r, const std::map<std::string, FakeSpec>& fakes) 
   } else if (r.has("limit")) {
     r.fail("limit", "only with action = \"conn_limit\"");
   }
+  if (auto hook = r.string("hook")) {
+    if (*hook == "output") {
+      rule.hook = FirewallHook::output;
+    } else if (*hook != "input") {
+      r.fail("hook", fmt::format("unknown hook \"{}\" (expected \"input\": packets to the target, "
+                                 "or \"output\": packets it sends)",
+                                 *hook));
+    }
+  }
+  if (rule.hook == FirewallHook::output && rule.action == FirewallAction::conn_limit) {
+    r.fail("hook", "conn_limit counts connections coming in: input only");
+  }
   r.reject_unknown();
   return rule;
 }
-
-}  // namespace
 
 NetworkSpec read_network(const toml::table& table, const std::string& path, const std::string& file,
                          const std::map<std::string, FakeSpec>& fakes) {
@@ -139,7 +151,7 @@ NetworkSpec read_network(const toml::table& table, const std::string& path, cons
       r.fail("firewall", fmt::format("at most {} rules", kMaxFirewallRules));
     for (const auto& item : *arr) {
       Reader fr(*item.as_table(), r.field("firewall"), file);
-      spec.firewall.push_back(read_rule(fr, fakes));
+      spec.firewall.push_back(read_firewall_rule(fr, fakes));
     }
   }
   if (const toml::node* n = r.get("route")) {

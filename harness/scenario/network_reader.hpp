@@ -16,6 +16,10 @@ inline constexpr std::size_t kMaxSysctls = 50;
 
 // `path` is "network" or "fix.network"; `fakes` are the phase's (a rule's `fake` must be one of
 // them, listening on TCP). Throws ScenarioError.
+// One firewall rule (a [[network.firewall]] table, or one of a timeline firewall action's
+// `rules`): `fake` or `address` (and `port`), `action`, `limit`, `hook`. Throws ScenarioError.
+FirewallRule read_firewall_rule(Reader& r, const std::map<std::string, FakeSpec>& fakes);
+
 NetworkSpec read_network(const toml::table& table, const std::string& path, const std::string& file,
                          const std::map<std::string, FakeSpec>& fakes);
 

@@ -10,7 +10,9 @@
 #include "fakes/base/units.hpp"
 #include "fakes/core/behaviour.hpp"
 #include "fakes/core/params.hpp"
+#include "fakes/dns/zone.hpp"
 #include "harness/input/source_pos.hpp"
+#include "harness/net/network.hpp"
 #include "harness/nginx/spec.hpp"
 
 namespace badgateway {
@@ -21,14 +23,17 @@ enum class TimelineActionKind {
                       // nginx: a graceful stop (SIGQUIT), in-flight requests finish
   start,              // it listens again on the same address; a pool or nginx starts again
   close_connections,  // a fake closes every connection it has open (FIN)
+  reset_connections,  // a fake resets every connection it has open (RST), as a crash would
   behave,             // a fake serves new connections with another behaviour
   reload,             // nginx: SIGHUP, optionally with changed snippets; a pool: SIGUSR2
   kill,               // a PHP-FPM pool: SIGKILL of the whole pool, its master or its workers
   restart,            // nginx or a pool: a graceful stop, then a start
+  firewall,           // the run's network: the timeline's firewall rules are replaced
+  answer,             // a DNS fake: a name answers something else from now on
 };
 
 // What a timeline action acts on.
-enum class TimelineTarget { fake, php_fpm, nginx };
+enum class TimelineTarget { fake, php_fpm, nginx, network, dns };
 std::string_view to_string(TimelineActionKind kind);
 
 // A timeline action's default deadline: past it, the action failed (a check of its own).
@@ -53,6 +58,13 @@ struct TimelineAction {
   NginxSpec snippets;
   // kill: which of the pool's processes, "all" (default), "master", "workers" or "worker".
   std::string process;
+  // firewall: the rules from now on (replacing those of the timeline's earlier firewall actions;
+  // [network]'s own stay); empty: none.
+  std::vector<FirewallRule> firewall;
+  // answer: the name (canonical) and what it answers from now on (complete: what the keys given
+  // did not say is as the zone wrote the name).
+  std::string dns_name;
+  fakes::dns::NameAnswer dns_answer;
   SourcePos pos;
 };
 

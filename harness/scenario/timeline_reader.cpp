@@ -6,10 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "harness/input/names.hpp"
 #include "harness/input/suggest.hpp"
 #include "harness/php/php_fpm.hpp"
 #include "harness/scenario/fakes_reader.hpp"
 #include "harness/scenario/latency_reader.hpp"
+#include "harness/scenario/network_reader.hpp"
 #include "harness/scenario/nginx_reader.hpp"
 
 namespace badgateway {
@@ -19,7 +21,7 @@ constexpr Millis kMaxOffset{3600 * 1000};
 constexpr Millis kMaxDeadline{10 * 60 * 1000};
 
 // Which targets each action applies to.
-enum : unsigned { kOnFake = 1, kOnPhpFpm = 2, kOnNginx = 4 };
+enum : unsigned { kOnFake = 1, kOnPhpFpm = 2, kOnNginx = 4, kOnNetwork = 8, kOnDns = 16 };
 
 struct ActionName {
   const char* word;
@@ -31,10 +33,13 @@ constexpr ActionName kActions[] = {
     {"stop", TimelineActionKind::stop, "stops", kOnFake | kOnPhpFpm | kOnNginx},
     {"start", TimelineActionKind::start, "starts", kOnFake | kOnPhpFpm | kOnNginx},
     {"close_connections", TimelineActionKind::close_connections, "closes connections", kOnFake},
+    {"reset_connections", TimelineActionKind::reset_connections, "resets connections", kOnFake},
     {"behave", TimelineActionKind::behave, "behaves", kOnFake},
     {"reload", TimelineActionKind::reload, "reloads", kOnPhpFpm | kOnNginx},
     {"kill", TimelineActionKind::kill, "is killed", kOnPhpFpm},
     {"restart", TimelineActionKind::restart, "restarts", kOnPhpFpm | kOnNginx},
+    {"firewall", TimelineActionKind::firewall, "changes", kOnNetwork},
+    {"answer", TimelineActionKind::answer, "answers anew", kOnDns},
 };
 
 std::string target_names(unsigned targets) {
@@ -42,6 +47,8 @@ std::string target_names(unsigned targets) {
   if (targets & kOnFake) names.emplace_back("a fake");
   if (targets & kOnPhpFpm) names.emplace_back("a real PHP-FPM pool");
   if (targets & kOnNginx) names.emplace_back("nginx (no `fake`)");
+  if (targets & kOnNetwork) names.emplace_back("the run's network (no `fake`)");
+  if (targets & kOnDns) names.emplace_back("a DNS fake");
   std::string out = names.front();
   for (std::size_t i = 1; i < names.size(); ++i) {
     out += (i + 1 == names.size() ? " or " : ", ") + names[i];
@@ -86,26 +93,28 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
       r.fail("fake", near ? fmt::format("no fake \"{}\" (did you mean \"{}\"?)", *fake, *near)
                           : fmt::format("no fake \"{}\" in [fakes]", *fake));
     }
-    if (it->second.zone) {
-      r.fail("fake", fmt::format("\"{}\" is a DNS fake: timeline actions on it are not supported "
-                                 "yet",
-                                 *fake));
-    }
-    a.target = is_php_fpm(it->second.protocol, it->second.behaviour) ? TimelineTarget::php_fpm
-                                                                     : TimelineTarget::fake;
+    a.target = it->second.zone                                         ? TimelineTarget::dns
+               : is_php_fpm(it->second.protocol, it->second.behaviour) ? TimelineTarget::php_fpm
+                                                                       : TimelineTarget::fake;
     a.fake = *fake;
     a.protocol = it->second.protocol;
     a.label = fmt::format("{} {}", a.fake, known->verb);
+  } else if (known->targets == kOnNetwork) {
+    a.target = TimelineTarget::network;
+    a.label = fmt::format("{} {}", action, known->verb);
   } else {
     a.target = TimelineTarget::nginx;
     a.label = fmt::format("nginx {}", known->verb);
   }
   const unsigned target = a.target == TimelineTarget::fake      ? kOnFake
                           : a.target == TimelineTarget::php_fpm ? kOnPhpFpm
+                          : a.target == TimelineTarget::network ? kOnNetwork
+                          : a.target == TimelineTarget::dns     ? kOnDns
                                                                 : kOnNginx;
   if (!(known->targets & target)) {
     const char* what = a.target == TimelineTarget::fake      ? "a fake"
                        : a.target == TimelineTarget::php_fpm ? "a real PHP-FPM pool"
+                       : a.target == TimelineTarget::dns     ? "a DNS fake"
                                                              : "nginx";
     r.fail(fake ? "fake" : "action",
            fmt::format("\"{}\" {}: it acts on {}", action,
@@ -161,6 +170,48 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
       for (const auto& entry : fakes) names.push_back(entry.first);
       check_snippets(wr, names, source);
     }
+  } else if (a.kind == TimelineActionKind::answer) {
+    if (!with) {
+      r.fail("with",
+             "is required: { name = \"app.test\", a = \"127.0.0.2\" }, the name and what "
+             "it answers from now on (a, aaaa, cname, ttl, fault, delay)");
+    }
+    Reader wr(*with, r.field("with"), r.file());
+    const std::string name = wr.required_string("name");
+    const fakes::dns::Zone& zone = *fakes.at(a.fake).zone;
+    a.dns_name = fakes::dns::Zone::canonical(name);
+    HostAndPort parsed;
+    if (auto e = check_host_and_port(a.dns_name, parsed); !e.empty() || parsed.port != 0)
+      wr.fail("name", e.empty() ? "a name, without a port" : e);
+    if (const fakes::dns::NameAnswer* written = zone.find(a.dns_name)) a.dns_answer = *written;
+    bool says = false;
+    for (const char* key : {"a", "aaaa", "cname", "ttl", "fault", "delay"}) says |= wr.has(key);
+    if (!says) {
+      wr.fail_at(with->source(), wr.path(),
+                 "changes nothing: give what the name answers from now on (a, aaaa, cname, ttl, "
+                 "fault or delay)");
+    }
+    read_answer_keys(wr, a.dns_answer);
+    wr.reject_unknown();
+  } else if (a.kind == TimelineActionKind::firewall) {
+    if (!with) {
+      r.fail("with",
+             "is required: { rules = [ { fake = \"app\", action = \"drop\" } ] } as in "
+             "[[network.firewall]], or rules = [] to remove the timeline's rules");
+    }
+    Reader wr(*with, r.field("with"), r.file());
+    const toml::node* rules = wr.get("rules");
+    if (!rules) wr.fail("rules", "is required: a list of rules as in [[network.firewall]], or []");
+    const toml::array* list = rules->as_array();
+    if (!list || (!list->empty() && !list->is_array_of_tables()))
+      wr.fail("rules", "expected a list of tables: [ { fake = \"app\", action = \"drop\" } ]");
+    if (list->size() > kMaxFirewallRules)
+      wr.fail("rules", fmt::format("at most {} rules", kMaxFirewallRules));
+    for (const auto& item : *list) {
+      Reader fr(*item.as_table(), wr.field("rules"), r.file());
+      a.firewall.push_back(read_firewall_rule(fr, fakes));
+    }
+    wr.reject_unknown();
   } else if (with) {
     r.fail("with", fmt::format("\"{}\" takes no arguments", action));
   }

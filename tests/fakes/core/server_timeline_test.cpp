@@ -48,6 +48,18 @@ TEST_CASE("server timeline: close_connections ends a connection the behaviour ho
   CHECK(r.bytes.empty());
 }
 
+TEST_CASE("server timeline: reset_connections ends a connection with an RST, as a crash does") {
+  FakeFixture fake("stall");
+  RawClient c;
+  REQUIRE(c.connect(fake.address()) == ConnectResult::connected);
+  REQUIRE(c.send(http_get("/")));
+  REQUIRE(fake.events().wait_for("request GET /"));
+  fake.server().reset_connections("stall", Clock::now() + 2s);
+  Received r = c.read_all(2s);
+  CHECK(r.end == EndKind::reset);
+  CHECK(r.bytes.empty());
+}
+
 TEST_CASE("server timeline: behave switches new connections, also to one that listens otherwise") {
   FakeServer server;
   Address bound = add_fake(server, "app", "ok");

@@ -14,6 +14,7 @@
 #include "tests/support/dns_query.hpp"
 
 #include <optional>
+#include <stdexcept>
 #include <vector>
 
 namespace dns = badgateway::fakes::dns;
@@ -182,4 +183,33 @@ TEST_CASE("dns server: an answer that changes after the first query, over UDP an
   server.stop();
   CHECK(server.count("app.test") == 3);
   CHECK(server.started() <= std::chrono::steady_clock::now());
+}
+
+TEST_CASE("dns server: a timeline sets a name's answer, its written changes dropped") {
+  dns::Zone z = zone();
+  z.changes["app.test"] = {{1, std::nullopt, {{"192.0.2.11"}, {}, "", std::chrono::seconds{1}}}};
+  dns::DnsServer server(std::move(z));
+  const auto deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(5); };
+  CHECK_THROWS_AS(server.set_answer("app.test", {}, deadline()),
+                  std::runtime_error);  // not running
+  server.start();
+  dns::NameAnswer moved;
+  moved.a = {"192.0.2.20"};
+  const auto before = std::chrono::steady_clock::now();
+  const auto when = server.set_answer("APP.test.", moved, deadline());
+  CHECK(when >= before);
+  CHECK(when <= std::chrono::steady_clock::now());
+  // Twice: the `then` after one query would have answered .11 the second time.
+  for (int i = 0; i < 2; ++i) {
+    auto reply = ask_udp(server, badgateway::test::dns_query("app.test", LDNS_RR_TYPE_A), 5000);
+    REQUIRE(reply);
+    CHECK(first_address(*reply) == "192.0.2.20");
+  }
+  // A name the zone did not have.
+  server.set_answer("new.test", moved, deadline());
+  auto fresh = ask_udp(server, badgateway::test::dns_query("new.test", LDNS_RR_TYPE_A), 5000);
+  REQUIRE(fresh);
+  CHECK(first_address(*fresh) == "192.0.2.20");
+  server.stop();
+  CHECK_THROWS_AS(server.set_answer("app.test", moved, deadline()), std::runtime_error);
 }

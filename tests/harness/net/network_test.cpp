@@ -126,6 +126,25 @@ TEST_CASE("network: nftables rule text per action, matching the fake's address a
                   "host-unreachable") != std::string::npos);
   bg::FirewallRule unix_fake = rule_for("nowhere", bg::FirewallAction::drop);
   CHECK_THROWS_AS(bg::nft_ruleset({&unix_fake}, fakes), bg::HarnessError);
+  CHECK(text.find("chain output") == std::string::npos);  // no rule needs it
+}
+
+TEST_CASE("network: an output-hook rule matches what the target sends, in a table of its own") {
+  std::map<std::string, bg::fakes::Address> fakes{
+      {"app", bg::fakes::Address::tcp("192.0.2.10", 8080)}};
+  bg::FirewallRule silent = rule_for("app", bg::FirewallAction::drop);
+  silent.hook = bg::FirewallHook::output;
+  bg::FirewallRule in = rule_for("app", bg::FirewallAction::reject);
+  const std::string text = bg::nft_ruleset({&silent, &in}, fakes, "badgateway_timeline");
+  CHECK(text.starts_with("table inet badgateway_timeline {"));
+  const auto input = text.find("chain input {"), output = text.find("chain output {");
+  REQUIRE(input != std::string::npos);
+  REQUIRE(output != std::string::npos);
+  const auto sport = text.find("ip saddr 192.0.2.10 tcp sport 8080 drop");
+  const auto dport = text.find("ip daddr 192.0.2.10 tcp dport 8080 reject with tcp reset");
+  CHECK(sport > output);
+  CHECK(dport > input);
+  CHECK(dport < output);
 }
 
 TEST_CASE("network: documentation addresses only") {
@@ -202,6 +221,52 @@ TEST_CASE(
   REQUIRE(connect_errno("192.0.2.10", limit.port, milliseconds(5000), &first) == 0);
   CHECK(connect_errno("192.0.2.10", limit.port, milliseconds(5000)) == ECONNREFUSED);
   ::close(first);
+}
+
+TEST_CASE("network: a timeline's firewall rules replace each other and leave [network]'s") {
+  if (!privileged()) return;
+  Fixture f;
+  bg::NetworkSpec spec;
+  spec.firewall = {rule_for("reject", bg::FirewallAction::reject)};
+  bg::RunNetwork net(f.nginx, spec, {"192.0.2.10"}, f.dir.path());
+  Listener app, reject, local;
+  std::map<std::string, bg::fakes::Address> fakes;
+  {
+    bg::InNetNamespace there(net.namespace_of("192.0.2.10"));
+    listen_on("192.0.2.10", app);
+    listen_on("192.0.2.10", reject);
+  }
+  {
+    bg::InNetNamespace in_nginx(&f.nginx);
+    listen_on("127.0.0.1", local);
+  }
+  fakes["app"] = bg::fakes::Address::tcp("192.0.2.10", app.port);
+  fakes["reject"] = bg::fakes::Address::tcp("192.0.2.10", reject.port);
+  fakes["local"] = bg::fakes::Address::tcp("127.0.0.1", local.port);
+  net.apply_firewall(fakes);
+
+  using std::chrono::milliseconds;
+  auto connect = [&](const std::string& name, milliseconds limit = milliseconds(5000)) {
+    bg::InNetNamespace in_nginx(&f.nginx);
+    return connect_errno(fakes[name].host, fakes[name].port, limit);
+  };
+  CHECK(connect("app") == 0);
+  // One on the upstream host, one in nginx's namespace (a loopback fake).
+  net.replace_timeline_firewall(
+      {rule_for("app", bg::FirewallAction::drop), rule_for("local", bg::FirewallAction::reject)},
+      fakes);
+  CHECK(connect("app", milliseconds(300)) == ETIMEDOUT);
+  CHECK(connect("local") == ECONNREFUSED);
+  // The next action's rules replace those: the host's SYN-ACK goes nowhere; nginx's namespace
+  // holds none any more.
+  bg::FirewallRule silent = rule_for("app", bg::FirewallAction::drop);
+  silent.hook = bg::FirewallHook::output;
+  net.replace_timeline_firewall({silent}, fakes);
+  CHECK(connect("app", milliseconds(300)) == ETIMEDOUT);
+  CHECK(connect("local") == 0);
+  net.replace_timeline_firewall({}, fakes);
+  CHECK(connect("app") == 0);
+  CHECK(connect("reject") == ECONNREFUSED);  // [network]'s rule stays through all of it
 }
 
 TEST_CASE("network: routes in nginx's namespace fail the connect itself") {

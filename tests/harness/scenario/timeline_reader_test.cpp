@@ -301,4 +301,95 @@ TEST_SUITE("timeline reader") {
               .find("fix.expect.window.from: no timeline action \"app stops\"") !=
           std::string::npos);
   }
+  TEST_CASE("the network's firewall and a fake's reset_connections on the timeline") {
+    bg::Scenario s = bg::load_scenario_string(kHead + kTraffic +
+                                                  "[[timeline]]\n"
+                                                  "at = \"1s\"\n"
+                                                  "action = \"firewall\"\n"
+                                                  "with = { rules = [ { fake = \"app\", action = "
+                                                  "\"drop\", hook = \"output\" } ] }\n"
+                                                  "name = \"app goes silent\"\n"
+                                                  "[[timeline]]\n"
+                                                  "at = \"1s\"\n"
+                                                  "fake = \"app\"\n"
+                                                  "action = \"reset_connections\"\n"
+                                                  "[[timeline]]\n"
+                                                  "at = \"1s\"\n"
+                                                  "action = \"firewall\"\n"
+                                                  "with = { rules = [] }\n" +
+                                                  kWindow,
+                                              "t.toml");
+    REQUIRE(s.timeline.size() == 3);
+    CHECK(s.timeline[0].target == bg::TimelineTarget::network);
+    CHECK(s.timeline[0].label == "app goes silent");
+    REQUIRE(s.timeline[0].firewall.size() == 1);
+    CHECK(s.timeline[0].firewall[0].hook == bg::FirewallHook::output);
+    CHECK(s.timeline[0].firewall[0].action == bg::FirewallAction::drop);
+    CHECK(s.timeline[1].kind == bg::TimelineActionKind::reset_connections);
+    CHECK(s.timeline[1].label == "app resets connections");
+    CHECK(s.timeline[2].label == "firewall changes");
+    CHECK(s.timeline[2].firewall.empty());
+    // A firewall on the timeline needs a network of its own, as [network]'s does.
+    CHECK(s.broken.needs_network());
+
+    const std::string at = kHead + kTraffic + "[[timeline]]\nat = \"1s\"\n";  // line 13
+    CHECK(load_error(at + "action = \"firewall\"\n" + kWindow) ==
+          "t.toml:12:1: timeline.with: is required: { rules = [ { fake = \"app\", action = "
+          "\"drop\" } ] } as in [[network.firewall]], or rules = [] to remove the timeline's "
+          "rules");
+    CHECK(load_error(at + "action = \"firewall\"\nfake = \"app\"\nwith = { rules = [] }\n" +
+                     kWindow) ==
+          "t.toml:15:8: timeline.fake: \"firewall\" is not an action on a fake (\"app\"): it "
+          "acts on the run's network (no `fake`)");
+    CHECK(load_error(at +
+                     "action = \"firewall\"\nwith = { rules = [ { fake = \"ap\", action = "
+                     "\"drop\" } ] }\n" +
+                     kWindow) ==
+          "t.toml:15:29: timeline.with.rules.fake: no fake named \"ap\" (did you mean \"app\"?)");
+    CHECK(load_error(at +
+                     "action = \"firewall\"\nwith = { rules = [ { fake = \"app\", action = "
+                     "\"drop\", hook = \"forward\" } ] }\n" +
+                     kWindow)
+              .starts_with("t.toml:15:"));
+    CHECK(load_error(at + "action = \"firewall\"\nwith = { rules = \"none\" }\n" + kWindow) ==
+          "t.toml:15:18: timeline.with.rules: expected a list of tables: [ { fake = \"app\", "
+          "action = \"drop\" } ]");
+    CHECK(load_error(at + "action = \"reset_connections\"\n" + kWindow) ==
+          "t.toml:14:10: timeline.action: \"reset_connections\" needs `fake`: it acts on a fake");
+  }
+  TEST_CASE("a DNS fake's answer on the timeline") {
+    const std::string head = kHead +
+                             "[fakes.ns]\n"  // line 9
+                             "protocol = \"dns\"\n"
+                             "names.\"app.test\" = { a = \"127.0.0.2\", ttl = \"1s\" }\n" +
+                             kTraffic +  // line 12
+                             "[[timeline]]\n"
+                             "at = \"1s\"\n"
+                             "fake = \"ns\"\n";  // line 17
+    bg::Scenario s = bg::load_scenario_string(
+        head + "action = \"answer\"\nwith = { name = \"App.Test.\", a = \"127.0.0.3\" }\n" +
+            kWindow,
+        "t.toml");
+    REQUIRE(s.timeline.size() == 1);
+    const bg::TimelineAction& a = s.timeline[0];
+    CHECK(a.target == bg::TimelineTarget::dns);
+    CHECK(a.label == "ns answers anew");
+    CHECK(a.dns_name == "app.test");
+    CHECK(a.dns_answer.a == std::vector<std::string>{"127.0.0.3"});
+    CHECK(a.dns_answer.ttl == std::chrono::seconds(1));  // what the change does not say stays
+
+    CHECK(load_error(head + "action = \"answer\"\nwith = { name = \"app.test\" }\n" + kWindow) ==
+          "t.toml:19:8: timeline.with: changes nothing: give what the name answers from now on "
+          "(a, aaaa, cname, ttl, fault or delay)");
+    CHECK(load_error(head + "action = \"answer\"\n" + kWindow).find("timeline.with: is required") !=
+          std::string::npos);
+    CHECK(load_error(head + "action = \"stop\"\n" + kWindow) ==
+          "t.toml:17:8: timeline.fake: \"stop\" is not an action on a DNS fake (\"ns\"): it acts "
+          "on a fake, a real PHP-FPM pool or nginx (no `fake`)");
+    CHECK(load_error(head +
+                     "action = \"answer\"\nwith = { name = \"app.test:53\", a = "
+                     "\"127.0.0.3\" }\n" +
+                     kWindow)
+              .find("timeline.with.name: a name, without a port") != std::string::npos);
+  }
 }

@@ -36,7 +36,8 @@ std::string status_colour(int status) {
   return "#2e9e4f";
 }
 
-constexpr double kLabelWidth = 110, kMixWidth = 300, kGap = 30, kLatencyWidth = 300;
+constexpr double kMinLabelWidth = 110, kCharWidth = 6.5, kMixWidth = 300, kGap = 30,
+                 kLatencyWidth = 300;
 constexpr double kRowHeight = 26, kTop = 24, kAxisHeight = 24, kRight = 90;
 
 // One row per value: the status mix as a stacked bar (share of requests), and p50 to p99 on a
@@ -45,9 +46,15 @@ std::string sweep_svg(const Sweep& sweep) {
   double max_ms = 1;
   for (const auto& p : sweep.points)
     max_ms = std::max(max_ms, static_cast<double>(p.p99.count()) / 1000.0);
+  // Wide enough for the longest "NAME=VALUE" (an estimate at 11px sans-serif).
+  double label_width = kMinLabelWidth;
+  for (const auto& p : sweep.points) {
+    const auto chars = static_cast<double>(sweep.name.size() + 1 + p.value.size());
+    label_width = std::max(label_width, 16 + chars * kCharWidth);
+  }
   const double step = axis_step(max_ms, 5);
   const double domain = std::ceil(max_ms / step) * step;
-  const double lat_left = kLabelWidth + kMixWidth + kGap;
+  const double lat_left = label_width + kMixWidth + kGap;
   const double width = lat_left + kLatencyWidth + kRight;
   const double height = kTop + static_cast<double>(sweep.points.size()) * kRowHeight + kAxisHeight;
   std::string out = fmt::format(
@@ -59,18 +66,18 @@ std::string sweep_svg(const Sweep& sweep) {
       "<text x=\"{:.0f}\" y=\"14\" font-weight=\"bold\">status mix</text>"
       "<text x=\"{:.0f}\" y=\"14\" font-weight=\"bold\">latency: p50 (dot) to p99 "
       "(bar end); mean attempts</text>\n",
-      kLabelWidth, lat_left);
+      label_width, lat_left);
   for (std::size_t i = 0; i < sweep.points.size(); ++i) {
     const SweepPoint& p = sweep.points[i];
     const double y = kTop + static_cast<double>(i) * kRowHeight;
     out += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                       kLabelWidth - 8, y + 15, xml_escape(sweep.name + "=" + p.value));
+                       label_width - 8, y + 15, xml_escape(sweep.name + "=" + p.value));
     if (p.error || p.requests == 0) {
-      out += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\">{}</text>\n", kLabelWidth, y + 15,
+      out += fmt::format("<text x=\"{:.0f}\" y=\"{:.1f}\">{}</text>\n", label_width, y + 15,
                          xml_escape(p.error ? "error: " + *p.error : "no requests"));
       continue;
     }
-    double x = kLabelWidth;
+    double x = label_width;
     for (const auto& [status, count] : p.status) {
       const double w = kMixWidth * static_cast<double>(count) / static_cast<double>(p.requests);
       out += fmt::format(

@@ -378,14 +378,16 @@ expect.generated_by = "nginx"
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = [\"1s\"]\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency, "
+                  "latency_distribution, latency_jitter, latency_max, latency_p99, latency_seed)");
     }
     SUBCASE("an unknown parameter lists the valid ones") {
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = \"1s\"\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency, "
+                  "latency_distribution, latency_jitter, latency_max, latency_p99, latency_seed)");
     }
     // The values a parameter allows ("at=accept|request|...") are not parameters themselves.
     SUBCASE("the valid ones are names only, not allowed values") {
@@ -983,7 +985,8 @@ TEST_CASE("{{vary.NAME}}: a load error outside sweep, kept for sweep to fill") {
                            "behaviour = \"ok\"\n"
                            "[nginx]\n"
                            "location = \"proxy_pass http://{{fakes.app}}; proxy_read_timeout "
-                           "{{vary.read_timeout}};\"\n";
+                           "{{vary.read_timeout}};\"\n"
+                           "[expect]\nstatus = 504\n";
   check_error(text, "t.toml:8:65: nginx.location",
               "{{vary.read_timeout}} is filled only by `badgateway sweep --vary "
               "'read_timeout=v1,v2,...'`");
@@ -999,7 +1002,7 @@ TEST_CASE("{{vary.NAME}}: a load error outside sweep, kept for sweep to fill") {
 TEST_CASE("latency distributions are fake parameters, checked at load") {
   auto with = [](const std::string& params) {
     return kHead + "[fakes.app]\nbehaviour = \"ok\"\n" + params +
-           "[nginx]\nlocation = \"proxy_pass http://{{fakes.app}};\"\n";
+           "[nginx]\nlocation = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 200\n";
   };
   CHECK(load_error(with("latency = \"200ms\"\nlatency_distribution = \"lognormal\"\n"
                         "latency_p99 = \"1500ms\"\nlatency_seed = 3\n")) ==

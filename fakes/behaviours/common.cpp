@@ -17,13 +17,19 @@ std::string make_response(const Connection& c, int status, const std::string& bo
   return c.response_head(status, all, body.size(), keep_alive) + body;
 }
 
-Task<void> serve_ok_responses(Connection& c, int status, const std::string& body, Millis latency) {
+Task<void> serve_ok_responses(Connection& c, int status, const std::string& body,
+                              Latency& latency) {
   while (auto request = co_await c.read_request()) {
-    co_await c.pause(latency);
+    co_await c.pause(latency.next());
     if (!co_await c.write(make_response(c, status, body, {}, request->keep_alive))) co_return;
     if (!request->keep_alive) break;
   }
   c.close();
+}
+
+Task<void> serve_ok_responses(Connection& c, int status, const std::string& body, Millis latency) {
+  Latency fixed(latency);
+  co_await serve_ok_responses(c, status, body, fixed);
 }
 
 }  // namespace badgateway::fakes

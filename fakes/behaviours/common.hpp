@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/behaviours/latency.hpp"
 #include "fakes/core/behaviour.hpp"
 
 namespace badgateway::fakes {
@@ -17,7 +18,9 @@ std::string make_body(std::uint64_t size);
 std::string make_response(const Connection& c, int status, const std::string& body,
                           const HeaderList& headers = {}, bool keep_alive = false);
 
-// Serves requests on the connection until the peer stops asking (keep-alive aware).
+// Serves requests on the connection until the peer stops asking (keep-alive aware), each after
+// a draw of `latency`.
+Task<void> serve_ok_responses(Connection& c, int status, const std::string& body, Latency& latency);
 Task<void> serve_ok_responses(Connection& c, int status, const std::string& body, Millis latency);
 
 }  // namespace badgateway::fakes

@@ -11,7 +11,7 @@ class Ok final : public Behaviour {
   explicit Ok(Params& p)
       : status_(static_cast<int>(p.integer("status", 200, 100, 599))),
         body_(p.has("body") ? p.text("body", "") : make_body(p.size("body_size", 64))),
-        latency_(p.duration("latency", Millis(0))) {}
+        latency_(p, Millis(0)) {}
 
   Task<void> serve(Connection& c) override {
     co_await serve_ok_responses(c, status_, body_, latency_);
@@ -20,14 +20,14 @@ class Ok final : public Behaviour {
  private:
   int status_;
   std::string body_;
-  Millis latency_;
+  Latency latency_;
 };
 
 constexpr ParamInfo kParameters[] = {
     {"status", "200"},
     {"body_size", "64"},
     {.name = "body", .values = "TEXT", .alternative = true},
-    {"latency", "0ms"},
+    BADGATEWAY_LATENCY_PARAMETERS("0ms"),
 };
 
 }  // namespace

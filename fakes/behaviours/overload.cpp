@@ -16,7 +16,7 @@ class Overload final : public Behaviour {
   explicit Overload(Params& p)
       : capacity_(p.integer("capacity", 1, 1, 100'000)),
         mode_(p.choice("mode", "status", {"refuse", "reset", "queue", "status"})),
-        latency_(p.duration("latency", Millis(200))),
+        latency_(p, Millis(200)),
         queue_timeout_(p.duration("queue_timeout", Millis(30'000))),
         body_(make_body(p.size("body_size", 64))) {}
 
@@ -66,7 +66,7 @@ class Overload final : public Behaviour {
 
   std::int64_t capacity_;
   std::string mode_;
-  Millis latency_;
+  Latency latency_;
   Millis queue_timeout_;
   std::string body_;
   std::int64_t active_ = 0;
@@ -77,7 +77,7 @@ class Overload final : public Behaviour {
 constexpr ParamInfo kParameters[] = {
     {"capacity", "1"},
     {"mode", "status", "refuse|reset|queue|status"},
-    {"latency", "200ms"},
+    BADGATEWAY_LATENCY_PARAMETERS("200ms"),
     {"queue_timeout", "30s"},
 };
 

@@ -12,8 +12,7 @@ namespace {
 class Status final : public Behaviour {
  public:
   explicit Status(Params& p)
-      : code_(static_cast<int>(p.integer("code", 502, 100, 599))),
-        latency_(p.duration("latency", Millis(0))) {}
+      : code_(static_cast<int>(p.integer("code", 502, 100, 599))), latency_(p, Millis(0)) {}
 
   Task<void> serve(Connection& c) override {
     co_await serve_ok_responses(
@@ -22,12 +21,12 @@ class Status final : public Behaviour {
 
  private:
   int code_;
-  Millis latency_;
+  Latency latency_;
 };
 
 constexpr ParamInfo kParameters[] = {
     {"code", "502"},
-    {"latency", "0ms"},
+    BADGATEWAY_LATENCY_PARAMETERS("0ms"),
 };
 
 }  // namespace

@@ -16,5 +16,6 @@ int command_explain(const ExplainArgs& args);
 int command_serve(const ServeArgs& args);
 int command_clean(const CleanArgs& args);
 int command_load(const LoadArgs& args);
+int command_sweep(const SweepArgs& args);
 
 }  // namespace badgateway

@@ -31,7 +31,8 @@ int dispatch(const badgateway::CommandLine& command) {
                                [](const ExplainArgs& a) { return command_explain(a); },
                                [](const ServeArgs& a) { return command_serve(a); },
                                [](const CleanArgs& a) { return command_clean(a); },
-                               [](const LoadArgs& a) { return command_load(a); }},
+                               [](const LoadArgs& a) { return command_load(a); },
+                               [](const SweepArgs& a) { return command_sweep(a); }},
                     command);
 }
 

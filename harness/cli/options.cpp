@@ -472,6 +472,56 @@ struct ServeCommand {
   }
 };
 
+constexpr const char* kSweepDescription =
+    R"(Runs SCENARIO's phase as [nginx] writes it (not its [fix]) once per value of --vary, one
+after the other, each value filling the placeholder {{vary.NAME}} in the snippets, and prints a
+table per value: the status mix, p50 and p99 latency and the mean upstream attempts per request
+(from the access log: an $upstream_status entry per attempt). An own config (nginx.config) is
+tested unchanged and cannot be swept. Exit 0 when every value ran, 2 for bad input, an
+environment error or a value nginx rejects. See docs/timeout-tuning.md.)";
+
+struct SweepCommand {
+  CLI::App* app = nullptr;
+  SweepArgs args;
+  std::vector<std::string> vary;
+  std::string timeout;
+
+  void declare(CLI::App& parent, HelpFormatter& formatter) {
+    app = add_command(parent, formatter, "sweep", kSweepDescription,
+                      {"badgateway sweep SCENARIO --vary 'NAME=v1,v2,...' [--html FILE] "
+                       "[--json FILE]",
+                       "sweep SCENARIO", "run a scenario once per value of a setting: a table"});
+    app->add_option("SCENARIO", args.path, "a scenario file whose snippets hold {{vary.NAME}}")
+        ->type_name("");
+    value(app, "--vary", vary, "NAME=V1,V2,...",
+          "the values of {{vary.NAME}}, one run each, in this order\n"
+          "(e.g. 'read_timeout=100ms,250ms,1s'); no ; { } quotes # or \\");
+    value(app, "--nginx", args.nginx, "NGINX",
+          "the nginx to run (as run --nginx; default: PATH's)");
+    value(app, "--html", args.html, "FILE",
+          "write an HTML page with the table and a chart per value");
+    value(app, "--json", args.json, "FILE", "write the table as JSON");
+    app->add_flag("--keep", args.keep, "keep run directories (config, logs) for inspection");
+    value(app, "--timeout", timeout, "DURATION", "time limit per value (default 10m)")
+        ->check(time_limit());
+  }
+  SweepArgs finish() {
+    reject_leftovers(*app, "badgateway sweep --help");
+    if (args.path.empty()) throw UsageError("sweep needs a SCENARIO file (see sweep --help)");
+    if (vary.empty()) throw UsageError("sweep needs --vary 'NAME=v1,v2,...' (see sweep --help)");
+    if (vary.size() > 1) throw UsageError("sweep takes one --vary (a grid is not supported)");
+    try {
+      args.vary = parse_vary(vary.front());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+    if (!timeout.empty()) args.time_limit = *parse_duration(timeout);
+    if (!args.html.empty() && args.html == args.json)
+      throw UsageError("--html and --json name the same file");
+    return args;
+  }
+};
+
 struct LoadCommand {
   CLI::App* app = nullptr;
   LoadArgs args;
@@ -564,6 +614,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   serve.declare(app, *formatter);
   LoadCommand load;
   load.declare(app, *formatter);
+  SweepCommand sweep;
+  sweep.declare(app, *formatter);
   CLI::App* clean = add_command(app, *formatter, "clean", kCleanDescription,
                                 {"badgateway clean", "clean",
                                  "remove what killed runs left behind (run directories, "
@@ -594,6 +646,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
   if (explain_command.app->parsed()) return explain_command.finish();
   if (serve.app->parsed()) return serve.finish();
   if (load.app->parsed()) return load.finish();
+  if (sweep.app->parsed()) return sweep.finish();
   if (clean->parsed()) {
     reject_leftovers(*clean, "badgateway clean --help");
     return CleanArgs{};

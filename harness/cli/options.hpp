@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "harness/input/vary.hpp"
 #include "harness/run/plan.hpp"
 #include "harness/scenario/time_limit.hpp"
 
@@ -88,6 +89,16 @@ struct LoadArgs {
 
 struct CleanArgs {};
 
+// `sweep SCENARIO --vary NAME=v1,v2,...` (issue 13): the scenario's [nginx] phase once per value.
+struct SweepArgs {
+  std::string path;  // a scenario file
+  VaryAxis vary;
+  std::string nginx = "nginx";  // one nginx, as run --nginx takes it
+  std::string html, json;       // empty: not written
+  bool keep = false;
+  Millis time_limit = kDefaultScenarioTimeLimit;  // per value
+};
+
 // --help, --version or no command at all: print `text` and exit, 0 on stdout, or 2 on stderr
 // when `error` (a bare `badgateway` is a usage error, as it always was).
 struct PrintAndExit {
@@ -96,7 +107,7 @@ struct PrintAndExit {
 };
 
 using CommandLine = std::variant<PrintAndExit, RunArgs, ListArgs, CheckArgs, DiagnoseArgs,
-                                 ExplainArgs, ServeArgs, CleanArgs, LoadArgs>;
+                                 ExplainArgs, ServeArgs, CleanArgs, LoadArgs, SweepArgs>;
 
 // `args` is argv without the program name. Throws UsageError with a one-line message.
 CommandLine parse_command_line(const std::vector<std::string>& args);

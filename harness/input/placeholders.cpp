@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "harness/input/suggest.hpp"
+#include "harness/input/vary.hpp"
 #include "harness/tls/run_credentials.hpp"
 
 namespace badgateway {
@@ -44,8 +45,23 @@ std::string expand_placeholders(std::string_view text, const PlaceholderLookup& 
   return out;
 }
 
-std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names) {
+std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names,
+                              const std::vector<std::string>* vary_names) {
   if (name.empty()) return "unterminated placeholder: \"{{\" without \"}}\"";
+  if (name.starts_with(kVaryPrefix)) {
+    const std::string varied = name.substr(kVaryPrefix.size());
+    if (!vary_names) {
+      return fmt::format(
+          "{{{{{}}}}} is filled only by `badgateway sweep --vary '{}=v1,v2,...'` (in nginx "
+          "snippets): `run` and `check` have no value for it",
+          name, varied);
+    }
+    if (std::find(vary_names->begin(), vary_names->end(), varied) != vary_names->end()) return {};
+    return fmt::format("unknown placeholder {{{{{}}}}}: no --vary {}=... was given{}", name, varied,
+                       vary_names->empty()
+                           ? std::string()
+                           : fmt::format(" (varied: {})", fmt::join(*vary_names, ", ")));
+  }
   if (name == "run_dir" || name == "nginx.conf_dir") return {};
   if (name.starts_with("tls.")) {
     if (tls::find_tls_file(name.substr(4))) return {};

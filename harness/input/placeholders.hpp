@@ -30,8 +30,10 @@ std::string expand_placeholders(std::string_view text, const PlaceholderLookup& 
 // Known forms: fakes.NAME, fakes.NAME.host, fakes.NAME.port, fakes.NAME.path, run_dir,
 // nginx.conf_dir (the nginx under test's own config directory: fastcgi_params, mime.types),
 // tls.FILE (a file of the run's certificates, harness/tls/run_credentials.hpp: tls.ca, ...).
+// vary.NAME (input/vary.hpp) is valid only when `vary_names` is given (a sweep) and holds NAME.
 // Returns an error message, or empty when `name` is valid for the given fake names.
-std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names);
+std::string check_placeholder(const std::string& name, const std::vector<std::string>& fake_names,
+                              const std::vector<std::string>* vary_names = nullptr);
 
 // The values of the known forms in one run: `bound` the address each fake listens on (host and
 // port of a TCP one, path of a unix socket; empty where the kind has none), `run_dir` and

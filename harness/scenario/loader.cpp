@@ -139,11 +139,12 @@ void read_header(Reader& r, Scenario& s) {
 }
 
 // [nginx] of the broken run, checked against its fakes.
-void read_broken_nginx(Reader& r, const toml::table& root, Scenario& s, std::string_view source) {
+void read_broken_nginx(Reader& r, const toml::table& root, Scenario& s, std::string_view source,
+                       const std::vector<std::string>* vary_names) {
   if (const toml::table* n = r.table("nginx")) {
     Reader nr(*n, "nginx", r.file());
     s.nginx = read_nginx(nr, source);
-    check_snippets(nr, names_of(s.fakes), source);
+    check_snippets(nr, names_of(s.fakes), source, vary_names);
     if (s.nginx.config) {
       std::vector<FakeSpec*> fakes;
       for (auto& [_, f] : s.fakes) fakes.push_back(&f);
@@ -307,7 +308,8 @@ void reject_unused_new_fakes(const Scenario& s, const FixSpec& f, const PhasePla
 }
 
 // The fix as written, and the fixed phase's plan with it merged in.
-void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
+void read_fix(const toml::table& fix, Scenario& s, std::string_view source,
+              const std::vector<std::string>* vary_names) {
   const std::string& file = s.origin.file;
   Reader fr(fix, "fix", file);
   FixSpec f;
@@ -316,7 +318,7 @@ void read_fix(const toml::table& fix, Scenario& s, std::string_view source) {
   if (const toml::table* n = fr.table("nginx")) {
     Reader nr(*n, "fix.nginx", file);
     f.nginx = read_nginx(nr, source);
-    check_snippets(nr, names_of(s.fakes, &f.fakes), source);
+    check_snippets(nr, names_of(s.fakes, &f.fakes), source, vary_names);
     if (f.nginx.config && !s.nginx.config) {
       nr.fail("config", "the broken run must use nginx.config too");
     }
@@ -380,7 +382,7 @@ constexpr std::string_view kTopLevelKeys[] = {
 // Sections in the order later ones depend on: fakes before the nginx snippets that name them,
 // requests before expectations that count responses.
 Scenario read_scenario(const toml::table& root, const std::string& file, std::string_view source,
-                       LoadReport* report) {
+                       LoadReport* report, const std::vector<std::string>* vary_names) {
   Reader r(root, "", file);
   Scenario s;
   s.origin = {file, 0, 0};
@@ -396,7 +398,8 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   bool fakes = steps.run("[fakes]", [&] {
     if (const toml::table* f = r.table("fakes")) s.fakes = read_fakes(*f, "fakes", file);
   });
-  bool nginx = steps.run("[nginx]", [&] { read_broken_nginx(r, root, s, source); }, {fakes});
+  bool nginx =
+      steps.run("[nginx]", [&] { read_broken_nginx(r, root, s, source, vary_names); }, {fakes});
   steps.run(root.contains("network") ? "[network]" : "",
             [&] {
               if (const toml::table* n = r.table("network"))
@@ -419,7 +422,7 @@ Scenario read_scenario(const toml::table& root, const std::string& file, std::st
   s.broken = PhasePlan{"broken", s.fakes, s.nginx, s.expect, s.network, s.timeline};
   steps.run(root.contains("fix") ? "[fix]" : "",
             [&] {
-              if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source);
+              if (const toml::table* fix = r.table("fix")) read_fix(*fix, s, source, vary_names);
             },
             {format, fakes, nginx, requests});
   return s;
@@ -436,7 +439,7 @@ std::pair<long, long> error_position(std::string_view message) {
 }
 
 Scenario load_scenario_string(std::string_view text, const std::string& file_label,
-                              LoadReport* report) {
+                              LoadReport* report, const std::vector<std::string>* vary_names) {
   toml::table root;
   try {
     root = parse_toml(text, file_label);
@@ -445,10 +448,11 @@ Scenario load_scenario_string(std::string_view text, const std::string& file_lab
     report->errors.push_back(e.what());  // nothing past a syntax error can be read
     return {};
   }
-  return read_scenario(root, file_label, text, report);
+  return read_scenario(root, file_label, text, report, vary_names);
 }
 
-Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report) {
+Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report,
+                            const std::vector<std::string>* vary_names) {
   std::string text;
   try {
     text = read_bounded_file(path);
@@ -457,7 +461,7 @@ Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* repor
     report->errors.push_back(e.what());
     return {};
   }
-  return load_scenario_string(text, path.string(), report);
+  return load_scenario_string(text, path.string(), report, vary_names);
 }
 
 }  // namespace badgateway

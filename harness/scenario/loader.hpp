@@ -31,8 +31,12 @@ struct LoadReport {
 // messages. Without `report`, throws ScenarioError at the first error. With it, throws nothing
 // for the file's content and fills `report`; the Scenario returned is complete only when
 // report->errors stays empty.
-Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report = nullptr);
+// `vary_names`: `sweep`'s --vary NAMEs, whose {{vary.NAME}} the snippets may hold (left in them,
+// for the sweep to fill per run); without it such a placeholder is a load error.
+Scenario load_scenario_file(const std::filesystem::path& path, LoadReport* report = nullptr,
+                            const std::vector<std::string>* vary_names = nullptr);
 Scenario load_scenario_string(std::string_view text, const std::string& file_label,
-                              LoadReport* report = nullptr);
+                              LoadReport* report = nullptr,
+                              const std::vector<std::string>* vary_names = nullptr);
 
 }  // namespace badgateway

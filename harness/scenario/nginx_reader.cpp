@@ -186,14 +186,14 @@ NginxSpec read_nginx(Reader& r, std::string_view source) {
 
 // Placeholders must name fakes that exist in the phase that uses them. Positions come from the
 // raw file text, so quotes, the newline trimmed after """ and escapes do not shift them.
-void check_snippets(Reader& r, const std::vector<std::string>& fake_names,
-                    std::string_view source) {
+void check_snippets(Reader& r, const std::vector<std::string>& fake_names, std::string_view source,
+                    const std::vector<std::string>* vary_names) {
   for (const char* key : kSnippetKeys) {
     const toml::node* n = r.raw().get(key);
     if (!n || !n->is_string()) continue;
     const auto found = find_placeholders(n->as_string()->get());
     for (std::size_t i = 0; i < found.size(); ++i) {
-      std::string error = check_placeholder(found[i].name, fake_names);
+      std::string error = check_placeholder(found[i].name, fake_names, vary_names);
       if (error.empty()) continue;
       auto region = n->source();
       std::size_t start = 0;  // of the value (its opening quote) in `source`

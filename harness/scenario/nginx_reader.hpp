@@ -15,8 +15,10 @@ namespace badgateway {
 // check_own_config, not here. Throws ScenarioError; rejects unknown keys.
 NginxSpec read_nginx(Reader& r, std::string_view source);
 
-// Placeholders in the snippets must name fakes that exist in the phase (`fake_names`); the
-// error points at the placeholder itself in `source`.
-void check_snippets(Reader& r, const std::vector<std::string>& fake_names, std::string_view source);
+// Placeholders in the snippets must name fakes that exist in the phase (`fake_names`), and
+// {{vary.NAME}} a NAME of `vary_names` (given only by `sweep`); the error points at the
+// placeholder itself in `source`.
+void check_snippets(Reader& r, const std::vector<std::string>& fake_names, std::string_view source,
+                    const std::vector<std::string>* vary_names = nullptr);
 
 }  // namespace badgateway

@@ -15,11 +15,11 @@ class Ok final : public FastcgiResponder {
   explicit Ok(Params& p)
       : status_(static_cast<int>(p.integer("status", 200, 100, 599))),
         body_(p.has("body") ? p.text("body", "") : make_body(p.size("body_size", 64))),
-        latency_(p.duration("latency", Millis(0))) {}
+        latency_(p, Millis(0)) {}
 
  protected:
   Task<bool> respond(Connection& c, const FastcgiRequest& request) override {
-    co_await c.pause(latency_);
+    co_await c.pause(latency_.next());
     std::string response = fastcgi_response(request.id, cgi_page(c, status_, body_));
     bool written = co_await c.write(response);
     co_return written;
@@ -28,14 +28,14 @@ class Ok final : public FastcgiResponder {
  private:
   int status_;
   std::string body_;
-  Millis latency_;
+  Latency latency_;
 };
 
 constexpr ParamInfo kParameters[] = {
     {"status", "200"},
     {"body_size", "64"},
     {.name = "body", .values = "TEXT", .alternative = true},
-    {"latency", "0ms"},
+    BADGATEWAY_LATENCY_PARAMETERS("0ms"),
 };
 
 }  // namespace

@@ -19,7 +19,7 @@ class Overload final : public FastcgiResponder {
   explicit Overload(Params& p)
       : capacity_(static_cast<int>(p.integer("capacity", 1, 1, 100'000))),
         backlog_(static_cast<int>(p.integer("backlog", 511, 0, 65'535))),
-        latency_(p.duration("latency", Millis(200))),
+        latency_(p, Millis(200)),
         body_(make_body(p.size("body_size", 64))) {}
 
   int backlog() const override { return backlog_; }
@@ -27,7 +27,7 @@ class Overload final : public FastcgiResponder {
 
  protected:
   Task<bool> respond(Connection& c, const FastcgiRequest& request) override {
-    co_await c.pause(latency_);
+    co_await c.pause(latency_.next());
     std::string response = fastcgi_response(request.id, cgi_page(c, 200, body_));
     bool written = co_await c.write(response);
     co_return written;
@@ -36,14 +36,14 @@ class Overload final : public FastcgiResponder {
  private:
   int capacity_;
   int backlog_;
-  Millis latency_;
+  Latency latency_;
   std::string body_;
 };
 
 constexpr ParamInfo kParameters[] = {
     {"capacity", "1"},
     {"backlog", "511"},
-    {"latency", "200ms"},
+    BADGATEWAY_LATENCY_PARAMETERS("200ms"),
     {"body_size", "64"},
 };
 

@@ -110,7 +110,10 @@ TEST_CASE("registry: describe_parameters spells defaults, allowed values and alt
     REQUIRE(info != nullptr);
     return describe_parameters(info->parameters);
   };
-  CHECK(help("ok", Protocol::http) == "status=200, body_size=64 | body=TEXT, latency=0ms");
+  CHECK(help("ok", Protocol::http) ==
+        "status=200, body_size=64 | body=TEXT, latency=0ms, "
+        "latency_distribution=fixed|uniform|lognormal (fixed), latency_jitter=0ms, "
+        "latency_max=DURATION (uniform), latency_p99=DURATION (lognormal), latency_seed=1");
   CHECK(help("reset", Protocol::http) ==
         "at=accept|request|headers|body (request), body_size=4096, delay=0ms");
   CHECK(help("bad_chunked", Protocol::http) == R"(valid_chunks=1, gap=0ms, bad="zz\r\n")");
@@ -144,6 +147,13 @@ TEST_CASE("registry: every documented default and allowed value is accepted") {
         CAPTURE(value);
         Params params;
         params.set(std::string(p.name), value);
+        // A latency distribution other than fixed needs its shape (latency.hpp).
+        if (p.name == "latency_distribution" && value == "uniform")
+          params.set("latency_max", std::string("1s"));
+        if (p.name == "latency_distribution" && value == "lognormal") {
+          params.set("latency", std::string("100ms"));
+          params.set("latency_p99", std::string("1s"));
+        }
         CHECK_NOTHROW(make_behaviour(info, params));
       }
     }

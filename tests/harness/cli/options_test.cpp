@@ -259,3 +259,24 @@ TEST_SUITE("options") {
     }
   }
 }
+
+TEST_CASE("sweep: a scenario, one --vary, reports") {
+  auto a = parse_as<bg::SweepArgs>({"sweep", "s.toml", "--vary", "read_timeout=100ms,1s", "--html",
+                                    "s.html", "--json", "s.json", "--timeout", "1m"});
+  CHECK(a.path == "s.toml");
+  CHECK(a.vary.name == "read_timeout");
+  CHECK(a.vary.values == std::vector<std::string>{"100ms", "1s"});
+  CHECK(a.html == "s.html");
+  CHECK(a.json == "s.json");
+  CHECK(a.nginx == "nginx");
+  CHECK(a.time_limit == std::chrono::minutes(1));
+  CHECK(usage_error({"sweep", "s.toml"}) ==
+        "sweep needs --vary 'NAME=v1,v2,...' (see sweep --help)");
+  CHECK(usage_error({"sweep", "--vary", "t=1s"}) ==
+        "sweep needs a SCENARIO file (see sweep --help)");
+  CHECK(usage_error({"sweep", "s.toml", "--vary", "t=1s;"}) ==
+        "--vary t: \"1s;\": ';' could end or open a directive");
+  CHECK(usage_error({"sweep", "s.toml", "--vary", "t=1s", "--vary", "u=2"}) ==
+        "sweep takes one --vary (a grid is not supported)");
+  CHECK(help({"sweep", "--help"}).find("{{vary.NAME}}") != std::string::npos);
+}

@@ -378,14 +378,16 @@ expect.generated_by = "nginx"
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = [\"1s\"]\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency, "
+                  "latency_distribution, latency_jitter, latency_max, latency_p99, latency_seed)");
     }
     SUBCASE("an unknown parameter lists the valid ones") {
       check_error(kHead +
                       "[fakes.app]\nbehaviour = \"ok\"\nlatncy = \"1s\"\n[nginx]\n"
                       "location = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 502\n",
                   "t.toml:7:1: fakes.app.latncy",
-                  "unknown parameter for this behaviour (valid: status, body_size, body, latency)");
+                  "unknown parameter for this behaviour (valid: status, body_size, body, latency, "
+                  "latency_distribution, latency_jitter, latency_max, latency_p99, latency_seed)");
     }
     // The values a parameter allows ("at=accept|request|...") are not parameters themselves.
     SUBCASE("the valid ones are names only, not allowed values") {
@@ -975,4 +977,36 @@ nginx.tls_files = { "/etc/nginx/tls/upstream-ca.pem" = "ca" }
         std::string::npos);
   CHECK(load_error(with(R"({ "/etc//nginx/x.pem" = "ca" })")).find("is not a plain path") !=
         std::string::npos);
+}
+
+TEST_CASE("{{vary.NAME}}: a load error outside sweep, kept for sweep to fill") {
+  const std::string text = kHead +
+                           "[fakes.app]\n"
+                           "behaviour = \"ok\"\n"
+                           "[nginx]\n"
+                           "location = \"proxy_pass http://{{fakes.app}}; proxy_read_timeout "
+                           "{{vary.read_timeout}};\"\n"
+                           "[expect]\nstatus = 504\n";
+  check_error(text, "t.toml:8:65: nginx.location",
+              "{{vary.read_timeout}} is filled only by `badgateway sweep --vary "
+              "'read_timeout=v1,v2,...'`");
+  const std::vector<std::string> names{"read_timeout"};
+  bg::Scenario s = bg::load_scenario_string(text, "t.toml", nullptr, &names);
+  CHECK(s.broken.nginx.location.value().find("{{vary.read_timeout}}") != std::string::npos);
+  const std::vector<std::string> other{"tries"};
+  CHECK_THROWS_WITH_AS(bg::load_scenario_string(text, "t.toml", nullptr, &other),
+                       doctest::Contains("no --vary read_timeout=... was given (varied: tries)"),
+                       bg::ScenarioError);
+}
+
+TEST_CASE("latency distributions are fake parameters, checked at load") {
+  auto with = [](const std::string& params) {
+    return kHead + "[fakes.app]\nbehaviour = \"ok\"\n" + params +
+           "[nginx]\nlocation = \"proxy_pass http://{{fakes.app}};\"\n[expect]\nstatus = 200\n";
+  };
+  CHECK(load_error(with("latency = \"200ms\"\nlatency_distribution = \"lognormal\"\n"
+                        "latency_p99 = \"1500ms\"\nlatency_seed = 3\n")) ==
+        "(loaded without error)");
+  check_error(with("latency_p99 = \"1500ms\"\n"), "t.toml:7:15: fakes.app.latency_p99",
+              "only with latency_distribution = \"lognormal\"");
 }

@@ -62,6 +62,7 @@ struct PhaseRun {
   std::optional<ResolverFiles> resolver_files;     // /etc/hosts, resolv.conf, ... nginx sees
   std::map<std::string, std::string> nameservers;  // resolv_conf DNS fakes -> address
   fakes::Address listen;                           // nginx's
+  std::optional<fakes::Address> stub_status;       // nginx's stub_status server (metrics on)
   std::unique_ptr<NginxInstance> nginx;
   // A timeline stopped nginx (and did not start it again): not running at the end is no crash.
   bool nginx_stopped = false;
@@ -143,8 +144,14 @@ bool prepare_nginx(PhaseRun& run) {
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
   if (!run.own) {
-    RenderInput in{&plan.nginx, run.dir.path(), run.listen, run.placeholders(),
-                   fmt::format("{} ({})", run.s.name, plan.phase)};
+    if (run.options.stub_status)
+      run.stub_status = fakes::Address::tcp("127.0.0.1", pick_free_port());
+    RenderInput in{&plan.nginx,
+                   run.dir.path(),
+                   run.listen,
+                   run.placeholders(),
+                   fmt::format("{} ({})", run.s.name, plan.phase),
+                   run.stub_status};
     std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, &rendered_lines);
   }
@@ -212,8 +219,12 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   actors.render = [&run](const NginxSpec& snippets) {
     NginxSpec spec = run.plan.nginx;
     spec.overlay(snippets);
-    RenderInput in{&spec, run.dir.path(), run.listen, run.placeholders(),
-                   fmt::format("{} ({})", run.s.name, run.plan.phase)};
+    RenderInput in{&spec,
+                   run.dir.path(),
+                   run.listen,
+                   run.placeholders(),
+                   fmt::format("{} ({})", run.s.name, run.plan.phase),
+                   run.stub_status};
     std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, nullptr);
   };
@@ -243,8 +254,15 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   if (!run.s.traffic.empty()) {
     InNetNamespace there(run.netns());
     TrafficProgress counts;
+    LiveSources sources{run.s.name,
+                        run.plan.phase,
+                        run.launcher.label(),
+                        [&run] { return run.upstreams.live_counts(); },
+                        run.stub_status,
+                        run.netns(),
+                        run.own ? std::filesystem::path() : run.dir / "logs/access.log"};
     LiveEntry live(run.options.live, fmt::format("{} {}", run.s.name, run.plan.phase), start,
-                   planned_traffic(run.s.traffic), counts);
+                   planned_traffic(run.s.traffic), counts, std::move(sources));
     seen.traffic = run_traffic(run.listen, run.s.traffic, prefix, start, deadline,
                                &run.result.timed_out, &counts);
   }

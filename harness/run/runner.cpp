@@ -137,6 +137,17 @@ void add_upstreams(PhaseRun& run) {
   }
 }
 
+// Whether a stub_status server can join the rendered config without changing what the scenario
+// tests: its listening socket takes one of a worker's worker_connections (and a descriptor), so
+// a scenario that sets either limit (worker-connections-too-low counts them) gets none.
+bool stub_status_fits(const NginxSpec& spec) {
+  auto mentions = [](const std::optional<std::string>& snippet, std::string_view word) {
+    return snippet && snippet->find(word) != std::string::npos;
+  };
+  return !mentions(spec.events, "worker_connections") &&
+         !mentions(spec.main, "worker_rlimit_nofile") && !mentions(spec.http, "stub_status");
+}
+
 // nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
 // nginx -t's approval of it. False when nginx -t rejected it as the scenario expects.
 bool prepare_nginx(PhaseRun& run) {
@@ -144,7 +155,7 @@ bool prepare_nginx(PhaseRun& run) {
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
   if (!run.own) {
-    if (run.options.stub_status)
+    if (run.options.stub_status && stub_status_fits(plan.nginx))
       run.stub_status = fakes::Address::tcp("127.0.0.1", pick_free_port());
     RenderInput in{&plan.nginx,
                    run.dir.path(),

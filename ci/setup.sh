@@ -14,7 +14,8 @@ runtime=(nginx php-fpm iproute2)  # iproute2: `ip`, which links a run's upstream
 # Testing it (BADGATEWAY_TEST_DEPS=1, set by ci/run-tests.sh and .ci/run): lint, report validators,
 # the CPU hog of the soak stage, clang's libFuzzer and sanitizer runtimes.
 test=(clang-format python3 python3-jsonschema python3-yaml libxml2-utils stress-ng clang libclang-rt-14-dev
-  chromium perl tmux)  # the HTML report in a browser, prove for --tap, the live progress line
+  chromium perl tmux  # the HTML report in a browser, prove for --tap, the live progress line
+  graphite-carbon python3-whisper prometheus)  # live metrics: carbon-cache, whisper-fetch, promtool
 
 packages=("${build[@]}" "${runtime[@]}")
 [[ "${BADGATEWAY_TEST_DEPS:-0}" == 1 ]] && packages+=("${test[@]}")

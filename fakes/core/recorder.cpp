@@ -82,6 +82,11 @@ EndpointStats Recorder::snapshot() const {
   return copy;
 }
 
+EndpointStats Recorder::counters() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
 void Recorder::set_listener(Listener listener) {
   std::lock_guard lock(mutex_);
   listener_ = std::move(listener);

@@ -51,6 +51,9 @@ class Recorder {
   void on_reset();
   void note(const std::string& line);  // free-form event, for `serve`'s live output
   EndpointStats snapshot() const;
+  // The counts alone, without the window of requests: cheap enough to read every second while
+  // the endpoint serves (live metrics).
+  EndpointStats counters() const;
   void set_listener(Listener listener);
 
  private:

@@ -1,6 +1,7 @@
 #include "harness/cli/options.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "fakes/base/address.hpp"
 #include "fakes/behaviours/registry.hpp"
 #include "fakes/core/protocol.hpp"
 #include "harness/php/php_fpm.hpp"
@@ -108,6 +110,54 @@ CLI::Validator shard() {
       [](std::string& text) -> std::string {
         std::string error;
         return parse_shard(text, &error) ? std::string() : error;
+      },
+      "");
+}
+
+// --metrics-listen: a loopback address and port, as `serve --listen` takes it (no unix socket:
+// Prometheus scrapes TCP).
+CLI::Validator loopback_tcp() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::string error;
+        auto a = fakes::Address::parse(text, &error);
+        if (a && a->kind == fakes::Address::Kind::tcp) return {};
+        return fmt::format(
+            "expected a loopback address and port such as 127.0.0.1:9464, got "
+            "\"{}\"{}",
+            text, error.empty() ? "" : " (" + error + ")");
+      },
+      "");
+}
+
+// --graphite: an IP address and port (Graphite may well be on another machine; no host names:
+// a DNS lookup would have no deadline).
+CLI::Validator ip_and_port() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        auto a = fakes::Address::parse_any_ip(text);
+        if (a && a->kind == fakes::Address::Kind::tcp && a->port != 0) return {};
+        return fmt::format("expected an IP address and port such as 127.0.0.1:2003, got \"{}\"",
+                           text);
+      },
+      "");
+}
+
+// --graphite-prefix: dotted nodes of letters, digits, '_' and '-' (what graphite_node keeps).
+CLI::Validator graphite_prefix() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        bool ok = !text.empty() && text.front() != '.' && text.back() != '.' &&
+                  text.find("..") == std::string::npos;
+        for (char c : text) {
+          ok = ok &&
+               (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+        }
+        if (ok) return {};
+        return fmt::format(
+            "expected dotted names of letters, digits, '_' and '-' such as ci.badgateway, got "
+            "\"{}\"",
+            text);
       },
       "");
 }
@@ -274,6 +324,7 @@ struct RunCommand {
           "overruns is stopped and reported as TIMEOUT")
         ->check(time_limit());
     declare_modes();
+    declare_metrics();
     app->footer(
         "NO_COLOR disables colour; no colour is used when stdout is not a terminal.\n"
         "A scenario with skip = \"reason\" is reported skipped; if any selected scenario has\n"
@@ -304,6 +355,25 @@ struct RunCommand {
           "from the Ith, each with all its --nginx columns; write each\n"
           "shard's reports to its own files")
         ->check(badgateway::shard());
+  }
+
+  // Live metrics (docs/metrics.md).
+  void declare_metrics() {
+    value(app, "--metrics-listen", args.metrics_listen, "ADDR",
+          "while the run goes on, serve Prometheus metrics at\n"
+          "http://ADDR/metrics (a loopback address, 127.0.0.1:PORT; port 0:\n"
+          "the kernel's, printed on standard error)")
+        ->check(loopback_tcp());
+    value(app, "--metrics-textfile", args.metrics_textfile, "FILE",
+          "write the final metrics there in Prometheus' text format\n"
+          "(node_exporter's textfile collector reads it)");
+    value(app, "--graphite", args.graphite, "HOST:PORT",
+          "send metrics every second to Graphite (plaintext protocol,\n"
+          "an IP address such as 127.0.0.1:2003)")
+        ->check(ip_and_port());
+    value(app, "--graphite-prefix", args.graphite_prefix, "PREFIX",
+          "the first nodes of every Graphite path (default badgateway)")
+        ->check(graphite_prefix());
   }
 
   RunArgs finish() {

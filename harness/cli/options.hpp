@@ -34,6 +34,11 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;  // with shuffle; none: a random one
   bool fail_fast = false;
   std::optional<Shard> shard;
+  // Live metrics (harness/metrics): empty strings are off.
+  std::string metrics_listen;    // --metrics-listen 127.0.0.1:PORT
+  std::string metrics_textfile;  // --metrics-textfile FILE
+  std::string graphite;          // --graphite HOST:PORT
+  std::string graphite_prefix = "badgateway";
 };
 
 struct ListArgs {

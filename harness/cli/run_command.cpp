@@ -16,6 +16,8 @@
 
 #include "harness/cli/catalog.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/error.hpp"
+#include "harness/metrics/publisher.hpp"
 #include "harness/nginx/select.hpp"
 #include "harness/process/interrupt.hpp"
 #include "harness/process/run_dir.hpp"
@@ -146,6 +148,16 @@ void print_header(std::FILE* out, const RunArgs& args, const Plan& plan, const R
 
 int exit_code(const std::vector<ScenarioResult>& results);
 
+MetricsOptions metrics_options(const RunArgs& args) {
+  MetricsOptions m;
+  // The options' validators accepted these already.
+  if (!args.metrics_listen.empty()) m.listen = fakes::Address::parse(args.metrics_listen);
+  if (!args.graphite.empty()) m.graphite = fakes::Address::parse_any_ip(args.graphite);
+  m.textfile = args.metrics_textfile;
+  m.graphite_prefix = args.graphite_prefix;
+  return m;
+}
+
 // The reports once more with every result; the exit code of the run.
 int write_final_reports(const ReportPaths& paths, const std::vector<ScenarioResult>& results,
                         Millis wall, const RunInfo& info) {
@@ -240,6 +252,19 @@ int command_run(const RunArgs& args) {
     options.live = &board;
     live.emplace(terminal, board);
   }
+  // Live metrics read the same board; declared after it, so it ends first.
+  std::optional<MetricsPublisher> metrics;
+  if (const MetricsOptions m = metrics_options(args); m.any()) {
+    options.live = &board;
+    options.stub_status = true;
+    try {
+      metrics.emplace(m, board, stderr);
+    } catch (const HarnessError& e) {
+      live.reset();
+      fmt::print(stderr, "badgateway: {}\n", e.what());
+      return kExitUsage;
+    }
+  }
   options.on_finished = [&](const ScenarioResult& r) {
     std::lock_guard lock(print_mutex);
     if (interrupted()) return;
@@ -267,9 +292,20 @@ int command_run(const RunArgs& args) {
   live.reset();  // the status line erased before anything else is printed
   if (interrupted()) await_interrupt_exit();  // the reports hold what finished
   auto wall = elapsed();
+  bool metrics_failed = false;
+  if (metrics) {
+    try {
+      metrics->finish();
+    } catch (const HarnessError& e) {
+      fmt::print(stderr, "badgateway: {}\n", e.what());
+      metrics_failed = true;
+    }
+    metrics.reset();
+  }
 
   std::fputs(summary_table(results, wall, style).c_str(), terminal);
-  return write_final_reports(reports, results, wall, info);
+  const int code = write_final_reports(reports, results, wall, info);
+  return metrics_failed ? kExitUsage : code;
 }
 
 }  // namespace badgateway

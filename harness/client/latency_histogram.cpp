@@ -35,22 +35,55 @@ void LatencyHistogram::merge(const LatencyHistogram& other) {
   max_ = std::max(max_, other.max_);
 }
 
-Micros LatencyHistogram::percentile(double q) const {
-  if (count_ == 0) return Micros(0);
+namespace {
+
+std::uint64_t rank_of(double q, std::uint64_t count) {
   q = std::clamp(q, 0.0, 1.0);
-  const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_) - 1e-9)));
+  return std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count) - 1e-9)));
+}
+
+}  // namespace
+
+template <typename At>
+Micros LatencyHistogram::nth(std::uint64_t rank, const At& at) const {
   const auto& axis = hist_.axis();
   std::uint64_t seen = 0;
   // Underflow (-1), the bins, then overflow (size()).
   for (int i = -1; i <= axis.size(); ++i) {
-    seen += static_cast<std::uint64_t>(hist_.at(i));
+    seen += at(i);
     if (seen < rank) continue;
     if (i == axis.size()) return max_;
     const double upper = i < 0 ? kLowest : axis.bin(i).upper();
     return std::min(max_, Micros(static_cast<Micros::rep>(std::ceil(upper))));
   }
   return max_;
+}
+
+Micros LatencyHistogram::percentile(double q) const {
+  if (count_ == 0) return Micros(0);
+  return nth(rank_of(q, count_), [this](int i) { return static_cast<std::uint64_t>(hist_.at(i)); });
+}
+
+Micros LatencyHistogram::percentile_since(const LatencyHistogram& earlier, double q) const {
+  const std::uint64_t n = count_since(earlier);
+  if (n == 0) return Micros(0);
+  return nth(rank_of(q, n), [&](int i) {
+    return static_cast<std::uint64_t>(hist_.at(i)) -
+           static_cast<std::uint64_t>(earlier.hist_.at(i));
+  });
+}
+
+std::uint64_t LatencyHistogram::count_at_most(Micros edge) const {
+  const auto& axis = hist_.axis();
+  const auto e = static_cast<double>(edge.count());
+  std::uint64_t n = e >= kLowest ? static_cast<std::uint64_t>(hist_.at(-1)) : 0;
+  for (int i = 0; i < axis.size(); ++i) {
+    const auto bin = axis.bin(i);
+    if (std::sqrt(bin.lower() * bin.upper()) > e) break;  // the log axis' middle
+    n += static_cast<std::uint64_t>(hist_.at(i));
+  }
+  return n;
 }
 
 LatencySummary summarize(const LatencyHistogram& h) {

@@ -32,8 +32,20 @@ class LatencyHistogram {
   // with at least ceil(q x count) of them at most L, given as the upper edge of L's bin (at most
   // 1 % above L, never below it), capped at max(). 0 when empty.
   Micros percentile(double q) const;
+  // The same over the latencies recorded since `earlier`, a copy of this histogram taken before
+  // (live metrics: the last second's percentiles). 0 when none.
+  Micros percentile_since(const LatencyHistogram& earlier, double q) const;
+  std::uint64_t count_since(const LatencyHistogram& earlier) const {
+    return count_ - earlier.count_;
+  }
+  // How many latencies are at most `edge` (a Prometheus bucket's `le`), to the bin: a bin that
+  // straddles `edge` counts when its middle is at most `edge`, so within 1 %.
+  std::uint64_t count_at_most(Micros edge) const;
 
  private:
+  // The rank-th smallest of the latencies counted by `at(bin)`, as percentile() gives it.
+  template <typename At>
+  Micros nth(std::uint64_t rank, const At& at) const;
   using Axis = boost::histogram::axis::regular<double, boost::histogram::axis::transform::log>;
   boost::histogram::histogram<std::tuple<Axis>, boost::histogram::unlimited_storage<>> hist_;
   std::uint64_t count_ = 0;

@@ -32,7 +32,7 @@ struct Log : TrafficSink {
     return r;
   }
   void done(Response& r) override {
-    if (progress) progress->record(r.status);
+    if (progress) progress->record(r);
   }
 };
 

@@ -163,7 +163,15 @@ std::string render_nginx_config(const RenderInput& in, std::vector<RenderedLine>
     out.snippet("location", expand(in.spec->location), 12);
     out.frame("        }\n");
   }
-  out.frame("    }\n}\n");
+  out.frame("    }\n");
+  if (in.stub_status) {
+    out.frame("    server {\n");
+    out.frame(fmt::format("        listen {};\n", in.stub_status->to_string()));
+    out.frame("        access_log off;\n");
+    out.frame("        location = /stub_status { stub_status; }\n");
+    out.frame("    }\n");
+  }
+  out.frame("}\n");
   return out.take();
 }
 

@@ -21,6 +21,8 @@ struct RenderInput {
   fakes::Address listen;
   PlaceholderLookup lookup;
   std::string title;  // "upstream-refused (broken)"
+  // Set: a server of its own answering GET /stub_status there (live metrics), not logged.
+  std::optional<fakes::Address> stub_status = std::nullopt;
 };
 
 // Access-log fields, '|'-separated; the request id ties a line to the client's request. The

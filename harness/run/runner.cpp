@@ -62,6 +62,7 @@ struct PhaseRun {
   std::optional<ResolverFiles> resolver_files;     // /etc/hosts, resolv.conf, ... nginx sees
   std::map<std::string, std::string> nameservers;  // resolv_conf DNS fakes -> address
   fakes::Address listen;                           // nginx's
+  std::optional<fakes::Address> stub_status;       // nginx's stub_status server (metrics on)
   std::unique_ptr<NginxInstance> nginx;
   // A timeline stopped nginx (and did not start it again): not running at the end is no crash.
   bool nginx_stopped = false;
@@ -136,6 +137,17 @@ void add_upstreams(PhaseRun& run) {
   }
 }
 
+// Whether a stub_status server can join the rendered config without changing what the scenario
+// tests: its listening socket takes one of a worker's worker_connections (and a descriptor), so
+// a scenario that sets either limit (worker-connections-too-low counts them) gets none.
+bool stub_status_fits(const NginxSpec& spec) {
+  auto mentions = [](const std::optional<std::string>& snippet, std::string_view word) {
+    return snippet && snippet->find(word) != std::string::npos;
+  };
+  return !mentions(spec.events, "worker_connections") &&
+         !mentions(spec.main, "worker_rlimit_nofile") && !mentions(spec.http, "stub_status");
+}
+
 // nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
 // nginx -t's approval of it. False when nginx -t rejected it as the scenario expects.
 bool prepare_nginx(PhaseRun& run) {
@@ -143,8 +155,14 @@ bool prepare_nginx(PhaseRun& run) {
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());
   std::vector<RenderedLine> rendered_lines;
   if (!run.own) {
-    RenderInput in{&plan.nginx, run.dir.path(), run.listen, run.placeholders(),
-                   fmt::format("{} ({})", run.s.name, plan.phase)};
+    if (run.options.stub_status && stub_status_fits(plan.nginx))
+      run.stub_status = fakes::Address::tcp("127.0.0.1", pick_free_port());
+    RenderInput in{&plan.nginx,
+                   run.dir.path(),
+                   run.listen,
+                   run.placeholders(),
+                   fmt::format("{} ({})", run.s.name, plan.phase),
+                   run.stub_status};
     std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, &rendered_lines);
   }
@@ -213,8 +231,12 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   actors.render = [&run](const NginxSpec& snippets) {
     NginxSpec spec = run.plan.nginx;
     spec.overlay(snippets);
-    RenderInput in{&spec, run.dir.path(), run.listen, run.placeholders(),
-                   fmt::format("{} ({})", run.s.name, run.plan.phase)};
+    RenderInput in{&spec,
+                   run.dir.path(),
+                   run.listen,
+                   run.placeholders(),
+                   fmt::format("{} ({})", run.s.name, run.plan.phase),
+                   run.stub_status};
     std::ofstream conf(run.paths.config);
     conf << render_nginx_config(in, nullptr);
   };
@@ -249,8 +271,15 @@ void exercise_in_time(PhaseRun& run, Clock::time_point deadline) {
   if (!run.s.traffic.empty()) {
     InNetNamespace there(run.netns());
     TrafficProgress counts;
+    LiveSources sources{run.s.name,
+                        run.plan.phase,
+                        run.launcher.label(),
+                        [&run] { return run.upstreams.live_counts(); },
+                        run.stub_status,
+                        run.netns(),
+                        run.own ? std::filesystem::path() : run.dir / "logs/access.log"};
     LiveEntry live(run.options.live, fmt::format("{} {}", run.s.name, run.plan.phase), start,
-                   planned_traffic(run.s.traffic), counts);
+                   planned_traffic(run.s.traffic), counts, std::move(sources));
     seen.traffic = run_traffic(run.listen, run.s.traffic, prefix, start, deadline,
                                &run.result.timed_out, &counts);
   }

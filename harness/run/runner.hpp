@@ -35,6 +35,9 @@ struct RunOptions {
   bool fail_fast = false;
   // Set: each phase's [[traffic]] is on it while it runs (a live status line); not owned.
   LiveBoard* live = nullptr;
+  // Live metrics are on: a rendered config gets a stub_status server on a port of its own,
+  // which the board's sources name (an own config is tested unchanged: none).
+  bool stub_status = false;
 };
 
 // Column titles from launcher labels: a label that repeats (two nginx of the same version) gets

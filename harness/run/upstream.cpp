@@ -53,6 +53,10 @@ class FakeUpstream final : public Upstream {
     fakes::EndpointStats stats = server_.stats(name_);
     return {stats.connections, stats.requests};
   }
+  std::optional<UpstreamCounts> live_counts() const override {
+    const fakes::EndpointStats stats = server_.recorder(name_).counters();
+    return UpstreamCounts{stats.connections, stats.requests};
+  }
 
  private:
   fakes::FakeServer& server_;
@@ -243,6 +247,14 @@ fakes::dns::DnsServer* Upstreams::dns_server(const std::string& name) {
 std::map<std::string, UpstreamCounts> Upstreams::counts() const {
   std::map<std::string, UpstreamCounts> out;
   for (const auto& entry : upstreams_) out[entry.first] = entry.second->counts();
+  return out;
+}
+
+std::map<std::string, UpstreamCounts> Upstreams::live_counts() const {
+  std::map<std::string, UpstreamCounts> out;
+  for (const auto& entry : upstreams_) {
+    if (auto counts = entry.second->live_counts()) out[entry.first] = std::move(*counts);
+  }
   return out;
 }
 

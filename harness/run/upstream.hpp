@@ -33,6 +33,9 @@ class Upstream {
   virtual void stop() = 0;
   // What it counted over its life, complete once stopped; a count it cannot make is nullopt.
   virtual UpstreamCounts counts() const = 0;
+  // What it counted so far, read while it serves (live metrics); nullopt when that cannot be
+  // read cheaply (a PHP-FPM pool counts through its access log, the DNS fake keeps queries).
+  virtual std::optional<UpstreamCounts> live_counts() const { return std::nullopt; }
   // A real PHP-FPM pool's process (timeline actions act on it); nullptr for a fake.
   virtual PhpFpm* php_fpm() { return nullptr; }
   // A DNS fake's server (timeline actions change its answers); nullptr for the others.
@@ -82,6 +85,8 @@ class Upstreams {
   fakes::dns::DnsServer* dns_server(const std::string& name);
   // By name; read after stop().
   std::map<std::string, UpstreamCounts> counts() const;
+  // By name, those that can say while they serve (Upstream::live_counts). Thread-safe.
+  std::map<std::string, UpstreamCounts> live_counts() const;
 
  private:
   fakes::FakeServer server_;  // every fake endpoint of the phase, on one I/O thread

@@ -47,7 +47,11 @@ int main(int argc, char** argv) {
         !std::holds_alternative<badgateway::PrintAndExit>(command)) {
       badgateway::install_interrupt_handling();
     }
-    return dispatch(command);
+    int code = dispatch(command);
+    // A command that failed because the interrupt ended its children must not exit before the
+    // interrupt thread has cleaned up: that thread owns the exit.
+    if (badgateway::interrupted()) badgateway::await_interrupt_exit();
+    return code;
   } catch (const badgateway::UsageError& e) {
     fmt::print(stderr, "badgateway: {}\n", e.what());
     return badgateway::kExitUsage;

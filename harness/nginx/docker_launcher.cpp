@@ -1,8 +1,10 @@
 #include "harness/nginx/docker_launcher.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,43 +64,104 @@ std::string first_line(const std::string& output) {
   return "no output";
 }
 
-// The containers this process runs (name -> docker CLI), for the interrupt hook.
+// The containers this process runs, for the interrupt hook: each with the docker CLI binary that
+// manages it and a pidfd of the `docker run` process creating it or attached to it (-1: none).
+// A container's name is tracked before its CLI starts, so that none is ever created untracked.
+struct LiveContainer {
+  std::string docker;
+  int cli = -1;
+};
 std::mutex g_live_mutex;
-std::map<std::string, std::string> g_live;
+std::map<std::string, LiveContainer> g_live;
+bool g_live_closed = false;  // set by the interrupt hook: no container may be created after it
 std::atomic<unsigned> g_counter{0};
 
+// Throws HarnessError after an interrupt: the hook has taken its list of containers to remove.
 void track(const std::string& name, const std::string& docker) {
   std::lock_guard lock(g_live_mutex);
-  g_live[name] = docker;
+  if (g_live_closed) throw HarnessError("interrupted: no container is started any more");
+  g_live[name].docker = docker;
+}
+
+// The `docker run` that creates `name` runs as `cli`; a pidfd of it tells the hook when it ended
+// without reaping it (the thread that started it does).
+void track_cli(const std::string& name, const Child& cli) {
+  int fd = cli.program_pid() > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, cli.program_pid(), 0))
+                                 : -1;
+  std::lock_guard lock(g_live_mutex);
+  auto it = g_live.find(name);
+  if (it == g_live.end()) {
+    if (fd >= 0) ::close(fd);
+    return;
+  }
+  if (it->second.cli >= 0) ::close(it->second.cli);
+  it->second.cli = fd;
 }
 
 void untrack(const std::string& name) {
   std::lock_guard lock(g_live_mutex);
-  g_live.erase(name);
+  auto it = g_live.find(name);
+  if (it == g_live.end()) return;
+  if (it->second.cli >= 0) ::close(it->second.cli);
+  g_live.erase(it);
 }
 
+// Polled under the lock: the pidfd is closed by untrack() on another thread.
+bool any_cli_running(const std::vector<std::string>& names) {
+  std::lock_guard lock(g_live_mutex);
+  for (const auto& name : names) {
+    auto it = g_live.find(name);
+    if (it == g_live.end() || it->second.cli < 0) continue;
+    pollfd p{it->second.cli, POLLIN, 0};
+    if (::poll(&p, 1, 0) == 0) return true;  // a pidfd turns readable when its process exits
+  }
+  return false;
+}
+
+bool container_exists(const std::string& docker, const std::string& name) {
+  return run_from_interrupt_hook({docker, "container", "inspect", "--format", "{{.Id}}", name},
+                                 Millis(5'000)) == 0;
+}
+
+// Runs before the children are ended. A `docker run` killed while the daemon creates its container
+// leaves that container "Created" and never removed; and one still creating when we remove by name
+// makes its container after that. So: remove every tracked container, keep removing while any of
+// their CLIs runs (an attached CLI ends once its container is gone), and when none does, remove
+// what the last of them made.
 void remove_live_containers_on_interrupt() {
-  std::map<std::string, std::vector<std::string>> by_docker;
+  std::vector<std::pair<std::string, std::string>> live;  // name, docker
   {
     std::lock_guard lock(g_live_mutex);
-    for (const auto& [name, docker] : g_live) by_docker[docker].push_back(name);
+    g_live_closed = true;
+    for (const auto& [name, c] : g_live) live.emplace_back(name, c.docker);
+  }
+  std::map<std::string, std::vector<std::string>> by_docker;
+  std::vector<std::string> names;
+  for (const auto& [name, docker] : live) {
+    by_docker[docker].push_back(name);
+    names.push_back(name);
   }
   // Generous: on a loaded machine removing a holder and nginx took several seconds each.
   auto deadline = std::chrono::steady_clock::now() + Millis(20'000);
-  for (const auto& [docker, names] : by_docker) {
+  for (const auto& [docker, docker_names] : by_docker) {
     std::vector<std::string> argv{docker, "rm", "-f"};
-    argv.insert(argv.end(), names.begin(), names.end());
+    argv.insert(argv.end(), docker_names.begin(), docker_names.end());
     run_from_interrupt_hook(argv, Millis(10'000));
-    // `rm -f` can return while the daemon's own --rm removal of the same container is still in
-    // progress ("removal ... already in progress"); the run has not cleaned up until the container
-    // is gone, so wait for that (bounded), asking again.
-    for (const auto& name : names) {
-      while (std::chrono::steady_clock::now() < deadline &&
-             run_from_interrupt_hook({docker, "container", "inspect", "--format", "{{.Id}}", name},
-                                     Millis(5'000)) == 0) {
+  }
+  while (std::chrono::steady_clock::now() < deadline && any_cli_running(names)) {
+    for (const auto& [name, docker] : live) {
+      if (container_exists(docker, name))
         run_from_interrupt_hook({docker, "rm", "-f", name}, Millis(5'000));
-        ::usleep(50'000);  // poll interval of a bounded wait
-      }
+    }
+    ::usleep(50'000);  // poll interval of a bounded wait
+  }
+  // `rm -f` can return while the daemon's own --rm removal of the same container is still in
+  // progress ("removal ... already in progress"); the run has not cleaned up until the container
+  // is gone, so wait for that (bounded), asking again.
+  for (const auto& [name, docker] : live) {
+    while (std::chrono::steady_clock::now() < deadline && container_exists(docker, name)) {
+      run_from_interrupt_hook({docker, "rm", "-f", name}, Millis(5'000));
+      ::usleep(50'000);  // poll interval of a bounded wait
     }
   }
 }
@@ -365,9 +428,15 @@ DockerLauncher::DockerLauncher(std::string image, const std::string& docker)
   static std::once_flag hook_once;
   std::call_once(hook_once, [] { add_interrupt_hook(remove_live_containers_on_interrupt); });
 
-  std::vector<std::string> argv = docker_run({});
+  // Named and tracked like every other: an interrupt while the daemon creates it removes it too.
+  std::string name = fmt::format("badgateway-{}-{}-V", ::getpid(), ++g_counter);
+  std::vector<std::string> argv = docker_run({}, name);
   argv.insert(argv.end(), {"nginx", "-V"});
-  CommandResult r = run_command(argv, kDockerRunLimit);
+  track(name, docker_);
+  CommandResult r =
+      run_command(argv, kDockerRunLimit, {}, [&name](const Child& cli) { track_cli(name, cli); });
+  if (r.status < 0) run_command({docker_, "rm", "-f", name}, kDockerLimit);
+  untrack(name);
   auto v = r.ok() ? NginxVersion::from_banner(r.output) : std::nullopt;
   if (!v) {
     throw HarnessError(fmt::format("nginx -V in image {} did not print a version: {}", image_,
@@ -476,7 +545,8 @@ std::unique_ptr<Sandbox> DockerLauncher::open_sandbox(const LaunchPaths& paths) 
   argv.insert(argv.end(),
               {image_, sandbox->lifeline().path().string(), "nginx", "-c", conf.string()});
   track(name, docker_);
-  CommandResult r = run_command(argv, kDockerRunLimit);
+  CommandResult r =
+      run_command(argv, kDockerRunLimit, {}, [&name](const Child& cli) { track_cli(name, cli); });
   if (!r.ok()) {
     throw HarnessError(
         fmt::format("cannot start the network holder container: {}",
@@ -515,7 +585,8 @@ CommandResult DockerLauncher::run_config_test(const LaunchPaths& paths) {
   auto args = nginx_args(paths, true);
   argv.insert(argv.end(), args.begin(), args.end());
   track(name, docker_);
-  CommandResult r = run_command(argv, kDockerRunLimit);
+  CommandResult r =
+      run_command(argv, kDockerRunLimit, {}, [&name](const Child& cli) { track_cli(name, cli); });
   if (r.status < 0) run_command({docker_, "rm", "-f", name}, kDockerLimit);
   untrack(name);
   return r;
@@ -539,6 +610,7 @@ std::unique_ptr<NginxInstance> DockerLauncher::spawn(const LaunchPaths& paths,
     SpawnOptions options;
     options.stdout_file = output;
     cli = Child::spawn(argv, options);
+    track_cli(name, cli);
   } catch (...) {
     untrack(name);
     throw;

@@ -510,7 +510,8 @@ bool CommandResult::ok() const {
 }
 
 CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
-                          const SpawnOptions& where) {
+                          const SpawnOptions& where,
+                          const std::function<void(const Child&)>& started) {
   // Named after its owner, so that `badgateway clean` can tell a dead run's from a live one's.
   OwnedTempFile out;
   CommandResult result;
@@ -518,6 +519,7 @@ CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
   options.stdout_file = out.path();
   options.stderr_file.clear();
   Child child = Child::spawn(argv, options);
+  if (started) started(child);
   auto status = child.wait_for(limit);
   if (!status) {
     child.stop(SIGKILL, Millis(1000));

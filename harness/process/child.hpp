@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -85,9 +86,11 @@ struct CommandResult {
   std::string output;
   bool ok() const;
 };
-// `where` supplies namespaces and mounts; its output files are ignored.
+// `where` supplies namespaces and mounts; its output files are ignored. `started` is called once
+// the program runs, before the wait (for an interrupt hook that must know when it ends).
 CommandResult run_command(const std::vector<std::string>& argv, Millis limit,
-                          const SpawnOptions& where = {});
+                          const SpawnOptions& where = {},
+                          const std::function<void(const Child&)>& started = {});
 
 std::string describe_wait_status(int status);
 

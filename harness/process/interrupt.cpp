@@ -67,8 +67,8 @@ void install_interrupt_handling(std::function<void()> on_interrupt) {
                  signo == SIGINT    ? "SIGINT"
                  : signo == SIGTERM ? "SIGTERM"
                                     : "SIGHUP");
-    kill_all_children(Millis(2000));
     run_hooks();
+    kill_all_children(Millis(2000));
     remove_all_run_dirs();
     if (on_interrupt) on_interrupt();
     std::fflush(nullptr);

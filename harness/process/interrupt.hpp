@@ -7,14 +7,16 @@
 
 namespace badgateway {
 
-// Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated one: ends all children,
-// runs the interrupt hooks, removes run directories (unless kept), runs `on_interrupt`, then
+// Blocks SIGINT/SIGTERM in every thread and handles them on a dedicated one: runs the interrupt
+// hooks, ends all children, removes run directories (unless kept), runs `on_interrupt`, then
 // exits 130/143. Call once from main() before any thread starts.
 void install_interrupt_handling(std::function<void()> on_interrupt = {});
 
-// Runs on the interrupt thread after the children are ended and before the run directories go:
-// for what ending a child does not end (containers the Docker daemon keeps running). Hooks must be
-// bounded and must not use Child (spawning is closed by then). Thread-safe; never unregistered.
+// Runs on the interrupt thread before the children are ended and the run directories go: for what
+// ending a child does not end (containers the Docker daemon keeps running). Before, because a
+// docker CLI killed while the daemon creates its container leaves that container behind: a hook
+// lets such a CLI finish, then removes what it made. Hooks must be bounded and must not use Child
+// (the main thread still owns its children). Thread-safe; never unregistered.
 void add_interrupt_hook(std::function<void()> hook);
 
 // Runs argv (PATH searched) to its end for an interrupt hook: Child::spawn refuses to start

@@ -469,16 +469,19 @@ TEST_CASE("docker launcher: an own config nginx rejects names the user's file; n
   CHECK(containers_of(::getpid()).empty());
 }
 
-TEST_CASE("docker launcher: an interrupt during an own-config run removes holder and nginx") {
-  SKIP_WITHOUT_DOCKER(true);
-  test::OwnConfigDir d;
-  d.write("conf/nginx.conf", own_config(""));  // 60 s default: the run waits for the interrupt
-  Scenario s = d.scenario(own_scenario("stall", "status = 504"));
+// A child process plays the CLI's run of `s` until the interrupt; its exit status is 130 then, 3
+// when the run ended first. Returns once the child handles interrupts (-1 if it never did).
+pid_t fork_interruptible_run(const Scenario& s) {
+  int ready[2];
+  if (::pipe(ready) != 0) return -1;
   std::fflush(nullptr);
   pid_t run = ::fork();
   if (run == 0) {  // no doctest assertion here: the child never returns to doctest
+    ::close(ready[0]);
     try {
       install_interrupt_handling();
+      (void)!::write(ready[1], "r", 1);
+      ::close(ready[1]);
       DockerLauncher launcher(kImage);
       ScenarioResult r = run_scenario(s, launcher, {});
       // As the CLI does: the interrupt thread removes the containers, then exits with 130.
@@ -487,26 +490,36 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
       std::fprintf(stderr, "run ended before the interrupt: %s %s\n", r.broken.summary().c_str(),
                    r.broken.harness_error.value_or("").c_str());
     } catch (const std::exception& e) {
+      if (interrupted()) await_interrupt_exit();  // e.g. the interrupt ended `docker version`
       std::fprintf(stderr, "run threw: %s\n", e.what());
     }
     ::_exit(3);
   }
-  REQUIRE(run > 0);
-  // Both containers exist once nginx serves in the holder's namespace.
-  auto deadline = Clock::now() + Millis(60'000);
-  std::size_t seen = 0;
-  while (Clock::now() < deadline && (seen = containers_of(run).size()) < 2) ::usleep(100'000);
+  ::close(ready[1]);
+  bool handling = run > 0 && read_ready(ready[0], Millis(30'000));
+  ::close(ready[0]);
+  if (run > 0 && !handling) {
+    ::kill(run, SIGKILL);
+    ::waitpid(run, nullptr, 0);
+  }
+  return handling ? run : -1;
+}
+
+// SIGINT to `run`, then its wait status (SIGKILLed if it did not exit within the hook's bounds).
+int interrupt_and_reap(pid_t run) {
   ::kill(run, SIGINT);
   int status = 0;
-  deadline = Clock::now() + Millis(60'000);  // the interrupt hook waits up to 20 s per docker
+  auto deadline = Clock::now() + Millis(60'000);  // the interrupt hook waits up to 20 s per docker
   while (::waitpid(run, &status, WNOHANG) == 0 && Clock::now() < deadline) ::usleep(20'000);
   if (Clock::now() >= deadline) {
     ::kill(run, SIGKILL);
     ::waitpid(run, &status, 0);
   }
-  CHECK(seen == 2);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  return status;
+}
+
+// Checks that `run` left no container, naming any it left (then removes them).
+void check_no_container_left(pid_t run) {
   std::vector<std::string> left = containers_of(run);
   if (!left.empty()) {
     INFO(run_command(
@@ -517,6 +530,44 @@ TEST_CASE("docker launcher: an interrupt during an own-config run removes holder
     CHECK(left.empty());
   }
   for (const auto& id : left) run_command({"docker", "rm", "-f", id}, Millis(15'000));
+}
+
+TEST_CASE("docker launcher: an interrupt during an own-config run removes holder and nginx") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf", own_config(""));  // 60 s default: the run waits for the interrupt
+  pid_t run = fork_interruptible_run(d.scenario(own_scenario("stall", "status = 504")));
+  REQUIRE(run > 0);
+  // Both containers exist once nginx serves in the holder's namespace.
+  auto deadline = Clock::now() + Millis(60'000);
+  std::size_t seen = 0;
+  while (Clock::now() < deadline && (seen = containers_of(run).size()) < 2) ::usleep(100'000);
+  int status = interrupt_and_reap(run);
+  CHECK(seen == 2);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+  check_no_container_left(run);
+}
+
+// The interrupt comes at set moments of the run's start: while the holder, `nginx -t`'s container
+// or nginx's is being created, started or removed. A docker CLI killed while the daemon created
+// its container used to leave that container behind ("Created").
+TEST_CASE("docker launcher: an interrupt at any moment of a run's start leaves no container") {
+  SKIP_WITHOUT_DOCKER(true);
+  test::OwnConfigDir d;
+  d.write("conf/nginx.conf", own_config(""));
+  Scenario s = d.scenario(own_scenario("stall", "status = 504"));
+  for (int after_ms = 0; after_ms <= 1500; after_ms += 100) {
+    CAPTURE(after_ms);
+    pid_t run = fork_interruptible_run(s);
+    REQUIRE(run > 0);
+    // Not a synchronisation: the delay is the point of the interrupt being tested.
+    ::usleep(static_cast<useconds_t>(after_ms) * 1000);
+    int status = interrupt_and_reap(run);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    check_no_container_left(run);
+  }
 }
 
 TEST_CASE("docker launcher: an own config's unix: upstream reaches a fake through the run's /run") {

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -12,8 +14,10 @@
 #include <system_error>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <system_error>
@@ -45,9 +49,29 @@ std::uint16_t port_of(const GenericEndpoint& ep) {
   return ntohs(in->sin_port);
 }
 
+// A TCP listener's accept queue as the kernel counts it: tcp_get_info() reports a LISTEN socket's
+// sk_ack_backlog in tcpi_unacked and sk_max_ack_backlog in tcpi_sacked. nullopt for other sockets.
+struct AcceptQueue {
+  unsigned queued = 0;
+  unsigned limit = 0;
+  // As sk_acceptq_is_full(): tcp_conn_request() then drops every SYN.
+  bool full() const { return queued > limit; }
+};
+std::optional<AcceptQueue> accept_queue(int listener) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  if (::getsockopt(listener, IPPROTO_TCP, TCP_INFO, &info, &len) != 0 ||
+      info.tcpi_state != TCP_LISTEN) {
+    return std::nullopt;
+  }
+  return AcceptQueue{info.tcpi_unacked, info.tcpi_sacked};
+}
+
 // Connects to our own listen(0) socket until the kernel's accept queue is full, so that later
-// SYNs are dropped. A connect that does not finish within 100 ms means the queue is full.
-std::vector<int> fill_backlog(const GenericEndpoint& target) {
+// SYNs are dropped. On TCP the kernel says when it is full (the connection's final ACK reaches
+// the queue in softirq, a moment after connect() saw it established: waited for, bounded). A
+// unix socket refuses at once (EAGAIN); elsewhere a connect still pending after 100 ms means full.
+std::vector<int> fill_backlog(int listener, const GenericEndpoint& target) {
   std::vector<int> fillers;
   for (int i = 0; i < 8; ++i) {
     int fd = ::socket(target.data()->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -68,6 +92,13 @@ std::vector<int> fill_backlog(const GenericEndpoint& target) {
       return fillers;
     }
     fillers.push_back(fd);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    std::optional<AcceptQueue> q = accept_queue(listener);
+    while (q && q->queued < fillers.size() && std::chrono::steady_clock::now() < deadline) {
+      ::sched_yield();  // the softirq that queues the connection runs on this or the other core
+      q = accept_queue(listener);
+    }
+    if (q && q->full()) return fillers;
   }
   for (int fd : fillers) ::close(fd);
   throw std::runtime_error("could not fill the listen backlog: connections keep completing");
@@ -280,7 +311,8 @@ class FakeServer::Endpoint final : public ListenerControl {
         break;
       case Listening::full_backlog:
         acceptor_->listen(0);
-        if (fillers_.empty()) fillers_ = fill_backlog(acceptor_->local_endpoint());
+        if (fillers_.empty())
+          fillers_ = fill_backlog(acceptor_->native_handle(), acceptor_->local_endpoint());
         break;
     }
   }

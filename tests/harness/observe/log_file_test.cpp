@@ -145,6 +145,26 @@ TEST_CASE("log file: wait_for_regex sees a line a writer thread appends while it
   CHECK(log.lines() == Lines{"before", "upstream prematurely closed connection"});
 }
 
+TEST_CASE("log file: wait_for_regex sees a line in a file created while it waits") {
+  LogDir dir;
+  bg::LogFile log(dir.path("error.log"));  // nginx has not opened its log yet
+  std::promise<void> missed;
+  std::future<void> missed_seen = missed.get_future();
+  std::atomic<bool> signalled{false};
+  std::thread writer([&] {
+    if (missed_seen.wait_for(5s) == std::future_status::ready) {
+      dir.append("error.log", "start worker process 42\n");
+    }
+  });
+  const bool found = log.wait_for_regex("start worker process", 5000ms, [&] {
+    if (!signalled.exchange(true)) missed.set_value();
+    return true;
+  });
+  writer.join();
+  CHECK(signalled.load());
+  CHECK(found);
+}
+
 TEST_CASE("log file: wait_for_regex gives up at its limit, false, a bounded time later") {
   LogDir dir;
   dir.append("error.log", "something else\n");

@@ -181,6 +181,27 @@ class FakeServer::Endpoint final : public ListenerControl {
     }
   }
 
+  void move_to(Address where) {
+    if (bound_.kind == Address::Kind::unix_socket || where.kind == Address::Kind::unix_socket)
+      throw std::runtime_error(fmt::format("fake \"{}\": only a TCP listener moves", name_));
+    if (where.port == 0) where.port = bound_.port;
+    const bool was_listening = listening_;
+    stop_listening();
+    bound_ = where;
+    if (!was_listening) return;
+    try {
+      bind_and_listen(to_generic(bound_));
+    } catch (const std::exception& e) {
+      boost::system::error_code ignored;
+      acceptor_->close(ignored);
+      throw std::runtime_error(
+          fmt::format("fake \"{}\" cannot listen on {}: {}", name_, where.to_string(), e.what()));
+    }
+    behaviour_->after_bind(bound_);
+    listening_ = true;
+    resume_->cancel();  // the accept loop waits on the new listener
+  }
+
   void listen_again() {
     resume_listening();
     if (!listening_)
@@ -334,6 +355,7 @@ class FakeServer::Endpoint final : public ListenerControl {
       }
       auto [ec, socket] = co_await accept_cloexec();
       if (ec == asio::error::would_block) continue;
+      if (ec == asio::error::operation_aborted) continue;  // closed: stopped, moved or re-bound
       if (ec) {
         if (stopping_ || !listening_) continue;
         // EMFILE and friends: back off briefly instead of spinning.
@@ -486,6 +508,12 @@ FakeServer::TimePoint FakeServer::stop_listening(const std::string& name, TimePo
 FakeServer::TimePoint FakeServer::resume_listening(const std::string& name, TimePoint deadline) {
   Endpoint& e = find(name);
   return on_io_thread([&e] { e.listen_again(); }, deadline);
+}
+
+FakeServer::TimePoint FakeServer::move_listener(const std::string& name, const Address& where,
+                                                TimePoint deadline) {
+  Endpoint& e = find(name);
+  return on_io_thread([&e, &where] { e.move_to(where); }, deadline);
 }
 
 FakeServer::TimePoint FakeServer::reset_connections(const std::string& name, TimePoint deadline) {

@@ -68,6 +68,11 @@ class FakeServer {
   // the old one). A behaviour that listens differently (refuse, blackhole) re-binds the address
   // its own way, unless the endpoint is stopped: then the next resume_listening() does.
   TimePoint replace_behaviour(const std::string& name, BehaviourPtr behaviour, TimePoint deadline);
+  // Stops listening where the endpoint is and listens at `where` (TCP; port 0: the port it has
+  // now), as a service moved to another machine; connections already accepted go on. A stopped
+  // endpoint only changes address: the next resume_listening() binds there. Throws
+  // std::runtime_error when `where` cannot be bound (the endpoint then listens nowhere).
+  TimePoint move_listener(const std::string& name, const Address& where, TimePoint deadline);
 
  private:
   class Endpoint;

@@ -83,8 +83,9 @@ struct Observation {
   std::vector<std::string> error_log;
   std::map<std::string, UpstreamCounts> fakes;  // by fake name
   // Where nginx reached each upstream, as $upstream_addr writes it ("127.0.0.1:8080",
-  // "[::1]:8080", "unix:/path"): fake name -> address.
-  std::map<std::string, std::string> upstream_addresses;
+  // "[::1]:8080", "unix:/path"): fake name -> its addresses, the first where it was bound, then
+  // each a timeline `move` gave it.
+  std::map<std::string, std::vector<std::string>> upstream_addresses;
   std::optional<std::string> nginx_exit;  // set when nginx was not running at the end
 };
 

@@ -339,7 +339,14 @@ void observe(PhaseRun& run) {
   run.upstreams.stop();
   seen.fakes = run.counts_at_start_failure ? *run.counts_at_start_failure : run.upstreams.counts();
   for (const auto& [name, address] : run.upstreams.addresses()) {
-    seen.upstream_addresses[name] = address.to_string();
+    std::vector<std::string>& all = seen.upstream_addresses[name];
+    all.push_back(address.to_string());
+    for (const TimelineAction& a : run.plan.timeline) {
+      if (a.kind != TimelineActionKind::move || a.fake != name) continue;
+      fakes::Address moved = a.move_to;
+      if (moved.port == 0) moved.port = address.port;
+      all.push_back(moved.to_string());
+    }
   }
 }
 

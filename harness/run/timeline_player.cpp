@@ -167,6 +167,9 @@ void TimelinePlayer::act(const TimelineAction& a, TimelineEvent& e) {
         case TimelineActionKind::reset_connections:
           happened = actors_.fakes->reset_connections(a.fake, deadline);
           break;
+        case TimelineActionKind::move:
+          happened = actors_.fakes->move_listener(a.fake, a.move_to, deadline);
+          break;
         case TimelineActionKind::behave: {
           // The loader checked the fake is an endpoint of the fake server, HTTP or FastCGI.
           fakes::BehaviourPtr b = make_timeline_behaviour(a, a.protocol);

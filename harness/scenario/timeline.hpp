@@ -30,6 +30,7 @@ enum class TimelineActionKind {
   restart,            // nginx or a pool: a graceful stop, then a start
   firewall,           // the run's network: the timeline's firewall rules are replaced
   answer,             // a DNS fake: a name answers something else from now on
+  move,               // a fake stops listening where it is and listens on another address
 };
 
 // What a timeline action acts on.
@@ -65,6 +66,8 @@ struct TimelineAction {
   // did not say is as the zone wrote the name).
   std::string dns_name;
   fakes::dns::NameAnswer dns_answer;
+  // move: where the fake listens from now on (loopback; port 0: the port it has now).
+  fakes::Address move_to;
   SourcePos pos;
 };
 

@@ -40,6 +40,7 @@ constexpr ActionName kActions[] = {
     {"restart", TimelineActionKind::restart, "restarts", kOnPhpFpm | kOnNginx},
     {"firewall", TimelineActionKind::firewall, "changes", kOnNetwork},
     {"answer", TimelineActionKind::answer, "answers anew", kOnDns},
+    {"move", TimelineActionKind::move, "moves", kOnFake},
 };
 
 std::string target_names(unsigned targets) {
@@ -61,6 +62,29 @@ std::string trim(std::string_view s) {
   if (b == std::string_view::npos) return "";
   const auto e = s.find_last_not_of(' ');
   return std::string(s.substr(b, e - b + 1));
+}
+
+// `with.listen` of a move: a loopback address, with a port or without (then the fake keeps its
+// own). An address on the run's links would need an upstream host made for it at the start.
+fakes::Address read_move_address(Reader& wr) {
+  std::string text = wr.required_string("listen");
+  const std::string usage =
+      "expected a loopback address with an optional port: \"127.0.0.3\", \"127.0.0.3:8080\", "
+      "\"[::1]\"";
+  const bool v6 = text.starts_with('[');
+  const bool has_port = v6 ? text.find("]:") != text.npos : text.find(':') != text.npos;
+  if (!v6 && std::count(text.begin(), text.end(), ':') > 1)
+    wr.fail("listen", usage + " (an IPv6 address goes in brackets)");
+  if (!has_port) text += ":0";
+  std::string error;
+  auto address = fakes::Address::parse_any_ip(text, &error);
+  if (!address) wr.fail("listen", fmt::format("{}: {}", usage, error));
+  if (!address->is_loopback()) {
+    wr.fail("listen", fmt::format("{} is not a loopback address: a fake moves within loopback "
+                                  "(127.0.0.0/8, ::1)",
+                                  address->host));
+  }
+  return *address;
 }
 
 TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fakes, bool own_config,
@@ -211,6 +235,17 @@ TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fak
       Reader fr(*item.as_table(), wr.field("rules"), r.file());
       a.firewall.push_back(read_firewall_rule(fr, fakes));
     }
+    wr.reject_unknown();
+  } else if (a.kind == TimelineActionKind::move) {
+    const FakeSpec& spec = fakes.at(a.fake);
+    if (spec.unix_socket || spec.socket || (spec.listen_on && !spec.listen_on->is_loopback())) {
+      r.fail("fake", fmt::format("\"{}\" does not listen on a loopback TCP address: only such a "
+                                 "fake moves (to another loopback address)",
+                                 a.fake));
+    }
+    if (!with) r.fail("with", "is required: { listen = \"127.0.0.3\" } (the port: the fake's own)");
+    Reader wr(*with, r.field("with"), r.file());
+    a.move_to = read_move_address(wr);
     wr.reject_unknown();
   } else if (with) {
     r.fail("with", fmt::format("\"{}\" takes no arguments", action));

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "harness/client/latency_histogram.hpp"
 #include "harness/scenario/latency_reader.hpp"
@@ -118,20 +119,22 @@ void judge_window(const WindowSpec& w, const std::vector<Sent>& all, const Obser
     return;
   }
   std::string served_by;
-  const std::string* address = nullptr;
+  const std::vector<std::string>* addresses = nullptr;
   if (w.upstream) {
     auto it = seen.upstream_addresses.find(*w.upstream);
-    if (it == seen.upstream_addresses.end()) {
+    if (it == seen.upstream_addresses.end() || it->second.empty()) {
       add("upstream", *w.upstream, "no address recorded for it", false);
       return;
     }
-    address = &it->second;
-    served_by = fmt::format(" served by {} ({})", *w.upstream, *address);
+    addresses = &it->second;
+    served_by = fmt::format(" served by {} ({})", *w.upstream, fmt::join(*addresses, ", "));
   }
   std::vector<Sent> in;
   for (const auto& s : all) {
     if (s.at < *from || s.at >= *until) continue;
-    if (address && last_upstream_addr(*s.response, seen) != *address) continue;
+    if (addresses && std::find(addresses->begin(), addresses->end(),
+                               last_upstream_addr(*s.response, seen)) == addresses->end())
+      continue;
     in.push_back(s);
   }
   const auto n = static_cast<std::int64_t>(in.size());

@@ -93,3 +93,40 @@ TEST_CASE("server timeline: actions on a server not running, or an unknown fake,
   server.start();
   CHECK_THROWS_AS(server.stop_listening("nope", Clock::now() + 1s), std::out_of_range);
 }
+
+TEST_CASE("server timeline: move listens on the new address with the same port, the old refuses") {
+  FakeServer server;
+  Address old_address = add_fake(server, "app", "ok");
+  auto events = watch(server.recorder("app"));
+  server.start();
+  // A connection accepted before the move goes on being served (one still in the kernel's
+  // accept queue would be reset with the old listener, as a real server's are).
+  RawClient kept;
+  REQUIRE(kept.connect(old_address) == ConnectResult::connected);
+  REQUIRE(events->wait_for("connection accepted"));
+  server.move_listener("app", Address::tcp("127.0.0.3", 0), Clock::now() + 2s);
+  Address moved = Address::tcp("127.0.0.3", old_address.port);
+  RawClient refused;
+  CHECK(refused.connect(old_address) == ConnectResult::refused);
+  CHECK(status_of(round_trip(moved, http_get("/")).received.bytes) == 200);
+  REQUIRE(kept.send(http_get("/")));
+  CHECK(status_of(kept.read_all(2s).bytes) == 200);
+  // Stopped, a move only changes where the next start listens.
+  server.stop_listening("app", Clock::now() + 2s);
+  server.move_listener("app", Address::tcp("127.0.0.4", 0), Clock::now() + 2s);
+  RawClient still_refused;
+  CHECK(still_refused.connect(Address::tcp("127.0.0.4", old_address.port)) ==
+        ConnectResult::refused);
+  server.resume_listening("app", Clock::now() + 2s);
+  CHECK(status_of(round_trip(Address::tcp("127.0.0.4", old_address.port), http_get("/"))
+                      .received.bytes) == 200);
+}
+
+TEST_CASE("server timeline: a move to an address that cannot be bound throws, naming it") {
+  FakeServer server;
+  add_fake(server, "app", "ok");
+  server.start();
+  // 192.0.2.1 is no address of this machine's: bind() fails (EADDRNOTAVAIL).
+  CHECK_THROWS_WITH_AS(server.move_listener("app", Address::tcp("192.0.2.1", 0), Clock::now() + 2s),
+                       doctest::Contains("cannot listen on 192.0.2.1:"), std::runtime_error);
+}

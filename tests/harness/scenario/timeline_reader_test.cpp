@@ -357,6 +357,46 @@ TEST_SUITE("timeline reader") {
     CHECK(load_error(at + "action = \"reset_connections\"\n" + kWindow) ==
           "t.toml:14:10: timeline.action: \"reset_connections\" needs `fake`: it acts on a fake");
   }
+  TEST_CASE("a fake's move on the timeline: a loopback address, with or without a port") {
+    const std::string at = kHead + kTraffic + "[[timeline]]\nat = \"1s\"\nfake = \"app\"\n";
+    bg::Scenario s = bg::load_scenario_string(
+        at + "action = \"move\"\nwith = { listen = \"127.0.0.3\" }\n" + "[[timeline]]\n" +
+            "at = \"2s\"\nfake = \"app\"\naction = \"move\"\nwith = { listen = \"[::1]:8080\" }\n" +
+            kWindow,
+        "t.toml");
+    REQUIRE(s.timeline.size() == 2);
+    CHECK(s.timeline[0].kind == bg::TimelineActionKind::move);
+    CHECK(s.timeline[0].label == "app moves");
+    CHECK(s.timeline[0].move_to.host == "127.0.0.3");
+    CHECK(s.timeline[0].move_to.port == 0);  // the fake's own port
+    CHECK(s.timeline[1].move_to.host == "::1");
+    CHECK(s.timeline[1].move_to.port == 8080);
+    CHECK_FALSE(s.broken.needs_network());
+
+    // Lines 12-14: [[timeline]], at, fake; the action on line 15, `with` on 16.
+    CHECK(load_error(at + "action = \"move\"\n" + kWindow) ==
+          "t.toml:12:1: timeline.with: is required: { listen = \"127.0.0.3\" } (the port: the "
+          "fake's own)");
+    CHECK(
+        load_error(at + "action = \"move\"\nwith = { listen = \"192.0.2.10:8080\" }\n" + kWindow) ==
+        "t.toml:16:19: timeline.with.listen: 192.0.2.10 is not a loopback address: a fake moves "
+        "within loopback (127.0.0.0/8, ::1)");
+    CHECK(load_error(at + "action = \"move\"\nwith = { listen = \"127.0.0.3\", port = 1 }\n" +
+                     kWindow)
+              .starts_with("t.toml:16:"));
+    CHECK(load_error(at + "action = \"move\"\nwith = { listen = \"somewhere\" }\n" + kWindow)
+              .starts_with("t.toml:16:19: timeline.with.listen: expected a loopback address"));
+    const std::string unix_fake =
+        "name = \"t\"\ndescription = \"d\"\ncause = \"server_unavailable\"\n"
+        "teaches = \"x\"\n[fakes.app]\nbehaviour = \"ok\"\nlisten = \"unix\"\n"
+        "[nginx]\nlocation = \"proxy_pass http://{{fakes.app}};\"\n";
+    CHECK(load_error(unix_fake + kTraffic +
+                     "[[timeline]]\nat = \"1s\"\nfake = \"app\"\naction = \"move\"\n"
+                     "with = { listen = \"127.0.0.3\" }\n" +
+                     kWindow)
+              .find("timeline.fake: \"app\" does not listen on a loopback TCP address") !=
+          std::string::npos);
+  }
   TEST_CASE("a DNS fake's answer on the timeline") {
     const std::string head = kHead +
                              "[fakes.ns]\n"  // line 9

@@ -160,7 +160,7 @@ TEST_SUITE("windows") {
 TEST_SUITE("windows") {
   TEST_CASE("upstream: a window holds the responses whose last attempt went to that fake") {
     bg::Observation seen = timeline_of({502, 200, 200, 200});
-    seen.upstream_addresses = {{"app", "127.0.0.1:8081"}, {"backup", "127.0.0.1:8082"}};
+    seen.upstream_addresses = {{"app", {"127.0.0.1:8081"}}, {"backup", {"127.0.0.1:8082"}}};
     const std::vector<std::string> addrs = {
         "127.0.0.1:8081",                  // the first attempt only
         "127.0.0.1:8081, 127.0.0.1:8082",  // retried on backup

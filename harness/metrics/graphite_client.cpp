@@ -12,20 +12,18 @@
 
 #include <fmt/format.h>
 
+#include "harness/process/fd_wait.hpp"
+
 namespace badgateway {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A connect's outcome shows as POLLERR with POLLOUT: SO_ERROR, read after, tells which.
 bool wait_for(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(left));
-    if (n > 0) return (p.revents & (POLLERR | POLLNVAL)) == 0 || (events & POLLOUT) != 0;
-    if (n < 0 && errno != EINTR) return false;
-  }
+  const int revents = wait_fd(fd, events, deadline);
+  if (revents <= 0) return false;
+  return (revents & (POLLERR | POLLNVAL)) == 0 || (events & POLLOUT) != 0;
 }
 
 }  // namespace

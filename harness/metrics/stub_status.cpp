@@ -14,6 +14,8 @@
 
 #include <fmt/format.h>
 
+#include "harness/process/fd_wait.hpp"
+
 namespace badgateway {
 namespace {
 
@@ -35,14 +37,7 @@ class Fd {
 
 // Waits for `events` on `fd` until `deadline`; false on timeout or error.
 bool wait_for(int fd, short events, Clock::time_point deadline) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd, events, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(left));
-    if (n > 0) return true;
-    if (n < 0 && errno != EINTR) return false;
-  }
+  return wait_fd(fd, events, deadline) > 0;
 }
 
 // The numbers after each of `words` in order, e.g. "Reading:" -> its value.

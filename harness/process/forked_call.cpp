@@ -18,6 +18,8 @@
 #include <utility>
 #include <vector>
 
+#include "harness/process/fd_wait.hpp"
+
 namespace badgateway {
 namespace {
 
@@ -37,12 +39,6 @@ constexpr bool kSanitized = false;
 constexpr int kChildSocket = 3;
 
 using Clock = std::chrono::steady_clock;
-
-// Rounded up: poll() sleeping 199 ms of a 199.9 ms rest would time out before the deadline.
-int millis_left(Clock::time_point deadline) {
-  auto left = std::chrono::ceil<Millis>(deadline - Clock::now()).count();
-  return left <= 0 ? 0 : static_cast<int>(left);
-}
 
 bool read_exact(int fd, void* data, std::size_t n) {
   auto* p = static_cast<char*>(data);
@@ -121,7 +117,7 @@ enum class Io { done, closed, timed_out };
 Io send_all(int fd, const char* data, std::size_t n, Clock::time_point deadline) {
   while (n > 0) {
     pollfd p{fd, POLLOUT, 0};
-    int r = ::poll(&p, 1, millis_left(deadline));
+    int r = ::poll(&p, 1, millis_until(deadline));
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) return Io::timed_out;
     if (r < 0) throw std::system_error(errno, std::generic_category(), "poll");
@@ -186,7 +182,7 @@ ForkedCallOutcome ForkedServer::finish(bool kill_first) {
     const auto deadline = Clock::now() + limits_.wall;
     for (;;) {
       pollfd p{pidfd_, POLLIN, 0};
-      int r = ::poll(&p, 1, millis_left(deadline));
+      int r = ::poll(&p, 1, millis_until(deadline));
       if (r < 0 && errno == EINTR) continue;
       if (r == 0) ::kill(pid_, SIGKILL);  // past the deadline; the wait below is then short
       break;
@@ -215,7 +211,7 @@ ForkedCallOutcome ForkedServer::call(std::string_view request) {
   if (io != Io::done) return finish(io == Io::timed_out);
   for (;;) {
     pollfd p{socket_, POLLIN, 0};
-    int r = ::poll(&p, 1, millis_left(deadline));
+    int r = ::poll(&p, 1, millis_until(deadline));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) throw std::system_error(errno, std::generic_category(), "poll");
     if (r == 0) return finish(true);

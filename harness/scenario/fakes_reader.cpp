@@ -78,28 +78,19 @@ void read_listen(Reader& r, FakeSpec& spec) {
   const std::string usage =
       "expected \"tcp\", \"unix\", or an address with an optional port: \"127.0.0.5\", "
       "\"192.0.2.10:8080\", \"[2001:db8::10]:8080\"";
-  std::string text = listen;
-  // A port-less address gets port 0 (the kernel's choice) for parse_any_ip, which wants one.
-  const bool v6 = text.starts_with('[');
-  const bool has_port = v6 ? text.find("]:") != text.npos : text.find(':') != text.npos;
-  if (!v6 && std::count(text.begin(), text.end(), ':') > 1)
-    r.fail("listen", usage + " (an IPv6 address goes in brackets)");
-  if (!has_port) text += ":0";
-  std::string error;
-  auto address = fakes::Address::parse_any_ip(text, &error);
-  if (!address) r.fail("listen", fmt::format("{}: {}", usage, error));
-  if (!address->is_loopback() && !is_documentation_address(address->host)) {
+  fakes::Address address = read_ip_with_port(r, "listen", listen, usage);
+  if (!address.is_loopback() && !is_documentation_address(address.host)) {
     r.fail("listen",
            fmt::format("{} is neither loopback nor a documentation address (192.0.2.0/24, "
                        "198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32): a fake never listens "
                        "where real machines are",
-                       address->host));
+                       address.host));
   }
-  if (address->host == kNginxSideV4 || address->host == kNginxSideV6) {
+  if (address.host == kNginxSideV4 || address.host == kNginxSideV6) {
     r.fail("listen",
-           fmt::format("{} is nginx's own address on the upstream hosts' links", address->host));
+           fmt::format("{} is nginx's own address on the upstream hosts' links", address.host));
   }
-  spec.listen_on = *address;
+  spec.listen_on = address;
 }
 
 // `host` and `socket`: what an own config connects to, which this fake stands for.
@@ -362,6 +353,22 @@ FakeSpec read_fake(const std::string& name, const toml::node& node, const std::s
 }
 
 }  // namespace
+
+fakes::Address read_ip_with_port(Reader& r, std::string_view key, const std::string& text,
+                                 const std::string& usage) {
+  std::string with_port = text;
+  // A port-less address gets port 0 (the kernel's choice) for parse_any_ip, which wants one.
+  const bool v6 = with_port.starts_with('[');
+  const bool has_port =
+      v6 ? with_port.find("]:") != std::string::npos : with_port.find(':') != std::string::npos;
+  if (!v6 && std::count(with_port.begin(), with_port.end(), ':') > 1)
+    r.fail(key, usage + " (an IPv6 address goes in brackets)");
+  if (!has_port) with_port += ":0";
+  std::string error;
+  auto address = fakes::Address::parse_any_ip(with_port, &error);
+  if (!address) r.fail(key, fmt::format("{}: {}", usage, error));
+  return *address;
+}
 
 void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer) {
   if (r.has("a") || r.has("aaaa") || r.has("cname") || r.has("fault")) {

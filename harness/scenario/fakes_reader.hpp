@@ -33,4 +33,10 @@ void read_behaviour_change(Reader& r, const FakeSpec& fake, std::string& behavio
 // so. Throws ScenarioError.
 void read_answer_keys(Reader& r, fakes::dns::NameAnswer& answer);
 
+// `key`'s IP address with an optional port ("127.0.0.5", "192.0.2.10:8080", "[::1]:8080"; no port:
+// port 0), or a one-line error at it starting with `usage`. Shared by a fake's `listen` and a
+// timeline `move`.
+fakes::Address read_ip_with_port(Reader& r, std::string_view key, const std::string& text,
+                                 const std::string& usage);
+
 }  // namespace badgateway

@@ -67,24 +67,16 @@ std::string trim(std::string_view s) {
 // `with.listen` of a move: a loopback address, with a port or without (then the fake keeps its
 // own). An address on the run's links would need an upstream host made for it at the start.
 fakes::Address read_move_address(Reader& wr) {
-  std::string text = wr.required_string("listen");
-  const std::string usage =
+  fakes::Address address = read_ip_with_port(
+      wr, "listen", wr.required_string("listen"),
       "expected a loopback address with an optional port: \"127.0.0.3\", \"127.0.0.3:8080\", "
-      "\"[::1]\"";
-  const bool v6 = text.starts_with('[');
-  const bool has_port = v6 ? text.find("]:") != text.npos : text.find(':') != text.npos;
-  if (!v6 && std::count(text.begin(), text.end(), ':') > 1)
-    wr.fail("listen", usage + " (an IPv6 address goes in brackets)");
-  if (!has_port) text += ":0";
-  std::string error;
-  auto address = fakes::Address::parse_any_ip(text, &error);
-  if (!address) wr.fail("listen", fmt::format("{}: {}", usage, error));
-  if (!address->is_loopback()) {
+      "\"[::1]\"");
+  if (!address.is_loopback()) {
     wr.fail("listen", fmt::format("{} is not a loopback address: a fake moves within loopback "
                                   "(127.0.0.0/8, ::1)",
-                                  address->host));
+                                  address.host));
   }
-  return *address;
+  return address;
 }
 
 TimelineAction read_action(Reader& r, const std::map<std::string, FakeSpec>& fakes, bool own_config,

@@ -21,7 +21,7 @@ bench_need_two_cores
 
 body=0123456789012345678901234567890123456789012345678901234567890123
 fake_port=$(free_port)
-taskset -c 0 "$bg" serve --listen "127.0.0.1:$fake_port" --behaviour ok --set body_size=64 >/dev/null &
+taskset -c 0 "$bg" serve --quiet --listen "127.0.0.1:$fake_port" --behaviour ok --set body_size=64 >/dev/null &
 bench_pids+=($!)
 wait_port "$fake_port"
 ref_port=$(free_port)

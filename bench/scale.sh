@@ -31,7 +31,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 echo "== 1. $idle idle connections held by the fake ok"
 port=$(free_port)
-"$bg" serve --listen "127.0.0.1:$port" --behaviour ok >/dev/null &
+"$bg" serve --quiet --listen "127.0.0.1:$port" --behaviour ok >/dev/null &
 serve_pid=$!
 python3 - "$port" "$idle" "$serve_pid" <<'PY'
 import socket, sys, time

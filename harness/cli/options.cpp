@@ -506,6 +506,9 @@ struct ServeCommand {
     app->add_flag("--listen-beyond-loopback", args.listen_beyond_loopback,
                   "let --listen take any IP address (0.0.0.0:PORT, [::]:PORT, an\n"
                   "interface's), e.g. in a container published with docker run -p");
+    app->add_flag("--quiet", args.quiet,
+                  "print no line per event (connections, requests): for benchmarks,\n"
+                  "where printing would cost more than serving");
     value(app, "--socket-mode", socket_mode, "MODE",
           "a unix socket's mode, in octal (default 0666: nginx's workers,\n"
           "as www-data, can connect); e.g. 0660 with a shared group")

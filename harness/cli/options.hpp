@@ -75,6 +75,9 @@ struct ServeArgs {
   // --listen-beyond-loopback: --listen may name any IP address (a container published with -p).
   // Without it a non-loopback address is a usage error: test traffic stays on this machine.
   bool listen_beyond_loopback = false;
+  // --quiet: no line per event (a benchmark's fake, like nginx with access_log off); the
+  // start and stop lines stay.
+  bool quiet = false;
   // --tls DIR: speak TLS, with the run's certificates written to DIR (made, must not exist);
   // --tls-config: the settings of a scenario's `tls = { ... }` table, inside the braces.
   std::string tls_dir;

@@ -229,6 +229,7 @@ int command_serve(const ServeArgs& args) {
   std::vector<std::string> addresses;
   for (const auto& [name, bound] : serving.endpoints) {
     addresses.push_back(bound.to_string());
+    if (args.quiet) continue;
     // With two addresses, which one nginx reached is half of the story.
     std::string label =
         serving.endpoints.size() > 1 ? behaviour + " " + bound.to_string() : behaviour;

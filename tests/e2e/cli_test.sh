@@ -113,6 +113,21 @@ PY
   wait $pid
   code=$?
   [[ $code == 0 ]] || fail "serve exit $code"
+  # --quiet: served, but no line per event; the start and stop lines stay.
+  "$bg" serve --quiet --listen 127.0.0.1:0 --behaviour ok >"$work/quiet.out" 2>&1 &
+  pid=$!
+  wait_for 10 grep -q "^serving" "$work/quiet.out" || fail "serve --quiet did not start"
+  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/quiet.out")
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET /quiet HTTP/1.0\r\n\r\n' >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  [[ $status_line == "HTTP/1.1 200 OK"* ]] || fail "serve --quiet answered '$status_line'"
+  kill -INT $pid
+  wait $pid || fail "serve --quiet exit $?"
+  [[ $(grep -vc -e '^serving' -e '^stopped' "$work/quiet.out") == 0 ]] \
+    || { cat "$work/quiet.out" >&2; fail "serve --quiet printed events"; }
+  grep -q "^stopped" "$work/quiet.out" || fail "serve --quiet did not say it stopped"
   # unix socket endpoint: the file exists while serving and is removed afterwards
   sock="$work/fake.sock"
   "$bg" serve --listen "unix:$sock" --behaviour ok >"$work/serve2.out" 2>&1 &

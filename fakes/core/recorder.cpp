@@ -32,16 +32,19 @@ void Recorder::on_connection() {
 
 void Recorder::on_request(SeenRequest request) {
   Listener l;
-  std::string line = fmt::format("request {} {} ({} body bytes)", request.method, request.target,
-                                 request.body_bytes);
+  std::string line;
   {
     std::lock_guard lock(mutex_);
     ++stats_.requests;
+    if (listener_) {  // the line only for someone who reads it: this runs once per request
+      l = listener_;
+      line = fmt::format("request {} {} ({} body bytes)", request.method, request.target,
+                         request.body_bytes);
+    }
     if (window_ > 0) {
       if (recent_.size() == window_) recent_.pop_front();
       recent_.push_back(std::move(request));
     }
-    l = listener_;
   }
   if (l) l(line);
 }

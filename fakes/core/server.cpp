@@ -21,6 +21,7 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <variant>
 
 #include <fmt/format.h>
 #include <boost/asio/basic_socket_acceptor.hpp>
@@ -484,20 +485,28 @@ FakeServer::Endpoint& FakeServer::find(const std::string& name) const {
 FakeServer::TimePoint FakeServer::on_io_thread(const std::function<void()>& change,
                                                TimePoint deadline) {
   if (!started_ || !io_) throw std::runtime_error("the fake server is not running");
-  auto done = std::make_shared<std::promise<TimePoint>>();
-  std::future<TimePoint> when = done->get_future();
+  // The outcome crosses threads as a value, never as an exception object: the I/O thread would
+  // otherwise free the exception the caller is still reading, ordered only by libsupc++'s
+  // reference count, which ThreadSanitizer cannot see.
+  using Outcome = std::variant<TimePoint, std::string>;  // when it took effect, or why it failed
+  auto done = std::make_shared<std::promise<Outcome>>();
+  std::future<Outcome> when = done->get_future();
   asio::post(*io_, [change, done] {
     try {
       change();
       done->set_value(std::chrono::steady_clock::now());
+    } catch (const std::exception& e) {
+      done->set_value(std::string(e.what()));
     } catch (...) {
-      done->set_exception(std::current_exception());
+      done->set_value(std::string("the change failed"));
     }
   });
   if (when.wait_until(deadline) != std::future_status::ready) {
     throw std::runtime_error("the fakes' I/O thread did not get to it in time");
   }
-  return when.get();
+  Outcome outcome = when.get();
+  if (const auto* error = std::get_if<std::string>(&outcome)) throw std::runtime_error(*error);
+  return std::get<TimePoint>(outcome);
 }
 
 FakeServer::TimePoint FakeServer::stop_listening(const std::string& name, TimePoint deadline) {

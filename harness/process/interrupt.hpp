@@ -19,10 +19,10 @@ void install_interrupt_handling(std::function<void()> on_interrupt = {});
 // (the main thread still owns its children). Thread-safe; never unregistered.
 void add_interrupt_hook(std::function<void()> hook);
 
-// Runs argv (PATH searched) to its end for an interrupt hook: Child::spawn refuses to start
-// anything once an interrupt began, so this spawns outside its registry, with stdin and stdout
-// on /dev/null and no inherited descriptor. Bounded: KILLed after `limit`. Returns the exit code,
-// -1 when it did not exit by itself or could not start.
+// Runs argv (PATH searched) to its end for an interrupt hook: outside Child's registry (whose
+// children the interrupt ends right after the hooks, and which then refuses to start any), with
+// stdin and stdout on /dev/null and no inherited descriptor. Bounded: KILLed after `limit`. Returns
+// the exit code, -1 when it did not exit by itself or could not start.
 int run_from_interrupt_hook(const std::vector<std::string>& argv, Millis limit);
 
 // True once an interrupt arrived (workers stop picking new scenarios).

@@ -152,8 +152,6 @@ bool stub_status_fits(const NginxSpec& spec) {
          !mentions(spec.main, "worker_rlimit_nofile") && !mentions(spec.http, "stub_status");
 }
 
-// nginx's listen address, the rendered nginx.conf (unless the config is the user's own), and
-// nginx -t's approval of it. False when nginx -t rejected it as the scenario expects.
 // `nginx -t`: false when nginx rejected the config as the scenario expects, ConfigRejected (with
 // the rendered line explained) when it did not expect that.
 bool config_accepted(PhaseRun& run) {
@@ -178,7 +176,9 @@ bool config_accepted(PhaseRun& run) {
   return true;
 }
 
-// False when nginx rejected the config as the scenario expects.
+// nginx's listen address and the rendered nginx.conf (unless the config is the user's own); for
+// an own config or one not started, `nginx -t`. False when nginx rejected the config as the
+// scenario expects.
 bool prepare_nginx(PhaseRun& run) {
   const PhasePlan& plan = run.plan;
   run.listen = fakes::Address::tcp("127.0.0.1", run.own ? *plan.nginx.port : pick_free_port());

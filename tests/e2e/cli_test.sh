@@ -21,6 +21,17 @@ valid_json() {  # valid_json REPORT...
   python3 "$here/validate_json_report.py" "$@" >"$work/validate.out" 2>&1 \
     || { cat "$work/validate.out" >&2; fail "JSON report not valid: $*"; }
 }
+# serve_get OUTPUT_FILE PATH: the status line `serve` (its first line in OUTPUT_FILE names the
+# port) answers to GET PATH over HTTP/1.0.
+serve_get() {
+  local port status_line
+  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$1")
+  exec 3<>"/dev/tcp/127.0.0.1/$port"
+  printf 'GET %s HTTP/1.0\r\n\r\n' "$2" >&3
+  IFS= read -r status_line <&3
+  exec 3>&-
+  printf '%s\n' "$status_line"
+}
 wait_for() {  # wait_for SECONDS CONDITION...
   local deadline=$((SECONDS + $1)); shift
   until "$@"; do
@@ -91,11 +102,7 @@ serve-http)
   "$bg" serve --listen 127.0.0.1:0 --behaviour status --set code=503 >"$work/serve.out" 2>&1 &
   pid=$!
   wait_for 10 grep -q "^serving" "$work/serve.out" || fail "serve did not start"
-  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/serve.out")
-  exec 3<>"/dev/tcp/127.0.0.1/$port"
-  printf 'GET /hello HTTP/1.0\r\n\r\n' >&3
-  IFS= read -r status_line <&3
-  exec 3>&-
+  status_line=$(serve_get "$work/serve.out" /hello)
   [[ $status_line == "HTTP/1.1 503 Service Unavailable"* ]] || fail "got '$status_line'"
   wait_for 10 grep -q "request GET /hello" "$work/serve.out" || fail "serve did not print the request"
   # Each event carries its local time to the millisecond, to be lined up with nginx's error log.
@@ -117,11 +124,7 @@ PY
   "$bg" serve --quiet --listen 127.0.0.1:0 --behaviour ok >"$work/quiet.out" 2>&1 &
   pid=$!
   wait_for 10 grep -q "^serving" "$work/quiet.out" || fail "serve --quiet did not start"
-  port=$(sed -n 's/^serving .* on 127\.0\.0\.1:\([0-9]*\);.*/\1/p' "$work/quiet.out")
-  exec 3<>"/dev/tcp/127.0.0.1/$port"
-  printf 'GET /quiet HTTP/1.0\r\n\r\n' >&3
-  IFS= read -r status_line <&3
-  exec 3>&-
+  status_line=$(serve_get "$work/quiet.out" /quiet)
   [[ $status_line == "HTTP/1.1 200 OK"* ]] || fail "serve --quiet answered '$status_line'"
   kill -INT $pid
   wait $pid || fail "serve --quiet exit $?"
